@@ -1,0 +1,111 @@
+// The documented rules for a Collector, shared by the client and the emulator.
+
+import type { Collector } from "../../gen/clarifai/api/resources_pb.js";
+import type { ValidationIssue } from "./issue.js";
+
+type Add = (path: string, message: string) => void;
+
+/**
+ * Checks one collector as sent to PostCollectors and returns every issue found (empty when valid):
+ * an id; at least one of `preQueueWorkflowId` / `postQueueWorkflowId`; `preQueueRandomSample` within
+ * (0, 1] when set (0 means unset: keep every input); a source naming a model id and a `postInputsKeyId`.
+ *
+ * @param path - the name of the collector in the paths. Defaults to `"collector"`.
+ */
+export function validateCollector(collector: Collector, path = "collector"): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add: Add = (p, message) => issues.push({ path: p, message });
+  checkId(collector, path, add);
+  if (collector.preQueueWorkflowId === "" && collector.postQueueWorkflowId === "") {
+    add(`${path}.preQueueWorkflowId`, "a collector needs preQueueWorkflowId or postQueueWorkflowId (or both)");
+  }
+  checkSample(collector, path, add);
+  checkSource(collector, path, add, true);
+  return issues;
+}
+
+/**
+ * Checks a batch of collectors; items are named `collectors[0]` …, and ids must be unique in the batch.
+ *
+ * @param path - the name of the list in the paths. Defaults to `"collectors"`.
+ */
+export function validateCollectors(collectors: readonly Collector[], path = "collectors"): ValidationIssue[] {
+  return [
+    ...collectors.flatMap((c, i) => validateCollector(c, `${path}[${i}]`)),
+    ...duplicateIds(collectors, path),
+  ];
+}
+
+/**
+ * Checks a collector sent to PatchCollectors (action `overwrite`) on what it carries: the documented
+ * update sends only `id`, `description` and `preQueueWorkflowId`, and the stored collector keeps the
+ * rest. So the id is required, and `preQueueRandomSample` and a given `collectorSource` are checked as
+ * in {@link validateCollector}; the workflow rule is not, since an omitted workflow id keeps the stored
+ * one. To check the collector that results, merge it into the stored one and call
+ * {@link validateCollector}.
+ *
+ * @param path - the name of the collector in the paths. Defaults to `"collector"`.
+ */
+export function validateCollectorPatch(collector: Collector, path = "collector"): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add: Add = (p, message) => issues.push({ path: p, message });
+  checkId(collector, path, add);
+  checkSample(collector, path, add);
+  checkSource(collector, path, add, false);
+  return issues;
+}
+
+/**
+ * {@link validateCollectorPatch} for a batch; ids must be unique in the batch.
+ *
+ * @param path - the name of the list in the paths. Defaults to `"collectors"`.
+ */
+export function validateCollectorPatches(collectors: readonly Collector[], path = "collectors"): ValidationIssue[] {
+  return [
+    ...collectors.flatMap((c, i) => validateCollectorPatch(c, `${path}[${i}]`)),
+    ...duplicateIds(collectors, path),
+  ];
+}
+
+function checkId(c: Collector, path: string, add: Add): void {
+  if (c.id === "") add(`${path}.id`, "a collector needs an id (chosen by the caller, unique in the app)");
+}
+
+function checkSample(c: Collector, path: string, add: Add): void {
+  const s = c.preQueueRandomSample;
+  // 0 is proto3's "not set" and means "keep every input"; anything else must be a fraction in (0, 1].
+  if (s !== 0 && !(s > 0 && s <= 1)) {
+    add(`${path}.preQueueRandomSample`, `preQueueRandomSample must be within (0, 1] (0 = unset); it is ${s}`);
+  }
+}
+
+function checkSource(c: Collector, path: string, add: Add, required: boolean): void {
+  const sp = `${path}.collectorSource`;
+  const src = c.collectorSource?.apiPostModelOutputsCollectorSource;
+  if (src === undefined) {
+    if (required || c.collectorSource !== undefined) {
+      add(
+        `${sp}.apiPostModelOutputsCollectorSource`,
+        "a collector needs a source: apiPostModelOutputsCollectorSource with modelId and postInputsKeyId",
+      );
+    }
+    return;
+  }
+  const ap = `${sp}.apiPostModelOutputsCollectorSource`;
+  if (src.modelId === "") add(`${ap}.modelId`, "the collector source needs the id of the model whose inputs are collected");
+  if (src.postInputsKeyId === "") {
+    add(`${ap}.postInputsKeyId`, "the collector source needs postInputsKeyId: an API key of the destination app with the PostInputs scope");
+  }
+}
+
+function duplicateIds(collectors: readonly Collector[], path: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Map<string, number>();
+  collectors.forEach((c, i) => {
+    if (c.id === "") return;
+    const first = seen.get(c.id);
+    if (first === undefined) seen.set(c.id, i);
+    else issues.push({ path: `${path}[${i}].id`, message: `duplicate collector id "${c.id}": already used by ${path}[${first}]` });
+  });
+  return issues;
+}

@@ -1,0 +1,70 @@
+// Enum-safe names for the generated enums: value names ↔ numbers, read from the enum descriptors that
+// protoc-gen-es emits (`Task_TaskTypeSchema` …), so the lists can never drift from the proto.
+
+import type { DescEnum } from "@bufbuild/protobuf";
+import type { GenEnum } from "@bufbuild/protobuf/codegenv2";
+
+/**
+ * The value names of a generated TypeScript enum as a string literal union,
+ * e.g. `EnumName<typeof TaskWorker_TaskWorkerStrategy>` is `"WORKER_STRATEGY_NOT_SET" | "PARTITIONED" | "FULL" | "DYNAMIC"`.
+ *
+ * A misspelled name does not compile where this type is expected.
+ */
+export type EnumName<E extends Record<string, string | number>> = Extract<keyof E, string>;
+
+/**
+ * The name of `value` in `schema`, or `undefined` when the number is not one of the enum's values.
+ *
+ * @example enumValueName(TaskWorker_TaskWorkerStrategySchema, 4) // "DYNAMIC"
+ */
+export function enumValueName(schema: DescEnum, value: number): string | undefined {
+  return schema.values.find((v) => v.number === value)?.name;
+}
+
+/** Whether `value` is one of the numbers declared by `schema`. */
+export function isKnownEnumValue(schema: DescEnum, value: number): boolean {
+  return schema.values.some((v) => v.number === value);
+}
+
+/**
+ * The number for a value given by name or by number (the generated enum value), checked against the enum.
+ *
+ * @throws RangeError when the name or number is not a value of the enum; the message lists the known names.
+ * @example enumValue(TaskWorker_TaskWorkerStrategySchema, "DYNAMIC") // 4 (TaskWorker_TaskWorkerStrategy.DYNAMIC)
+ */
+export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: string | E): E {
+  // Builders are typed to take only known names, but JavaScript callers and casts are not; fail loudly
+  // instead of sending 0 (the "not set" value) for a typo.
+  const found =
+    typeof nameOrValue === "number"
+      ? schema.values.find((v) => v.number === nameOrValue)
+      : schema.values.find((v) => v.name === nameOrValue);
+  if (found === undefined) {
+    throw new RangeError(`${JSON.stringify(nameOrValue)} is not a ${describeEnum(schema)}`);
+  }
+  return found.number as E;
+}
+
+/**
+ * The enum's name followed by its value names, for messages:
+ * `TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)`.
+ */
+export function describeEnum(schema: DescEnum): string {
+  return `${schema.name} (${schema.values.map((v) => v.name).join(", ")})`;
+}
+
+/**
+ * The message used when a field holds a number that is not a value of its enum:
+ * `strategy 7 is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)`.
+ *
+ * @internal
+ */
+export function unknownEnumMessage(field: string, value: number, schema: DescEnum): string {
+  return `${field} ${value} is not a ${describeEnum(schema)}`;
+}
+
+/** The value's name for messages, e.g. `DYNAMIC`; the bare number for values the enum does not declare. @internal */
+export function enumLabel(schema: DescEnum, value: number): string {
+  const name = enumValueName(schema, value);
+  return name === undefined ? String(value) : name;
+}

@@ -1,0 +1,139 @@
+// Deprecated upstream fields: which ones a task carries, and the same task written with current fields.
+//
+// Decision: deprecated fields are ACCEPTED and NORMALIZED, never produced.
+// - The API documentation's own examples send some of them (the task update uses `worker.users` and
+//   `concept_ids`, the consensus examples use `approval_threshold`), and DESIGN.md asks that those
+//   examples work. Each deprecated field has a lossless current equivalent, so all of them are treated
+//   alike: validation reads them as their equivalents, `normalizeTask` rewrites them, the builders never
+//   write them.
+// - "Say so in validation": `deprecatedTaskFields` returns one issue per deprecated field with the field
+//   to use instead; `validateTask(…, { deprecated: "reject" })` turns those into errors for strict callers.
+// - Mixing a deprecated field with its replacement (both `worker.users` and `worker.workers`) is an error:
+//   which one wins upstream is not documented.
+
+import { clone, create } from "@bufbuild/protobuf";
+import {
+  ConceptSchema,
+  type Task,
+  TaskConceptSchema,
+  TaskSchema,
+  UserSchema,
+  WorkerSchema,
+  WorkflowSchema,
+} from "../../gen/clarifai/api/resources_pb.js";
+import type { ValidationIssue } from "./issue.js";
+
+/**
+ * Lists the deprecated upstream fields that `task` carries, one issue each, whose message says what to
+ * use instead. An empty list means the task uses current fields only.
+ *
+ * These are notices, not errors: {@link validateTask} accepts the fields unless asked to reject them.
+ *
+ * @param path - the name of the task in the paths. Defaults to `"task"`.
+ */
+export function deprecatedTaskFields(task: Task, path = "task"): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const w = task.worker;
+  if (w !== undefined && w.users.length > 0) {
+    issues.push({
+      path: `${path}.worker.users`,
+      message: "worker.users is deprecated: list each worker in worker.workers as { user: { id } }",
+    });
+  }
+  if (w !== undefined && w.userIds.length > 0) {
+    issues.push({
+      path: `${path}.worker.userIds`,
+      message: "worker.userIds is deprecated: list each worker in worker.workers as { user: { id } }",
+    });
+  }
+  if (task.conceptIds.length > 0) {
+    issues.push({
+      path: `${path}.conceptIds`,
+      message: "conceptIds is deprecated: list each concept in concepts as { concept: { id } }",
+    });
+  }
+  if (task.review !== undefined && task.review.userIds.length > 0) {
+    issues.push({
+      path: `${path}.review.userIds`,
+      message: "review.userIds is deprecated: list each reviewer in review.users as { id }",
+    });
+  }
+  const info = task.review?.strategyInfo;
+  if (info?.case === "consensusStrategyInfo" && info.value.approvalThreshold > 0) {
+    issues.push({
+      path: `${path}.review.consensusStrategyInfo.approvalThreshold`,
+      message:
+        "consensusStrategyInfo.approvalThreshold is deprecated: use approvalThresholdLabelers (the number of labelers who must agree)",
+    });
+  }
+  if (task.aiAssistant !== undefined && task.aiAssistant.workflowId !== "") {
+    issues.push({
+      path: `${path}.aiAssistant.workflowId`,
+      message: "aiAssistant.workflowId is deprecated: use aiAssistant.workflow = { id }",
+    });
+  }
+  return issues;
+}
+
+/**
+ * Returns a copy of `task` in which every deprecated upstream field is moved onto its current
+ * equivalent, so that a task written the old way and the same task written the new way are `equals`:
+ *
+ * | deprecated | becomes |
+ * | --- | --- |
+ * | `worker.users[i]` | `worker.workers[]` `{ user }` |
+ * | `worker.userIds[i]` | `worker.workers[]` `{ user: { id } }` |
+ * | `conceptIds[i]` | `concepts[]` `{ concept: { id } }` |
+ * | `review.userIds[i]` | `review.users[]` `{ id }` |
+ * | consensus `approvalThreshold` | `approvalThresholdLabelers` (when that is 0) |
+ * | `aiAssistant.workflowId` | `aiAssistant.workflow.id` (when no workflow is set) |
+ *
+ * Items are appended after the current list and an id already present is not added twice, so a task
+ * that mixes both forms keeps everything it named. The input is not modified.
+ */
+export function normalizeTask(task: Task): Task {
+  const t = clone(TaskSchema, task);
+  const w = t.worker;
+  if (w !== undefined) {
+    const userIds = new Set(w.workers.flatMap((x) => (x.worker.case === "user" ? [x.worker.value.id] : [])));
+    const addUser = (user: ReturnType<typeof create<typeof UserSchema>>) => {
+      if (userIds.has(user.id)) return;
+      userIds.add(user.id);
+      w.workers.push(create(WorkerSchema, { worker: { case: "user", value: user } }));
+    };
+    w.users.forEach(addUser);
+    w.userIds.forEach((id) => addUser(create(UserSchema, { id })));
+    w.users = [];
+    w.userIds = [];
+  }
+  if (t.conceptIds.length > 0) {
+    const have = new Set(t.concepts.map((c) => c.concept?.id));
+    for (const id of t.conceptIds) {
+      if (have.has(id)) continue;
+      have.add(id);
+      t.concepts.push(create(TaskConceptSchema, { concept: create(ConceptSchema, { id }) }));
+    }
+    t.conceptIds = [];
+  }
+  const r = t.review;
+  if (r !== undefined) {
+    const have = new Set(r.users.map((u) => u.id));
+    for (const id of r.userIds) {
+      if (have.has(id)) continue;
+      have.add(id);
+      r.users.push(create(UserSchema, { id }));
+    }
+    r.userIds = [];
+    if (r.strategyInfo.case === "consensusStrategyInfo") {
+      const c = r.strategyInfo.value;
+      if (c.approvalThresholdLabelers === 0) c.approvalThresholdLabelers = c.approvalThreshold;
+      c.approvalThreshold = 0;
+    }
+  }
+  const ai = t.aiAssistant;
+  if (ai !== undefined && ai.workflowId !== "") {
+    if (ai.workflow === undefined) ai.workflow = create(WorkflowSchema, { id: ai.workflowId });
+    ai.workflowId = "";
+  }
+  return t;
+}

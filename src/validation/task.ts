@@ -1,0 +1,445 @@
+// The documented rules for a Task, shared by the client (before sending) and the emulator (on arrival),
+// so the two can never disagree. Deprecated upstream fields are read as their current equivalents
+// (see normalize.ts for the mapping and the reasons).
+
+import type { JsonValue } from "@bufbuild/protobuf";
+import { StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
+import {
+  AnnotationDataTypeSchema,
+  type Task,
+  type TaskReview,
+  type TaskWorker,
+  Task_TaskType,
+  Task_TaskTypeSchema,
+  TaskInputSource_TaskInputSourceType,
+  TaskInputSource_TaskInputSourceTypeSchema,
+  TaskReview_TaskReviewStrategy,
+  TaskReview_TaskReviewStrategySchema,
+  TaskWorker_TaskWorkerStrategy,
+  TaskWorker_TaskWorkerStrategySchema,
+  TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
+  TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
+} from "../../gen/clarifai/api/resources_pb.js";
+import { enumLabel, isKnownEnumValue, unknownEnumMessage } from "./enums.js";
+import type { ValidationIssue } from "./issue.js";
+import { deprecatedTaskFields } from "./normalize.js";
+import { keyPath } from "./path.js";
+
+/**
+ * Options of {@link validateTask} and {@link validateTasks}.
+ */
+export interface TaskValidationOptions {
+  /**
+   * What to do with deprecated upstream fields (`worker.users`, `worker.userIds`, `conceptIds`,
+   * `review.userIds`, consensus `approvalThreshold`, `aiAssistant.workflowId`).
+   *
+   * - `"accept"` (default): they are read as their current equivalents and are not issues. The API
+   *   documentation's own examples use some of them, so the client and the emulator accept them;
+   *   {@link deprecatedTaskFields} lists them (with what to use instead) for callers that want to warn.
+   * - `"reject"`: each one is an issue whose message names the field to use instead.
+   *
+   * @defaultValue "accept"
+   */
+  readonly deprecated?: "accept" | "reject";
+}
+
+/** Every bit that some AnnotationDataType value sets (TAG | BOUNDING_BOX | … | MASK = 63). @internal */
+export const KNOWN_ANNOTATION_DATA_TYPE_BITS: number = AnnotationDataTypeSchema.values.reduce(
+  (bits, v) => bits | v.number,
+  0,
+);
+
+// Slack for comparing weight shares, which are quotients of doubles (1/3 + 1/3 + 1/3 is not exactly 1).
+const EPSILON = 1e-6;
+
+interface WorkerRef {
+  readonly path: string;
+  /** Where the id is: `….user.id`, `….users[1].id` or `….userIds[2]`. */
+  readonly idPath: string;
+  readonly kind: "user" | "model" | "workflow" | undefined;
+  readonly id: string;
+  /** Model version id, so that two versions of one model are different workers. */
+  readonly version: string;
+}
+
+/**
+ * Checks one task against the documented rules and returns every issue found (empty when valid).
+ *
+ * The task is a full protobuf-es message (`create(TaskSchema, …)`, `fromJson(TaskSchema, …)` or a
+ * builder's result). Paths start at `path`: `task.review.consensusStrategyInfo.approvalThresholdLabelers`.
+ *
+ * @param path - the name of the task in the paths. Defaults to `"task"`.
+ * @param options - see {@link TaskValidationOptions}; by default deprecated fields are accepted.
+ */
+export function validateTask(
+  task: Task,
+  path = "task",
+  options: TaskValidationOptions = {},
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const add = (p: string, message: string) => issues.push({ path: p, message });
+
+  if (options.deprecated === "reject") issues.push(...deprecatedTaskFields(task, path));
+
+  if (!isKnownEnumValue(Task_TaskTypeSchema, task.type)) {
+    add(`${path}.type`, unknownEnumMessage("type", task.type, Task_TaskTypeSchema));
+  }
+
+  const workers = collectWorkers(task.worker, `${path}.worker`, add);
+  checkWorkers(task, workers, path, add);
+  checkConcepts(task, path, add);
+  checkInputSource(task, path, add);
+  checkReview(task.review, workers, `${path}.review`, add);
+  return issues;
+}
+
+/**
+ * Checks a batch of tasks (as sent in PostTasks / PatchTasks); items are named `tasks[0]`, `tasks[1]` ….
+ *
+ * @param path - the name of the list in the paths. Defaults to `"tasks"`.
+ */
+export function validateTasks(
+  tasks: readonly Task[],
+  path = "tasks",
+  options: TaskValidationOptions = {},
+): ValidationIssue[] {
+  return tasks.flatMap((t, i) => validateTask(t, `${path}[${i}]`, options));
+}
+
+type Add = (path: string, message: string) => void;
+
+// The workers a task names, current and deprecated forms together, each with the path it came from.
+function collectWorkers(worker: TaskWorker | undefined, path: string, add: Add): WorkerRef[] {
+  if (worker === undefined) return [];
+  const refs: WorkerRef[] = [];
+  worker.workers.forEach((w, i) => {
+    const p = `${path}.workers[${i}]`;
+    switch (w.worker.case) {
+      case "user":
+        refs.push({ path: `${p}.user`, idPath: `${p}.user.id`, kind: "user", id: w.worker.value.id, version: "" });
+        break;
+      case "model":
+        refs.push({
+          path: `${p}.model`,
+          idPath: `${p}.model.id`,
+          kind: "model",
+          id: w.worker.value.id,
+          version: w.worker.value.modelVersion?.id ?? "",
+        });
+        break;
+      case "workflow":
+        refs.push({ path: `${p}.workflow`, idPath: `${p}.workflow.id`, kind: "workflow", id: w.worker.value.id, version: "" });
+        break;
+      default:
+        add(p, "a worker must be a user, a model or a workflow; this one is empty");
+        refs.push({ path: p, idPath: p, kind: undefined, id: "", version: "" });
+    }
+  });
+  const deprecated: WorkerRef[] = [
+    ...worker.users.map((u, i) => ({
+      path: `${path}.users[${i}]`,
+      idPath: `${path}.users[${i}].id`,
+      kind: "user" as const,
+      id: u.id,
+      version: "",
+    })),
+    ...worker.userIds.map((id, i) => ({
+      path: `${path}.userIds[${i}]`,
+      idPath: `${path}.userIds[${i}]`,
+      kind: "user" as const,
+      id,
+      version: "",
+    })),
+  ];
+  if (deprecated.length > 0 && worker.workers.length > 0) {
+    // Mixing the two forms leaves it unclear which list the caller meant; upstream reads only one.
+    add(
+      `${path}.${worker.users.length > 0 ? "users" : "userIds"}`,
+      "set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
+    );
+  }
+  refs.push(...deprecated);
+  for (const r of refs) {
+    if (r.kind !== undefined && r.id === "") add(r.idPath, `a ${r.kind} worker needs an id`);
+  }
+  return refs;
+}
+
+function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add): void {
+  const wp = `${path}.worker`;
+  const worker = task.worker;
+  const strategy = worker?.strategy ?? TaskWorker_TaskWorkerStrategy.WORKER_STRATEGY_NOT_SET;
+  if (!isKnownEnumValue(TaskWorker_TaskWorkerStrategySchema, strategy)) {
+    add(`${wp}.strategy`, unknownEnumMessage("strategy", strategy, TaskWorker_TaskWorkerStrategySchema));
+  }
+
+  if (task.type === Task_TaskType.TYPE_NOT_SET) {
+    // No labeling type means auto-annotation: one model or workflow labels every input.
+    if (workers.length !== 1) {
+      add(
+        `${wp}.workers`,
+        `an auto-annotation task (type TYPE_NOT_SET) needs exactly one worker, a model or a workflow; it has ${workers.length}` +
+          (workers.some((w) => w.kind === "user") ? " (for user workers, set a task type such as CONCEPTS_CLASSIFICATION)" : ""),
+      );
+    }
+    for (const w of workers) {
+      if (w.kind === "user") {
+        add(
+          w.path,
+          "an auto-annotation task (type TYPE_NOT_SET) takes a model or workflow worker, not a user; set a task type such as CONCEPTS_CLASSIFICATION for human labeling",
+        );
+      }
+    }
+  } else if (isKnownEnumValue(Task_TaskTypeSchema, task.type)) {
+    const typeName = enumLabel(Task_TaskTypeSchema, task.type);
+    if (workers.length === 0) {
+      add(`${wp}.workers`, `a ${typeName} task needs at least one user worker`);
+    }
+    for (const w of workers) {
+      if (w.kind === "model" || w.kind === "workflow") {
+        add(
+          w.path,
+          `a ${typeName} task takes user workers only; a ${w.kind} worker makes an auto-annotation task, which has type TYPE_NOT_SET`,
+        );
+      }
+    }
+  }
+
+  // Duplicates: the same user (or model version, or workflow) listed twice.
+  const seen = new Map<string, string>();
+  for (const w of workers) {
+    if (w.kind === undefined || w.id === "") continue;
+    const key = `${w.kind}\u0000${w.id}\u0000${w.version}`;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, w.path);
+    else add(w.path, `duplicate worker: ${w.kind} "${w.id}" is already listed at ${first}`);
+  }
+
+  const info = worker?.strategyInfo.case === "partitionedStrategyInfo" ? worker.strategyInfo.value : undefined;
+  const ip = `${wp}.partitionedStrategyInfo`;
+  if (strategy === TaskWorker_TaskWorkerStrategy.PARTITIONED && info === undefined) {
+    add(ip, "a PARTITIONED worker strategy needs partitionedStrategyInfo (type EVENLY or WEIGHTED, and workersPerInput)");
+  }
+  if (info === undefined) return;
+  if (strategy !== TaskWorker_TaskWorkerStrategy.PARTITIONED && isKnownEnumValue(TaskWorker_TaskWorkerStrategySchema, strategy)) {
+    add(ip, `partitionedStrategyInfo belongs to the PARTITIONED strategy, not ${enumLabel(TaskWorker_TaskWorkerStrategySchema, strategy)}`);
+  }
+  const ptSchema = TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema;
+  const PT = TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy;
+  if (!isKnownEnumValue(ptSchema, info.type)) {
+    add(`${ip}.type`, unknownEnumMessage("type", info.type, ptSchema));
+  } else if (info.type === PT.PARTITIONED_WORKER_STRATEGY_NOT_SET) {
+    add(`${ip}.type`, "partitioned strategy type must be EVENLY or WEIGHTED");
+  }
+
+  const userIds = workers.filter((w) => w.kind === "user" && w.id !== "").map((w) => w.id);
+  const distinctUsers = new Set(userIds);
+  if (info.workersPerInput < 1) {
+    add(`${ip}.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
+  } else if (info.workersPerInput > workers.length) {
+    add(
+      `${ip}.workersPerInput`,
+      `workersPerInput ${info.workersPerInput} is more than the ${workers.length} worker(s) of the task`,
+    );
+  }
+
+  const weights = info.weights;
+  const wtp = `${ip}.weights`;
+  if (info.type === PT.WEIGHTED) {
+    if (weights === undefined || Object.keys(weights).length === 0) {
+      add(wtp, "WEIGHTED partitioning needs weights: a map from each worker's user id to a number > 0");
+      return;
+    }
+    let sum = 0;
+    let allValid = true;
+    for (const [id, value] of Object.entries(weights)) {
+      const p = keyPath(wtp, id);
+      if (!distinctUsers.has(id)) {
+        add(p, `a weight is given for "${id}", who is not a worker of the task`);
+        allValid = false;
+      }
+      if (!isPositiveNumber(value)) {
+        add(p, `a weight must be a number > 0; it is ${JSON.stringify(value)}`);
+        allValid = false;
+      } else {
+        sum += value;
+      }
+    }
+    for (const id of distinctUsers) {
+      if (!Object.hasOwn(weights, id)) {
+        add(keyPath(wtp, id), `worker "${id}" has no weight; WEIGHTED partitioning needs one for every worker`);
+        allValid = false;
+      }
+    }
+    // A worker can label an input at most once, so with k workers per input nobody may carry more than
+    // 1/k of the load; upstream refuses such weights.
+    if (allValid && info.workersPerInput >= 1 && sum > 0) {
+      const limit = 1 / info.workersPerInput;
+      for (const [id, value] of Object.entries(weights)) {
+        const share = (value as number) / sum;
+        if (share > limit + EPSILON) {
+          add(
+            keyPath(wtp, id),
+            `worker "${id}" would get ${formatShare(share)} of the inputs, more than 1/workersPerInput = ${formatShare(limit)}`,
+          );
+        }
+      }
+    }
+  } else if (weights !== undefined && Object.keys(weights).length > 0 && info.type === PT.EVENLY) {
+    add(wtp, "weights only apply to WEIGHTED partitioning; EVENLY shares the inputs equally");
+  }
+}
+
+function checkConcepts(task: Task, path: string, add: Add): void {
+  const seen = new Map<string, string>();
+  const note = (id: string, p: string) => {
+    if (id === "") return;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, p);
+    else add(p, `duplicate concept "${id}": already listed at ${first}`);
+  };
+  task.concepts.forEach((c, i) => {
+    const cp = `${path}.concepts[${i}]`;
+    if (c.concept === undefined) {
+      add(`${cp}.concept`, "a task concept needs a concept with an id");
+    } else if (c.concept.id === "") {
+      add(`${cp}.concept.id`, "a concept id must not be empty");
+    } else {
+      note(c.concept.id, `${cp}.concept.id`);
+    }
+    const cfg = c.autoAnnotationConfig;
+    if (cfg === undefined) return;
+    const ap = `${cp}.autoAnnotationConfig`;
+    const unknownBits = cfg.annotationDataTypes & ~KNOWN_ANNOTATION_DATA_TYPE_BITS;
+    if (unknownBits !== 0 || cfg.annotationDataTypes < 0) {
+      add(
+        `${ap}.annotationDataTypes`,
+        `annotationDataTypes ${cfg.annotationDataTypes} has bits that are not AnnotationDataType values (${AnnotationDataTypeSchema.values
+          .filter((v) => v.number !== 0)
+          .map((v) => `${v.name}=${v.number}`)
+          .join(", ")})`,
+      );
+    }
+    const r = cfg.thresholdRange;
+    if (r !== undefined) {
+      const rp = `${ap}.thresholdRange`;
+      if (!inUnitInterval(r.lower)) add(`${rp}.lower`, `lower must be within [0, 1]; it is ${r.lower}`);
+      if (!inUnitInterval(r.upper)) add(`${rp}.upper`, `upper must be within [0, 1]; it is ${r.upper}`);
+      if (r.lower > r.upper) add(rp, `lower (${r.lower}) must not be greater than upper (${r.upper})`);
+    }
+    if (cfg.statusCode !== 0 && !isKnownEnumValue(StatusCodeSchema, cfg.statusCode)) {
+      add(`${ap}.statusCode`, `statusCode ${cfg.statusCode} is not a StatusCode value (e.g. ANNOTATION_SUCCESS = 24150)`);
+    }
+  });
+  // Deprecated `conceptIds` name concepts too; they are read as `concepts` (see normalize.ts).
+  if (task.conceptIds.length > 0 && task.concepts.length > 0) {
+    add(`${path}.conceptIds`, "set the concepts in concepts only; the deprecated conceptIds cannot be combined with it");
+  }
+  task.conceptIds.forEach((id, i) => {
+    const p = `${path}.conceptIds[${i}]`;
+    if (id === "") add(p, "a concept id must not be empty");
+    else note(id, p);
+  });
+}
+
+function checkInputSource(task: Task, path: string, add: Add): void {
+  const src = task.inputSource;
+  if (src === undefined) return;
+  const sp = `${path}.inputSource`;
+  const T = TaskInputSource_TaskInputSourceType;
+  if (!isKnownEnumValue(TaskInputSource_TaskInputSourceTypeSchema, src.type)) {
+    add(`${sp}.type`, unknownEnumMessage("type", src.type, TaskInputSource_TaskInputSourceTypeSchema));
+  } else if ((src.type === T.DATASET || src.type === T.SAVED_SEARCH) && src.id === "") {
+    const what = src.type === T.DATASET ? "dataset" : "saved search";
+    add(`${sp}.id`, `a ${enumLabel(TaskInputSource_TaskInputSourceTypeSchema, src.type)} input source needs the ${what} id`);
+  }
+}
+
+function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: string, add: Add): void {
+  if (review === undefined) return;
+  const S = TaskReview_TaskReviewStrategy;
+  const schema = TaskReview_TaskReviewStrategySchema;
+  if (!isKnownEnumValue(schema, review.strategy)) {
+    add(`${rp}.strategy`, unknownEnumMessage("strategy", review.strategy, schema));
+  }
+  const info = review.strategyInfo;
+  const known = isKnownEnumValue(schema, review.strategy);
+  if (info.case === "manualStrategyInfo" && known && review.strategy !== S.MANUAL) {
+    add(`${rp}.manualStrategyInfo`, `manualStrategyInfo belongs to the MANUAL review strategy, not ${enumLabel(schema, review.strategy)}`);
+  }
+  if (info.case === "consensusStrategyInfo" && known && review.strategy !== S.CONSENSUS) {
+    add(
+      `${rp}.consensusStrategyInfo`,
+      `consensusStrategyInfo belongs to the CONSENSUS review strategy, not ${enumLabel(schema, review.strategy)}`,
+    );
+  }
+
+  if (review.strategy === S.MANUAL && info.case === "manualStrategyInfo") {
+    const sp = info.value.samplePercentage;
+    if (!inUnitInterval(sp)) {
+      add(`${rp}.manualStrategyInfo.samplePercentage`, `samplePercentage is a fraction within [0, 1] (0.5 = half); it is ${sp}`);
+    }
+  }
+
+  if (review.strategy === S.CONSENSUS) {
+    const cp = `${rp}.consensusStrategyInfo`;
+    const c = info.case === "consensusStrategyInfo" ? info.value : undefined;
+    // The deprecated approvalThreshold means the same as approvalThresholdLabelers (the docs' own
+    // examples send it), so either one satisfies the rule.
+    const labelers = c?.approvalThresholdLabelers ?? 0;
+    const legacy = c?.approvalThreshold ?? 0;
+    const threshold = labelers > 0 ? labelers : legacy;
+    if (threshold === 0) {
+      add(
+        `${cp}.approvalThresholdLabelers`,
+        "a CONSENSUS review needs approvalThresholdLabelers > 0: how many labelers must agree before a label is accepted",
+      );
+    } else {
+      if (labelers > 0 && legacy > 0 && labelers !== legacy) {
+        add(
+          `${cp}.approvalThreshold`,
+          `the deprecated approvalThreshold (${legacy}) contradicts approvalThresholdLabelers (${labelers}); set approvalThresholdLabelers only`,
+        );
+      }
+      const humans = workers.filter((w) => w.kind === "user").length;
+      if (humans > 0 && threshold > humans) {
+        add(
+          `${cp}.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`,
+          `an approval threshold of ${threshold} labelers can never be reached with ${humans} worker(s)`,
+        );
+      }
+    }
+  }
+
+  // Reviewers: ids present, none listed twice (current and deprecated lists together).
+  const reviewers = [
+    ...review.users.map((u, i) => ({ path: `${rp}.users[${i}].id`, id: u.id })),
+    ...review.userIds.map((id, i) => ({ path: `${rp}.userIds[${i}]`, id })),
+  ];
+  if (review.users.length > 0 && review.userIds.length > 0) {
+    add(`${rp}.userIds`, "set the reviewers in review.users only; the deprecated review.userIds cannot be combined with it");
+  }
+  const seen = new Map<string, string>();
+  for (const r of reviewers) {
+    if (r.id === "") {
+      add(r.path, "a reviewer needs a user id");
+      continue;
+    }
+    const first = seen.get(r.id);
+    if (first === undefined) seen.set(r.id, r.path);
+    else add(r.path, `duplicate reviewer "${r.id}": already listed at ${first}`);
+  }
+}
+
+function isPositiveNumber(v: JsonValue | undefined): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v > 0;
+}
+
+// Exact bounds: float32 rounding of a value in [0, 1] stays in [0, 1]; NaN fails both comparisons.
+function inUnitInterval(n: number): boolean {
+  return n >= 0 && n <= 1;
+}
+
+function formatShare(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
