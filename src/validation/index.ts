@@ -17,3 +17,4 @@ export {
   isKnownEnumValue,
   type EnumName,
 } from "./enums.js";
+export { throwIfInvalid } from "./assert.js";

@@ -1,0 +1,121 @@
+// Collectors: watch the predictions of a model and add a sample of their inputs to an app.
+
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { type Collector, CollectorSchema } from "../../gen/clarifai/api/resources_pb.js";
+import { validateCollector, validateCollectorPatch } from "../validation/collector.js";
+import { throwIfInvalid } from "../validation/assert.js";
+
+/** The model whose PostModelOutputs calls a collector watches, and where the inputs go. */
+export interface CollectorSourceSpec {
+  /** The model's owner (`"clarifai"` for public models). Default: none (the caller's). */
+  readonly modelUserId?: string;
+  /** The app that holds the model (`"main"` for public models). Default: none (the collector's app). */
+  readonly modelAppId?: string;
+  /** The watched model. Required. */
+  readonly modelId: string;
+  /** The watched version. Default: none (every version). */
+  readonly modelVersionId?: string;
+  /** The id of an API key of the destination app with the PostInputs scope. Required. */
+  readonly postInputsKeyId: string;
+}
+
+/** The fields of a collector other than its workflows. */
+export interface CollectorBaseSpec {
+  /** The collector id, chosen by the caller, unique in the app. */
+  readonly id: string;
+  /** Free text. Default: empty. */
+  readonly description?: string;
+  /** Share of the inputs kept at random before the pre-queue workflow, within (0, 1]. Default: unset (keep all). */
+  readonly preQueueRandomSample?: number;
+  /** Collect the model's outputs together with the inputs. Default: `false`. */
+  readonly collectOutputs?: boolean;
+  /** Where the inputs come from. */
+  readonly source: CollectorSourceSpec;
+}
+
+/**
+ * What {@link collector} takes: at least one of the two workflows is required, so a collector with
+ * neither does not compile.
+ */
+export type CollectorSpec = CollectorBaseSpec &
+  (
+    | {
+        /** A workflow run on the model's outputs that decides which inputs to keep. */
+        readonly preQueueWorkflowId: string;
+        /** A workflow run on each kept input before it is added to the app. Default: none. */
+        readonly postQueueWorkflowId?: string;
+      }
+    | { readonly preQueueWorkflowId?: string; readonly postQueueWorkflowId: string }
+  );
+
+/**
+ * What {@link collectorPatch} takes: the id and the fields to change. For PatchCollectors with action
+ * `overwrite`, fields left out keep their stored values.
+ */
+export interface CollectorPatchSpec {
+  /** The collector to change. */
+  readonly id: string;
+  /** New free text. Default: unchanged. */
+  readonly description?: string;
+  /** New pre-queue workflow. Default: unchanged. */
+  readonly preQueueWorkflowId?: string;
+  /** New post-queue workflow. Default: unchanged. */
+  readonly postQueueWorkflowId?: string;
+  /** New random sample share, within (0, 1]. Default: unchanged. */
+  readonly preQueueRandomSample?: number;
+  /** Whether to collect the model's outputs too. Default: unchanged. */
+  readonly collectOutputs?: boolean;
+  /** A whole new source (both `modelId` and `postInputsKeyId` are required again). */
+  readonly source?: CollectorSourceSpec;
+}
+
+/**
+ * Builds a collector for PostCollectors, checked against the documented rules.
+ *
+ * @example
+ * collector({ id: "c1", description: "Collects the general model's predictions", preQueueWorkflowId: "wf",
+ *   source: { modelUserId: "clarifai", modelAppId: "main", modelId: "general", modelVersionId: "v1",
+ *             postInputsKeyId: "key" } });
+ * @throws ValidationError listing every problem (paths like `collector.collectorSource.apiPostModelOutputsCollectorSource.modelId`).
+ */
+export function collector(spec: CollectorSpec): Collector {
+  const c = create(CollectorSchema, collectorInit(spec));
+  throwIfInvalid(validateCollector(c));
+  return c;
+}
+
+/**
+ * Builds the partial collector that PatchCollectors (action `overwrite`) sends: only the fields given,
+ * the rest kept by the server.
+ *
+ * @example collectorPatch({ id: "c1", description: "Collects only confident predictions", preQueueWorkflowId: "wf-2" })
+ * @throws ValidationError listing every problem.
+ */
+export function collectorPatch(spec: CollectorPatchSpec): Collector {
+  const c = create(CollectorSchema, collectorInit(spec));
+  throwIfInvalid(validateCollectorPatch(c));
+  return c;
+}
+
+// Only the given fields are set, so results equal the documentation's JSON through `fromJson`.
+function collectorInit(spec: CollectorPatchSpec): Exclude<MessageInitShape<typeof CollectorSchema>, Collector> {
+  const init: Exclude<MessageInitShape<typeof CollectorSchema>, Collector> = { id: spec.id };
+  if (spec.description !== undefined) init.description = spec.description;
+  if (spec.preQueueWorkflowId !== undefined) init.preQueueWorkflowId = spec.preQueueWorkflowId;
+  if (spec.postQueueWorkflowId !== undefined) init.postQueueWorkflowId = spec.postQueueWorkflowId;
+  if (spec.preQueueRandomSample !== undefined) init.preQueueRandomSample = spec.preQueueRandomSample;
+  if (spec.collectOutputs !== undefined) init.collectOutputs = spec.collectOutputs;
+  const s = spec.source;
+  if (s !== undefined) {
+    init.collectorSource = {
+      apiPostModelOutputsCollectorSource: {
+        modelId: s.modelId,
+        postInputsKeyId: s.postInputsKeyId,
+        ...(s.modelUserId !== undefined ? { modelUserId: s.modelUserId } : {}),
+        ...(s.modelAppId !== undefined ? { modelAppId: s.modelAppId } : {}),
+        ...(s.modelVersionId !== undefined ? { modelVersionId: s.modelVersionId } : {}),
+      },
+    };
+  }
+  return init;
+}

@@ -1,0 +1,183 @@
+// Tasks in which people label inputs: the assigned task with manual review and the consensus task with
+// weighted partitioning of the documentation.
+
+import { create, type JsonObject, type MessageInitShape } from "@bufbuild/protobuf";
+import {
+  type Task,
+  type Task_TaskPriority,
+  Task_TaskPrioritySchema,
+  type Task_TaskType,
+  Task_TaskTypeSchema,
+  TaskSchema,
+  type TaskWorker_TaskWorkerStrategy,
+  TaskWorker_TaskWorkerStrategySchema,
+  type TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
+  TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
+  type TaskWorkerSchema,
+} from "../../gen/clarifai/api/resources_pb.js";
+import { type StatusCode, StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
+import { throwIfInvalid } from "../validation/assert.js";
+import type { ValidationIssue } from "../validation/issue.js";
+import { validateTask } from "../validation/task.js";
+import { type InputSourceSpec, inputSourceInit } from "./input-source.js";
+import { enumFromSpec, type NameOrValue, type StatusCodeName, type TaskPriorityName } from "./names.js";
+import { type ReviewSpec, reviewInit } from "./review.js";
+
+// The plain-object half of protobuf-es's init shape (the other half is a ready message), so it can be spread.
+type TaskInit = Exclude<MessageInitShape<typeof TaskSchema>, Task>;
+
+type Strategy<K extends "DYNAMIC" | "FULL" | "PARTITIONED"> = NameOrValue<typeof TaskWorker_TaskWorkerStrategy, K>;
+type Partition<K extends "EVENLY" | "WEIGHTED"> = NameOrValue<
+  typeof TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
+  K
+>;
+
+/** Every worker gets an equal share of the inputs. */
+export interface EvenPartitionSpec {
+  readonly type: Partition<"EVENLY">;
+  /** How many workers label each input, from 1 to the number of workers. */
+  readonly workersPerInput: number;
+  readonly weights?: never;
+}
+
+/** Each worker's share of the inputs is its weight over the sum of the weights. */
+export interface WeightedPartitionSpec {
+  readonly type: Partition<"WEIGHTED">;
+  /** How many workers label each input, from 1 to the number of workers. */
+  readonly workersPerInput: number;
+  /**
+   * A weight > 0 for every worker, by user id, e.g. `{ u1: 1, u2: 1, u3: 2 }`. No share may exceed
+   * 1 / workersPerInput, since a worker labels an input at most once.
+   */
+  readonly weights: Readonly<Record<string, number>>;
+}
+
+/** Workers who share one queue (`DYNAMIC`) or who each label every input (`FULL`). */
+export interface SharedWorkersSpec {
+  readonly strategy: Strategy<"DYNAMIC" | "FULL">;
+  /** The labelers' user ids; at least one. */
+  readonly users: readonly string[];
+  readonly partition?: never;
+}
+
+/** Workers among whom the inputs are split (`PARTITIONED`), evenly or by weight. */
+export interface PartitionedWorkersSpec {
+  readonly strategy: Strategy<"PARTITIONED">;
+  /** The labelers' user ids; at least one. */
+  readonly users: readonly string[];
+  /** How the inputs are split. */
+  readonly partition: EvenPartitionSpec | WeightedPartitionSpec;
+}
+
+/** The human labelers of a task and how the inputs are assigned to them. */
+export type LabelingWorkersSpec = SharedWorkersSpec | PartitionedWorkersSpec;
+
+/** The fields every task builder shares. */
+export interface TaskCommonSpec {
+  /** The task id, for updates (PatchTasks sends the whole task). Default: empty, the server generates one. */
+  readonly id?: string;
+  /** A short display name, e.g. `"Annotate water"`. */
+  readonly name: string;
+  /** Free text shown to workers. Default: empty. */
+  readonly description?: string;
+  /** Which inputs are labeled. */
+  readonly inputSource: InputSourceSpec;
+  /** For video inputs: label one frame every `sampleMs` milliseconds. Default: 0 (not set). */
+  readonly sampleMs?: number;
+  /** How urgently workers should pick the task up. Default: not set. */
+  readonly priority?: NameOrValue<typeof Task_TaskPriority, TaskPriorityName>;
+  /** Remove annotations made before the task on the same inputs. Default: `false`. */
+  readonly deletePreviousAnnotations?: boolean;
+  /** Free-form data for the caller's own use (a `google.protobuf.Struct`). Default: none. */
+  readonly metadata?: JsonObject;
+  /**
+   * The task's status code, for updates such as marking a task `"TASK_DONE"`. Default: none (the server
+   * sets the status of a new task).
+   */
+  readonly status?: NameOrValue<typeof StatusCode, StatusCodeName>;
+}
+
+/** What {@link labelingTask} takes. */
+export interface LabelingTaskSpec extends TaskCommonSpec {
+  /** What the labelers produce; `TYPE_NOT_SET` is for auto-annotation tasks and not allowed here. */
+  readonly type: NameOrValue<typeof Task_TaskType, "CONCEPTS_CLASSIFICATION" | "BOUNDING_BOX_DETECTION" | "POLYGON_DETECTION">;
+  /** The ids of the concepts to label, e.g. `["water"]`. */
+  readonly concepts: readonly string[];
+  /** The labelers and the assignment strategy. */
+  readonly workers: LabelingWorkersSpec;
+  /** How the labels are reviewed. Default: `{ strategy: "NONE" }`. */
+  readonly review?: ReviewSpec;
+}
+
+/**
+ * Builds a task in which people label inputs, checked against the documented rules.
+ *
+ * The result is a full `Task` message with current fields only (`worker.workers`, `concepts`,
+ * `approvalThresholdLabelers`), ready for `client.tasks.create` or PostTasks.
+ *
+ * @example
+ * labelingTask({
+ *   name: "Annotate water", type: "CONCEPTS_CLASSIFICATION", concepts: ["water"],
+ *   workers: { strategy: "DYNAMIC", users: ["worker-1"] },
+ *   inputSource: { type: "DATASET", id: "ds-1" }, sampleMs: 1000,
+ *   review: { strategy: "MANUAL", samplePercentage: 0.5, reviewers: ["reviewer-1"] },
+ * });
+ * @throws ValidationError listing every problem (paths like `task.worker.partitionedStrategyInfo.weights.u1`).
+ */
+export function labelingTask(spec: LabelingTaskSpec): Task {
+  const issues: ValidationIssue[] = [];
+  const init: TaskInit = {
+    ...commonTaskInit(spec, issues),
+    type: enumFromSpec(Task_TaskTypeSchema, spec.type, "task.type", issues),
+    concepts: spec.concepts.map((id) => ({ concept: { id } })),
+    worker: workersInit(spec.workers, issues),
+    review: reviewInit(spec.review ?? { strategy: "NONE" }, "task.review", issues),
+  };
+  return finishTask(init, issues);
+}
+
+function workersInit(spec: LabelingWorkersSpec, issues: ValidationIssue[]): MessageInitShape<typeof TaskWorkerSchema> {
+  const strategy = enumFromSpec(TaskWorker_TaskWorkerStrategySchema, spec.strategy, "task.worker.strategy", issues);
+  const workers = spec.users.map((id) => ({ worker: { case: "user" as const, value: { id } } }));
+  if (spec.partition === undefined) return { strategy, workers };
+  const p = spec.partition;
+  const info: MessageInitShape<typeof TaskWorkerSchema>["strategyInfo"] = {
+    case: "partitionedStrategyInfo",
+    value: {
+      type: enumFromSpec(
+        TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
+        p.type,
+        "task.worker.partitionedStrategyInfo.type",
+        issues,
+      ),
+      workersPerInput: p.workersPerInput,
+      // Copied so that the task does not share (and later see changes to) the caller's object.
+      ...(p.weights !== undefined ? { weights: { ...p.weights } } : {}),
+    },
+  };
+  return { strategy, workers, strategyInfo: info };
+}
+
+/** The fields shared by every task builder, left out when not given so that results equal `fromJson`. @internal */
+export function commonTaskInit(spec: TaskCommonSpec, issues: ValidationIssue[]): TaskInit {
+  const init: TaskInit = {
+    name: spec.name,
+    inputSource: inputSourceInit(spec.inputSource, "task.inputSource", issues),
+  };
+  if (spec.id !== undefined) init.id = spec.id;
+  if (spec.description !== undefined) init.description = spec.description;
+  if (spec.sampleMs !== undefined) init.sampleMs = spec.sampleMs;
+  if (spec.priority !== undefined) init.priority = enumFromSpec(Task_TaskPrioritySchema, spec.priority, "task.priority", issues);
+  if (spec.deletePreviousAnnotations !== undefined) init.deletePreviousAnnotations = spec.deletePreviousAnnotations;
+  if (spec.metadata !== undefined) init.metadata = structuredClone(spec.metadata);
+  if (spec.status !== undefined) init.status = { code: enumFromSpec(StatusCodeSchema, spec.status, "task.status.code", issues) };
+  return init;
+}
+
+/** Creates the message, validates it, and throws when the spec or the message has issues. @internal */
+export function finishTask(init: TaskInit, issues: ValidationIssue[]): Task {
+  const task = create(TaskSchema, init);
+  issues.push(...validateTask(task, "task", { deprecated: "reject" }));
+  throwIfInvalid(issues);
+  return task;
+}

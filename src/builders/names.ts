@@ -1,0 +1,65 @@
+// The value names of the generated enums as string literal types, so that builders take `"DYNAMIC"`
+// (checked by the compiler) as well as `TaskWorker_TaskWorkerStrategy.DYNAMIC`.
+
+import type { GenEnum } from "@bufbuild/protobuf/codegenv2";
+import type {
+  AnnotationDataType,
+  Task_TaskPriority,
+  Task_TaskType,
+  TaskInputSource_TaskInputSourceType,
+  TaskReview_TaskReviewStrategy,
+  TaskWorker_TaskWorkerStrategy,
+  TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
+} from "../../gen/clarifai/api/resources_pb.js";
+import type { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
+import type { EnumName } from "../validation/enums.js";
+import type { ValidationIssue } from "../validation/issue.js";
+
+/**
+ * Some values of a generated enum, by name or by value:
+ * `NameOrValue<typeof TaskWorker_TaskWorkerStrategy, "FULL">` is `"FULL" | TaskWorker_TaskWorkerStrategy.FULL`.
+ */
+export type NameOrValue<
+  E extends Record<string, string | number>,
+  K extends EnumName<E> = EnumName<E>,
+> = K | E[K];
+
+/** `"TYPE_NOT_SET" | "CONCEPTS_CLASSIFICATION" | "BOUNDING_BOX_DETECTION" | "POLYGON_DETECTION"`. */
+export type TaskTypeName = EnumName<typeof Task_TaskType>;
+/** `"WORKER_STRATEGY_NOT_SET" | "PARTITIONED" | "FULL" | "DYNAMIC"`. */
+export type WorkerStrategyName = EnumName<typeof TaskWorker_TaskWorkerStrategy>;
+/** `"PARTITIONED_WORKER_STRATEGY_NOT_SET" | "EVENLY" | "WEIGHTED"`. */
+export type PartitionTypeName = EnumName<typeof TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy>;
+/** `"INPUT_SOURCE_TYPE_NOT_SET" | "ALL_INPUTS" | "SAVED_SEARCH" | "DATASET"`. */
+export type InputSourceTypeName = EnumName<typeof TaskInputSource_TaskInputSourceType>;
+/** `"TASK_REVIEW_STRATEGY_NOT_SET" | "NONE" | "MANUAL" | "CONSENSUS"`. */
+export type ReviewStrategyName = EnumName<typeof TaskReview_TaskReviewStrategy>;
+/** `"TAG" | "BOUNDING_BOX" | "POLYGON" | "POINT" | "SPAN" | "MASK"` (and the unset value). */
+export type AnnotationDataTypeName = EnumName<typeof AnnotationDataType>;
+/** `"LOW" | "MEDIUM" | "HIGH"` (and the unset value). */
+export type TaskPriorityName = EnumName<typeof Task_TaskPriority>;
+/** Any Clarifai status code name, e.g. `"ANNOTATION_SUCCESS"`, `"TASK_DONE"`. */
+export type StatusCodeName = EnumName<typeof StatusCode>;
+
+/**
+ * Reads an enum value given by name or number; an unknown name becomes an issue at `path` (and 0), so a
+ * JavaScript caller's typo is reported with the other problems instead of being sent as "not set".
+ *
+ * @internal
+ */
+export function enumFromSpec<E extends number>(
+  schema: GenEnum<E>,
+  value: string | number,
+  path: string,
+  issues: ValidationIssue[],
+): E {
+  // Numbers pass through: validateTask reports a number outside the enum with the field's name.
+  if (typeof value === "number") return value as E;
+  const found = schema.values.find((v) => v.name === value);
+  if (found !== undefined) return found.number as E;
+  issues.push({
+    path,
+    message: `${JSON.stringify(value)} is not a ${schema.name} (${schema.values.map((v) => v.name).join(", ")})`,
+  });
+  return 0 as E;
+}
