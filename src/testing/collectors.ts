@@ -1,0 +1,120 @@
+// The Collectors RPCs: PostCollectors, GetCollector, ListCollectors, PatchCollectors, DeleteCollectors.
+// Like the task handlers, each runs without awaiting, so batches are atomic and concurrency is safe.
+import { clone, create, fromBinary, mergeFromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
+import type {
+  DeleteCollectorsRequest,
+  GetCollectorRequest,
+  ListCollectorsRequest,
+  PatchCollectorsRequest,
+  PostCollectorsRequest,
+} from "../../gen/clarifai/api/service_pb.js";
+import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
+import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
+import type { ValidationIssue } from "../validation/issue.js";
+import type { Scope } from "./auth.js";
+import { pageOf, readPaging } from "./pagination.js";
+import type { EmulatorState } from "./state.js";
+import { EmulatorCodes, Refusal, invalid } from "./status.js";
+import { OVERWRITE } from "./tasks.js";
+import { validateCollectorPatches, validateCollectors } from "../validation/index.js";
+
+/**
+ * PostCollectors: all or nothing; the caller chooses ids, which must be new in the app. The server
+ * sets `created_at`, an active status (unless one was sent) and the source's `caller_user_id`.
+ * @internal
+ */
+export function postCollectors(state: EmulatorState, scope: Scope, req: PostCollectorsRequest): Collector[] {
+  if (req.collectors.length === 0) throw invalid([{ path: "collectors", message: "at least one collector is required" }]);
+  const issues = validateCollectors(req.collectors, "collectors");
+  if (issues.length > 0) throw invalid(issues);
+  const app = state.store.app(scope.userId, scope.appId);
+  const ids = req.collectors.map((c) => c.id);
+  ids.forEach((id, i) => {
+    if (app.collectors.has(id) || ids.indexOf(id) !== i) {
+      throw new Refusal(EmulatorCodes.collectorDuplicate, `collectors[${i}].id: a collector with id "${id}" already exists in the app`);
+    }
+  });
+  const now = timestampFromDate(state.now());
+  return req.collectors.map((sent) => {
+    const collector = clone(CollectorSchema, sent);
+    collector.createdAt = now;
+    if (!collector.status || collector.status.code === StatusCode.ZERO) {
+      collector.status = create(StatusSchema, { code: StatusCode.COLLECTOR_ACTIVE, description: "Collector is active" });
+    }
+    const source = collector.collectorSource?.apiPostModelOutputsCollectorSource;
+    if (source) source.callerUserId = scope.userId;
+    app.collectors.set(collector.id, collector);
+    return clone(CollectorSchema, collector);
+  });
+}
+
+/** GetCollector. @internal */
+export function getCollector(state: EmulatorState, scope: Scope, req: GetCollectorRequest): Collector {
+  if (!req.collectorId) throw invalid([{ path: "collectorId", message: "required" }]);
+  const collector = state.store.app(scope.userId, scope.appId).collectors.get(req.collectorId);
+  if (!collector) throw new Refusal(EmulatorCodes.collectorMissing, `collectorId: no collector "${req.collectorId}" in app "${scope.appId}"`);
+  return clone(CollectorSchema, collector);
+}
+
+/** ListCollectors, in creation order, paged like ListTasks. @internal */
+export function listCollectors(state: EmulatorState, scope: Scope, req: ListCollectorsRequest): Collector[] {
+  const paging = readPaging(req.page, req.perPage);
+  if ("path" in paging) throw invalid([paging]);
+  const all = [...state.store.app(scope.userId, scope.appId).collectors.values()];
+  return pageOf(all, paging).map((c) => clone(CollectorSchema, c));
+}
+
+/**
+ * PatchCollectors with action "overwrite" on a PARTIAL collector (the docs' update sends only `id`,
+ * `description` and `pre_queue_workflow_id`): fields set in the patch replace the stored ones, fields
+ * it omits are kept. That is protobuf's merge (stored bytes followed by the patch's bytes), which also
+ * merges nested messages field by field and keeps unknown fields. A consequence: a patch cannot clear a
+ * field to its default (empty string, 0). Server fields (`created_at`, `status`, the source's
+ * `caller_user_id`) cannot be patched. The merged collectors must still be valid. All or nothing.
+ * @internal
+ */
+export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCollectorsRequest): Collector[] {
+  const issues: ValidationIssue[] = [];
+  if (req.action !== OVERWRITE) issues.push({ path: "action", message: `must be "${OVERWRITE}" (got "${req.action}")` });
+  if (req.collectors.length === 0) issues.push({ path: "collectors", message: "at least one collector is required" });
+  // The shared rules for a partial collector (id required, given values in range); the merged result
+  // is checked as a whole below.
+  issues.push(...validateCollectorPatches(req.collectors, "collectors"));
+  if (issues.length > 0) throw invalid(issues);
+  const app = state.store.app(scope.userId, scope.appId);
+  const merged = req.collectors.map((patch, i) => {
+    const old = app.collectors.get(patch.id);
+    if (!old) throw new Refusal(EmulatorCodes.collectorMissing, `collectors[${i}].id: no collector "${patch.id}" in app "${scope.appId}"`);
+    const change = clone(CollectorSchema, patch);
+    change.createdAt = undefined;
+    change.status = undefined;
+    const source = change.collectorSource?.apiPostModelOutputsCollectorSource;
+    if (source) source.callerUserId = "";
+    const next = mergeFromBinary(CollectorSchema, fromBinary(CollectorSchema, toBinary(CollectorSchema, old)), toBinary(CollectorSchema, change));
+    const nextSource = next.collectorSource?.apiPostModelOutputsCollectorSource;
+    if (nextSource) nextSource.callerUserId = scope.userId;
+    return next;
+  });
+  const after = validateCollectors(merged, "collectors");
+  if (after.length > 0) throw invalid(after);
+  for (const c of merged) app.collectors.set(c.id, c);
+  return merged.map((c) => clone(CollectorSchema, c));
+}
+
+/**
+ * DeleteCollectors by `ids`, or every collector of the app with `delete_all`. Idempotent like
+ * DeleteTasks: unknown ids are named in `status.details`, not refused. Returns that note. @internal
+ */
+export function deleteCollectors(state: EmulatorState, scope: Scope, req: DeleteCollectorsRequest): string {
+  const app = state.store.app(scope.userId, scope.appId);
+  if (req.deleteAll) {
+    if (req.ids.length > 0) throw invalid([{ path: "ids", message: "give either ids or deleteAll, not both" }]);
+    app.collectors.clear();
+    return "";
+  }
+  if (req.ids.length === 0) throw invalid([{ path: "ids", message: "at least one id is required (or set deleteAll)" }]);
+  const missing = req.ids.filter((id) => !app.collectors.delete(id));
+  return missing.length > 0 ? `not found, nothing to delete: ${[...new Set(missing)].join(", ")}` : "";
+}

@@ -1,0 +1,109 @@
+// The socket side of the emulator: HTTP/2 (cleartext h2c, or TLS with ALPN) that also accepts
+// HTTP/1.1, so gRPC, gRPC-web and Connect clients — and plain curl — all reach the same routes.
+import http from "node:http";
+import http2 from "node:http2";
+import net, { type AddressInfo, type Socket } from "node:net";
+import type { connectNodeAdapter } from "@connectrpc/connect-node";
+
+/** The request handler connect-node builds (works for HTTP/1.1 and HTTP/2 alike). @internal */
+export type RequestHandler = ReturnType<typeof connectNodeAdapter>;
+
+/** What {@link listen} needs. @internal */
+export interface ListenOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer } | undefined;
+  readonly closeGraceMs: number;
+}
+
+/** A listening server and how to stop it. @internal */
+export interface Listening {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+// Every HTTP/2 connection opens with this preface; HTTP/1.1 starts with a method name, never "PRI".
+const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/**
+ * Listens on `host:port` (port 0 picks a free one) and resolves once bound.
+ *
+ * With TLS, ALPN picks HTTP/2 or HTTP/1.1 (`allowHTTP1`). In cleartext, Node 20's `http2.createServer`
+ * speaks only HTTP/2, so a plain TCP server looks at the first bytes of each connection and hands it
+ * to an HTTP/2 or an HTTP/1.1 server; both run the same handler.
+ *
+ * `close()` stops accepting, asks every HTTP/2 session to finish (GOAWAY: calls in flight complete),
+ * and after `closeGraceMs` destroys whatever is still open, so a client that never lets go cannot keep
+ * the port (or a test run) alive. It resolves when the port is free; calling it again returns the
+ * same promise.
+ * @internal
+ */
+export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listening> {
+  const sockets = new Set<Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+    // A peer that resets the connection must not bring the emulator down.
+    socket.on("error", () => socket.destroy());
+  };
+  const onSession = (session: http2.ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+    session.on("error", () => session.destroy());
+  };
+
+  let server: net.Server;
+  let h1: http.Server | undefined;
+  if (options.tls) {
+    const secure = http2.createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, handler);
+    secure.on("connection", track);
+    secure.on("session", onSession);
+    server = secure;
+  } else {
+    const h2 = http2.createServer({}, handler);
+    h2.on("session", onSession);
+    const http1 = (h1 = http.createServer(handler));
+    server = net.createServer((socket) => {
+      track(socket);
+      socket.once("readable", () => {
+        const head = socket.read() as Buffer | null;
+        if (head === null) return; // closed before sending anything
+        // Put the bytes back so the chosen server parses the connection from its first byte.
+        socket.unshift(head);
+        const n = Math.min(head.length, H2_PREFACE.length);
+        (head.subarray(0, n).equals(H2_PREFACE.subarray(0, n)) ? h2 : http1).emit("connection", socket);
+      });
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        for (const s of sessions) s.destroy();
+        for (const s of sockets) s.destroy();
+      }, options.closeGraceMs);
+      // The timer only bounds the wait; it must not hold the process open by itself.
+      timer.unref();
+      server.close((err) => {
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve();
+      });
+      for (const s of sessions) s.close();
+      // Idle keep-alive HTTP/1.1 connections (cleartext) have nothing to finish; busy ones are left to
+      // complete or to the grace timer.
+      h1?.closeIdleConnections();
+    }));
+  return { port, close };
+}
