@@ -1,0 +1,173 @@
+// Hostile servers on loopback, one per failure mode that connect-node and grpc-js have open hang or crash
+// reports about. Each listens on 127.0.0.1:0, counts what it saw, and exposes events to wait on (tests
+// must not sleep), and `close()` destroys every socket so nothing outlives a test.
+import { EventEmitter, once } from "node:events";
+import http2 from "node:http2";
+import net from "node:net";
+import type { AddressInfo } from "node:net";
+
+/** What every hostile server offers the tests. */
+export interface HostileServer {
+  /** The port it listens on (127.0.0.1). */
+  readonly port: number;
+  /** `http://127.0.0.1:<port>`, for the client's `baseUrl`. */
+  readonly baseUrl: string;
+  /** TCP connections accepted so far. */
+  readonly connections: number;
+  /** Emits `connection` (net.Socket) and, for HTTP/2 servers, `session` and `stream`. */
+  readonly events: EventEmitter;
+  /** Stops listening and destroys every connection. */
+  close(): Promise<void>;
+}
+
+async function listen(server: net.Server | http2.Http2Server, port = 0): Promise<number> {
+  server.listen(port, "127.0.0.1");
+  await once(server, "listening");
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: net.Server | http2.Http2Server, sockets: Set<net.Socket>): Promise<void> {
+  for (const s of sockets) s.destroy();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A raw TCP server; `onSocket` decides what (if anything) it ever writes. */
+function startTcp(onSocket: (socket: net.Socket) => void): Promise<HostileServer> {
+  const events = new EventEmitter();
+  const sockets = new Set<net.Socket>();
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    // A reset from the client is expected (it gives up); it must not become an uncaught 'error'.
+    socket.on("error", () => {});
+    onSocket(socket);
+    events.emit("connection", socket);
+  });
+  return listen(server).then((port) => ({
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    events,
+    close: () => closeServer(server, sockets),
+  }));
+}
+
+/** Accepts TCP and reads everything, but never writes a byte: no HTTP/2 preface, no SETTINGS. */
+export function startSilentTcpServer(): Promise<HostileServer> {
+  return startTcp((socket) => socket.resume());
+}
+
+/** An empty SETTINGS frame: the HTTP/2 server preface (length 0, type 4, flags 0, stream 0). */
+export const SETTINGS_FRAME = Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]);
+
+/**
+ * Sends the HTTP/2 server preface (one SETTINGS frame) and then nothing: it never acknowledges the
+ * client's SETTINGS, never answers a stream, never closes.
+ */
+export function startSettingsThenSilenceServer(): Promise<HostileServer> {
+  return startTcp((socket) => {
+    socket.write(SETTINGS_FRAME);
+    socket.resume();
+  });
+}
+
+/** Sends whatever `bytes(n)` returns for the n-th connection (0-based), then keeps or closes it. */
+export function startRawBytesServer(bytes: (n: number) => { data: Uint8Array; then: "hold" | "end" | "destroy" }): Promise<HostileServer> {
+  let n = 0;
+  return startTcp((socket) => {
+    const { data, then } = bytes(n++);
+    socket.resume();
+    socket.write(data, () => {
+      if (then === "end") socket.end();
+      else if (then === "destroy") socket.destroy();
+    });
+  });
+}
+
+/** An HTTP/2 server whose streams are handled by `onStream`; it tracks sessions so `close()` can kill them. */
+export interface H2HostileServer extends HostileServer {
+  /** Sessions currently open. */
+  readonly sessions: ReadonlySet<http2.ServerHttp2Session>;
+  /** Streams received so far, over all sessions. */
+  readonly streams: number;
+}
+
+/** Starts a plaintext HTTP/2 server (h2c, what the client speaks to `http://`) with a stream handler. */
+export function startH2Server(
+  onStream: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, session: http2.ServerHttp2Session) => void,
+): Promise<H2HostileServer> {
+  const events = new EventEmitter();
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let connections = 0;
+  let streams = 0;
+  const server = http2.createServer();
+  server.on("connection", (socket: net.Socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    events.emit("connection", socket);
+  });
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.on("close", () => sessions.delete(session));
+    // Clients that give up reset their streams and sessions; that is the point, not a server failure.
+    session.on("error", () => {});
+    events.emit("session", session);
+  });
+  server.on("stream", (stream, headers) => {
+    streams++;
+    stream.on("error", () => {});
+    onStream(stream, headers, stream.session as http2.ServerHttp2Session);
+    events.emit("stream", stream, headers);
+  });
+  return listen(server).then((port) => ({
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    get connections() {
+      return connections;
+    },
+    get streams() {
+      return streams;
+    },
+    sessions,
+    events,
+    close: () => {
+      for (const s of sessions) s.destroy();
+      return closeServer(server, sockets);
+    },
+  }));
+}
+
+/** Closes every stream with RST_STREAM(NO_ERROR) before sending any header: "done", yet no answer at all. */
+export function startRstNoErrorServer(): Promise<H2HostileServer> {
+  return startH2Server((stream) => stream.close(http2.constants.NGHTTP2_NO_ERROR));
+}
+
+/** Resolves with the next `stream` the server receives. */
+export function nextStream(server: HostileServer): Promise<http2.ServerHttp2Stream> {
+  return once(server.events, "stream").then(([stream]) => stream as http2.ServerHttp2Stream);
+}
+
+/** Resolves once the server has received `count` streams in total (counting those already received). */
+export function streamsReceived(server: H2HostileServer, count: number): Promise<void> {
+  if (server.streams >= count) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (server.streams >= count) {
+        server.events.off("stream", check);
+        resolve();
+      }
+    };
+    server.events.on("stream", check);
+  });
+}
+
+/** Resolves with the next TCP connection the server accepts. */
+export function nextConnection(server: HostileServer): Promise<net.Socket> {
+  return once(server.events, "connection").then(([socket]) => socket as net.Socket);
+}
