@@ -1,5 +1,51 @@
 // clarifai-grpc-es: the public entry point. End-user API first, then the generated messages.
 
+// The client and its errors (end-user API).
+export { ClarifaiClient } from "./client.js";
+export {
+  ClarifaiError,
+  AuthenticationError,
+  NotFoundError,
+  InvalidArgumentError,
+  RateLimitError,
+  UnavailableError,
+  ValidationError,
+  createClarifaiError,
+  isClarifaiError,
+  grpcCodeName,
+  statusCodeName,
+  type ClarifaiErrorInit,
+  type ItemStatus,
+} from "./errors.js";
+export {
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_BASE_URL,
+  type ClarifaiClientOptions,
+  type CallOptions,
+  type WriteOptions,
+  type TlsOptions,
+  type GrpcJsOptions,
+  type UserAppId,
+} from "./options.js";
+export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
+export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
+export { Code } from "@connectrpc/connect";
+// Extension points: retry policy as data, pagination, transports.
+export {
+  defaultRetryPolicy,
+  defaultRetryRules,
+  defaultMethodKinds,
+  backoffDelay,
+  type RetryPolicy,
+  type RetryOptions,
+  type RetryRule,
+  type RetryEvent,
+  type MethodKind,
+} from "./retry.js";
+export { abortableSleep } from "./deadline.js";
+export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
+export { createGrpcJsTransport, type GrpcJsTransportOptions } from "./transports/grpc-js.js";
+// Generated messages, schemas and enums.
 export * from "../gen/clarifai/api/status/status_code_pb.js";
 export * from "../gen/clarifai/api/status/status_pb.js";
 export * from "../gen/clarifai/api/resources_pb.js";

@@ -1,0 +1,216 @@
+// ClarifaiClient: wires options, transport, auth, retries and the one failure converter together, and
+// hands the resource namespaces (`tasks`, `collectors`) a single `call` to go through.
+import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createClient, createContextValues, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { runUnaryCall } from "@connectrpc/connect/protocol";
+import { inspect } from "node:util";
+import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
+import { V2 } from "../gen/clarifai/api/service_pb.js";
+import { createAuthInterceptor, createRedactor, type Redactor } from "./auth.js";
+import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
+import { callTimeout, checkCallOptions, resolveClientOptions, type CallOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
+import { Collectors } from "./resources/collectors.js";
+import { Tasks } from "./resources/tasks.js";
+import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, type RetryRecord } from "./retry.js";
+import { resolveUserAppId } from "./scope.js";
+import { checkStatus, toClarifaiError } from "./status.js";
+import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
+import { createGrpcJsTransport } from "./transports/grpc-js.js";
+
+/** What a resource namespace needs from the client. @internal */
+export interface Caller {
+  /**
+   * Sends one unary request with the client's auth, scoping, deadline and retries, checks both status
+   * layers and returns the response message, or throws a `ClarifaiError`.
+   */
+  call<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    request: MessageInitShape<I>,
+    options: CallOptions | undefined,
+  ): Promise<MessageShape<O>>;
+  /** The `user_app_id` of a call (the call's own, else the client's), or throws before sending. */
+  userAppId(options: CallOptions | undefined, method: string): UserAppIDSet;
+  /** Converts a failure that happened before sending (e.g. validation) the one standard way. */
+  fail(reason: unknown, method: string): never;
+}
+
+function headersInterceptor(defaults: Readonly<Record<string, string>>): Interceptor {
+  const entries = Object.entries(defaults);
+  return (next) => async (req) => {
+    for (const [k, v] of entries) if (!req.header.has(k)) req.header.set(k, v);
+    return next(req);
+  };
+}
+
+/** Runs a caller-supplied transport under our interceptors (retries rewrite the deadline header per attempt). */
+function wrapTransport(inner: Transport, interceptors: Interceptor[], defaultTimeoutMs: number): Transport {
+  return {
+    unary(method, signal, timeoutMs, header, input, contextValues) {
+      const ms = timeoutMs === undefined ? defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
+      const h = new Headers(header);
+      if (ms !== undefined) h.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(ms));
+      return runUnaryCall({
+        interceptors,
+        signal,
+        timeoutMs: ms,
+        req: {
+          stream: false,
+          service: method.parent,
+          method,
+          requestMethod: "POST",
+          url: `/${method.parent.typeName}/${method.name}`,
+          header: h,
+          contextValues: contextValues ?? createContextValues(),
+          message: input,
+        },
+        next: (req) => inner.unary(method, req.signal, parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER)), req.header, req.message, req.contextValues),
+      });
+    },
+    stream(method, signal, timeoutMs, header, input, contextValues) {
+      return inner.stream(method, signal, timeoutMs, header, input, contextValues);
+    },
+  };
+}
+
+/**
+ * The Clarifai API's labeling Tasks and Collectors over gRPC.
+ *
+ * ```ts
+ * const client = new ClarifaiClient();              // CLARIFAI_PAT, CLARIFAI_USER_ID, CLARIFAI_APP_ID
+ * const task = await client.tasks.create({ … });
+ * for await (const t of client.tasks.listAll()) console.log(t.id);
+ * await client.close();
+ * ```
+ *
+ * Every method throws a `ClarifaiError` (a category subclass where one fits) for a transport failure
+ * and for a response whose `status.code` is not SUCCESS. Every call has a deadline (default 30 s),
+ * and reads and deletes are retried on transient failures (see `retry`).
+ */
+export class ClarifaiClient {
+  /** PostTasks, GetTask, ListTasks, PatchTasks, DeleteTasks, GetTaskAnnotationCount, GetTaskInputCount. */
+  readonly tasks: Tasks;
+  /** PostCollectors, GetCollector, ListCollectors, PatchCollectors, DeleteCollectors. */
+  readonly collectors: Collectors;
+  /**
+   * The raw typed connect client of `clarifai.api.V2`, for RPCs the facade does not wrap. Auth, the
+   * default deadline and retries apply; the Clarifai `status` of responses is NOT checked, and failures
+   * are plain `ConnectError`s.
+   */
+  readonly v2: Client<typeof V2>;
+
+  readonly #options: Omit<ResolvedClientOptions, "pat">;
+  readonly #transport: Transport;
+  readonly #closable: ClosableTransport | undefined;
+  readonly #redact: Redactor;
+  #closed = false;
+
+  /**
+   * @param options - every field optional; see {@link ClarifaiClientOptions} for defaults (env
+   *   `CLARIFAI_PAT`, `CLARIFAI_USER_ID`, `CLARIFAI_APP_ID`, `CLARIFAI_GRPC_BASE`; 30 s deadline;
+   *   connect transport; default retry policy). Unknown keys throw a `TypeError`.
+   */
+  constructor(options?: ClarifaiClientOptions) {
+    const { pat, ...rest } = resolveClientOptions(options);
+    this.#options = rest;
+    this.#redact = createRedactor(pat);
+    const closedGuard: Interceptor = (next) => async (req) => {
+      if (this.#closed) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
+      return next(req);
+    };
+    const interceptors: Interceptor[] = [
+      closedGuard,
+      ...(rest.retry ? [createRetryInterceptor(rest.retry, this.#redact)] : []),
+      headersInterceptor(rest.headers),
+      createAuthInterceptor(pat),
+      ...rest.interceptors,
+    ];
+    if (rest.transport === "connect") {
+      this.#closable = createConnectTransport({ endpoint: rest.endpoint, tls: rest.tls, interceptors, defaultTimeoutMs: rest.timeoutMs });
+      this.#transport = this.#closable.transport;
+    } else if (rest.transport === "grpc-js") {
+      this.#closable = createGrpcJsTransport({ endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs });
+      this.#transport = this.#closable.transport;
+    } else {
+      this.#closable = undefined;
+      this.#transport = wrapTransport(rest.transport, interceptors, rest.timeoutMs);
+    }
+    this.v2 = createClient(V2, this.#transport);
+    const caller: Caller = {
+      call: (method, request, callOptions) => this.#call(method, request, callOptions),
+      userAppId: (callOptions, method) => {
+        try {
+          return resolveUserAppId(rest, callOptions?.userAppId, method);
+        } catch (e) {
+          return caller.fail(e, method);
+        }
+      },
+      fail: (reason, method) => {
+        throw toClarifaiError(reason, { method, redact: this.#redact });
+      },
+    };
+    this.tasks = new Tasks(caller);
+    this.collectors = new Collectors(caller);
+  }
+
+  /** The retry policy in effect, or `undefined` when retries are off. */
+  get retryPolicy(): RetryPolicy | undefined {
+    return this.#options.retry;
+  }
+
+  async #call<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    request: MessageInitShape<I>,
+    options: CallOptions | undefined,
+  ): Promise<MessageShape<O>> {
+    const record: RetryRecord = { attempts: 1, previousErrors: [] };
+    const ctx = () => ({
+      method: method.name,
+      idempotent: methodKind(this.#options.retry, method.name) !== "write",
+      redact: this.#redact,
+      attempts: record.attempts,
+      previousErrors: record.previousErrors,
+    });
+    try {
+      checkCallOptions(options);
+      const timeoutMs = callTimeout(options, this.#options.timeoutMs);
+      const response = await this.#transport.unary(
+        method,
+        options?.signal,
+        timeoutMs,
+        options?.headers as ConstructorParameters<typeof Headers>[0],
+        request,
+        createContextValues().set(retryRecordKey, record),
+      );
+      return checkStatus(response.message, ctx());
+    } catch (e) {
+      throw toClarifaiError(e, ctx(), options?.signal);
+    }
+  }
+
+  /**
+   * Closes the connections this client opened (a grpc-js client you passed in stays open). Calls in
+   * flight fail; later calls fail with `FAILED_PRECONDITION`. Safe to call twice.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#closable?.close();
+  }
+
+  /** A description without secrets: base URL, transport, app, deadline. */
+  toJSON(): Record<string, unknown> {
+    const o = this.#options;
+    return {
+      baseUrl: o.endpoint.url,
+      transport: typeof o.transport === "string" ? o.transport : "custom",
+      userId: o.userId,
+      appId: o.appId,
+      timeoutMs: o.timeoutMs,
+      retry: o.retry ? { maxAttempts: o.retry.maxAttempts } : false,
+      closed: this.#closed,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `ClarifaiClient ${inspect(this.toJSON())}`;
+  }
+}

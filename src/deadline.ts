@@ -1,0 +1,50 @@
+// Deadlines. Every call has one (connect-node and grpc-js both have hangs that only a deadline ends);
+// it covers all attempts and backoff, and travels as the `grpc-timeout` request header, which each
+// retry rewrites to what is left (gax-style: the total deadline shrinks each attempt's timeout).
+
+/** The gRPC request header carrying the deadline. */
+export const GRPC_TIMEOUT_HEADER = "grpc-timeout";
+
+/** Encodes milliseconds as a `grpc-timeout` value (at most 8 digits, as the spec requires). @internal */
+export function encodeGrpcTimeout(ms: number): string {
+  const value = Math.max(0, Math.ceil(ms));
+  if (value < 1e8) return `${value}m`;
+  const seconds = Math.ceil(value / 1000);
+  if (seconds < 1e8) return `${seconds}S`;
+  return `${Math.min(99_999_999, Math.ceil(seconds / 60))}M`;
+}
+
+const units: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 1e-3, n: 1e-6 };
+
+/** Parses a `grpc-timeout` value to milliseconds; `undefined` when absent or malformed. @internal */
+export function parseGrpcTimeout(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{1,8})([HMSmun])$/.exec(value);
+  if (!m) return undefined;
+  return Number(m[1]) * units[m[2]!]!;
+}
+
+/** The monotonic clock used by default (`performance.now()`, immune to wall-clock jumps). */
+export const defaultNow = (): number => performance.now();
+
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as `signal` aborts (a backoff must never
+ * outlive the caller's interest or the deadline). The default `sleep` of the retry policy.
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

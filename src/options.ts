@@ -1,0 +1,205 @@
+// Client and per-call options: full interfaces inside, `Partial`-style at the edge, defaults filled in
+// one function (`resolveClientOptions`), unknown keys rejected so a typo never silently does nothing.
+import type { Interceptor, Transport } from "@connectrpc/connect";
+import type * as grpc from "@grpc/grpc-js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { UserAppIDSetSchema } from "../gen/clarifai/api/resources_pb.js";
+import { validatePat } from "./auth.js";
+import { resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
+
+/** Default deadline of every call: 30 seconds (a page of 128 tasks answers in well under a second). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default base URL when neither the option nor `CLARIFAI_GRPC_BASE` is set. */
+export const DEFAULT_BASE_URL = "https://api.clarifai.com";
+
+/** Where the client connects, parsed from `baseUrl`. @internal */
+export interface Endpoint {
+  /** Normalised base URL (`https://host:port` or `http://host:port`, no trailing slash). */
+  readonly url: string;
+  /** `host:port` (port filled: 443 for https, 80 for http), as grpc-js wants it. */
+  readonly address: string;
+  /** `false` only for an explicit `http://` URL. */
+  readonly tls: boolean;
+}
+
+/**
+ * Parses a base URL. `https://host[:port]` and `http://host[:port]` as given; a bare `host[:port]` (the
+ * form upstream's `CLARIFAI_GRPC_BASE` uses, e.g. `api.clarifai.com`) means TLS. @internal
+ */
+export function parseBaseUrl(baseUrl: string): Endpoint {
+  const text = baseUrl.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} is not a URL; expected e.g. "https://api.clarifai.com" or "http://127.0.0.1:50051"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(`baseUrl must be https:// or http://, got ${JSON.stringify(url.protocol)}`);
+  }
+  if (url.username || url.password) throw new TypeError("baseUrl must not carry credentials; use the pat option");
+  const tls = url.protocol === "https:";
+  const port = url.port || (tls ? "443" : "80");
+  const path = url.pathname.replace(/\/+$/, "");
+  return { url: `${url.protocol}//${url.host}${path}`, address: `${url.hostname}:${port}`, tls };
+}
+
+/** TLS settings for `https://` base URLs. */
+export interface TlsOptions {
+  /**
+   * PEM certificate(s) of the CA to trust instead of the system roots, e.g. the emulator's self-signed
+   * CA. Default: Node's built-in roots.
+   */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** Options of the `"grpc-js"` transport. */
+export interface GrpcJsOptions {
+  /**
+   * Channel credentials to use (your own TLS, call credentials, …). Default: `createSsl(tls.ca)` for
+   * `https://`, `createInsecure()` for `http://`. Must come from the same `@grpc/grpc-js` copy as the
+   * client, or pass `client` instead.
+   */
+  readonly credentials?: grpc.ChannelCredentials;
+  /** grpc-js client/channel options (keepalive, `interceptors`, `grpc.max_receive_message_length`, …). Default `{}`. */
+  readonly channelOptions?: grpc.ClientOptions;
+  /**
+   * An existing grpc-js `Client` (any copy of grpc-js, e.g. one sharing your service's channel). When
+   * given, `baseUrl`, `tls` and `credentials` are not used, and `close()` does not close it. Default: a
+   * new client owned by `ClarifaiClient`.
+   */
+  readonly client?: grpc.Client;
+}
+
+/** The options of `new ClarifaiClient(options)`. Every field is optional. */
+export interface ClarifaiClientOptions {
+  /**
+   * Personal access token, sent as `authorization: Key <pat>`. Default: env `CLARIFAI_PAT`. A PAT
+   * containing whitespace or control characters is refused. It never appears in errors or `inspect()`.
+   */
+  readonly pat?: string;
+  /** Default `user_app_id.user_id` of every call. Default: env `CLARIFAI_USER_ID`. */
+  readonly userId?: string;
+  /** Default `user_app_id.app_id` of every call. Default: env `CLARIFAI_APP_ID`. */
+  readonly appId?: string;
+  /**
+   * Where the API is. Default: env `CLARIFAI_GRPC_BASE` (a bare host like `api.clarifai.com` means
+   * `https://`), else `https://api.clarifai.com`. Plaintext HTTP/2 only for an explicit `http://` URL.
+   * @example "http://127.0.0.1:50051"
+   */
+  readonly baseUrl?: string;
+  /**
+   * `"connect"` (default): connect-node's gRPC transport over HTTP/2. `"grpc-js"`: a grpc-js client
+   * underneath (see `grpcJs`). Or any connect `Transport` of your own (auth and retries are still
+   * applied on top; `baseUrl`/`tls` are then unused).
+   */
+  readonly transport?: "connect" | "grpc-js" | Transport;
+  /** TLS settings for `https://` (e.g. `{ ca }` for a self-signed server). Default: system roots. */
+  readonly tls?: TlsOptions;
+  /** Options of the `"grpc-js"` transport. Default `{}`. */
+  readonly grpcJs?: GrpcJsOptions;
+  /** Deadline of every call in milliseconds, retries and backoff included. Default {@link DEFAULT_TIMEOUT_MS} (30 000). */
+  readonly timeoutMs?: number;
+  /** Retry policy, or `false` to never retry. Default: {@link defaultRetryPolicy}. */
+  readonly retry?: RetryOptions | false;
+  /** Headers sent with every call (before per-call headers). Default: none. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Extra connect interceptors, run inside auth and retries (outermost first). Default `[]`. */
+  readonly interceptors?: readonly Interceptor[];
+}
+
+/** The `user_app_id` of one call: `{ userId, appId }`. */
+export type UserAppId = MessageInitShape<typeof UserAppIDSetSchema>;
+
+/** The last argument of every facade method. */
+export interface CallOptions {
+  /** Aborts the call and any retry backoff. The call then fails with a `ClarifaiError` whose `grpcCode` is `CANCELED` and `cause` is the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Deadline of this call (all attempts). Default: the client's `timeoutMs`. On expiry: `grpcCode` `DEADLINE_EXCEEDED`. */
+  readonly timeoutMs?: number;
+  /** Extra request headers for this call. Default: none. */
+  readonly headers?: Readonly<Record<string, string>> | Headers;
+  /** `user_app_id` of this call. Default: the client's `userId`/`appId`. */
+  readonly userAppId?: UserAppId;
+}
+
+/** Call options of `create`/`update`, which validate before sending. */
+export interface WriteOptions extends CallOptions {
+  /** Check the documented rules before sending and throw `ValidationError` listing every issue. Default `true`. */
+  readonly validate?: boolean;
+}
+
+/** Options after defaults are filled in. @internal */
+export interface ResolvedClientOptions {
+  readonly pat: string;
+  readonly userId: string;
+  readonly appId: string;
+  readonly endpoint: Endpoint;
+  readonly transport: "connect" | "grpc-js" | Transport;
+  readonly tls: TlsOptions;
+  readonly grpcJs: GrpcJsOptions;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly interceptors: readonly Interceptor[];
+}
+
+const clientKeys: ReadonlySet<string> = new Set([
+  "pat", "userId", "appId", "baseUrl", "transport", "tls", "grpcJs", "timeoutMs", "retry", "headers", "interceptors",
+]);
+const callKeys: ReadonlySet<string> = new Set(["signal", "timeoutMs", "headers", "userAppId", "validate"]);
+
+/** Throws a TypeError naming any key not in `known` (a typo would otherwise silently do nothing). @internal */
+export function rejectUnknownKeys(what: string, value: object | undefined, known: ReadonlySet<string>): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== "object") throw new TypeError(`${what} must be an object`);
+  const unknown = Object.keys(value).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    throw new TypeError(`${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; known: ${[...known].join(", ")}`);
+  }
+}
+
+/** Rejects unknown keys in a per-call options object. @internal */
+export function checkCallOptions(options: object | undefined): void {
+  rejectUnknownKeys("call options", options, callKeys);
+}
+
+function checkTimeout(what: string, ms: number): number {
+  if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`${what} must be a positive number of milliseconds, got ${ms}`);
+  return ms;
+}
+
+/** Fills every default of the client options from `env` (default `process.env`). @internal */
+export function resolveClientOptions(
+  options: ClarifaiClientOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedClientOptions {
+  rejectUnknownKeys("ClarifaiClient options", options, clientKeys);
+  rejectUnknownKeys("ClarifaiClient options.tls", options.tls, new Set(["ca"]));
+  rejectUnknownKeys("ClarifaiClient options.grpcJs", options.grpcJs, new Set(["credentials", "channelOptions", "client"]));
+  const pat = options.pat ?? env["CLARIFAI_PAT"] ?? "";
+  validatePat(pat);
+  const transport = options.transport ?? "connect";
+  if (transport !== "connect" && transport !== "grpc-js" && (typeof transport !== "object" || typeof transport.unary !== "function")) {
+    throw new TypeError(`ClarifaiClient options.transport must be "connect", "grpc-js" or a connect Transport`);
+  }
+  return {
+    pat,
+    userId: options.userId ?? env["CLARIFAI_USER_ID"] ?? "",
+    appId: options.appId ?? env["CLARIFAI_APP_ID"] ?? "",
+    endpoint: parseBaseUrl(options.baseUrl ?? (env["CLARIFAI_GRPC_BASE"] || DEFAULT_BASE_URL)),
+    transport,
+    tls: options.tls ?? {},
+    grpcJs: options.grpcJs ?? {},
+    timeoutMs: checkTimeout("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    retry: options.retry === false ? undefined : resolveRetryPolicy(options.retry ?? {}),
+    headers: { ...(options.headers ?? {}) },
+    interceptors: [...(options.interceptors ?? [])],
+  };
+}
+
+/** The effective deadline of one call: per-call over client. @internal */
+export function callTimeout(options: CallOptions | undefined, clientTimeoutMs: number): number {
+  return options?.timeoutMs !== undefined ? checkTimeout("timeoutMs", options.timeoutMs) : clientTimeoutMs;
+}

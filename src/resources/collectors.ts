@@ -1,0 +1,133 @@
+// `client.collectors`: the five Collector RPCs. Updates are partial by design (the API documents a patch
+// with only id, description and pre_queue_workflow_id), so they validate with the patch rules.
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
+import { V2 } from "../../gen/clarifai/api/service_pb.js";
+import type { Caller } from "../client.js";
+import { createClarifaiError, ValidationError } from "../errors.js";
+import type { CallOptions, WriteOptions } from "../options.js";
+import { paginate, type PaginateOptions } from "../pagination.js";
+import type { ValidationIssue } from "../validation/issue.js";
+import { validateCollectorPatches, validateCollectors } from "../validation/index.js";
+
+/** A collector as protobuf-es init shape (plain object, camelCase) or a `Collector` message. */
+export type CollectorInput = MessageInitShape<typeof CollectorSchema>;
+
+/** Paging of `collectors.list`. `page` starts at 1; the API's default `perPage` is 128. */
+export interface ListCollectorsParams {
+  readonly page?: number;
+  readonly perPage?: number;
+}
+
+/** Paging of `collectors.listAll`: start page (default 1), page size (default 128), page bound (default 10 000). */
+export type ListAllCollectorsParams = Omit<PaginateOptions, "signal">;
+
+const m = V2.method;
+
+/** `client.collectors`: data collectors of an app. Every method's last argument is {@link CallOptions}. */
+export class Collectors {
+  readonly #caller: Caller;
+
+  /** @internal */
+  constructor(caller: Caller) {
+    this.#caller = caller;
+  }
+
+  #prepare(
+    input: readonly CollectorInput[],
+    method: string,
+    options: WriteOptions | undefined,
+    validate: (c: Collector[]) => ValidationIssue[],
+  ): Collector[] {
+    const messages = input.map((c) => create(CollectorSchema, c));
+    if (options?.validate !== false) {
+      const issues = validate(messages);
+      if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
+    }
+    return messages;
+  }
+
+  #callOptions(options: WriteOptions | undefined): CallOptions | undefined {
+    if (!options || !("validate" in options)) return options;
+    const { validate: _validate, ...rest } = options;
+    return rest;
+  }
+
+  /**
+   * Creates a collector (PostCollectors) and returns it as stored. An array in gives an array out.
+   * Validates first unless `{ validate: false }`.
+   */
+  create(collector: CollectorInput, options?: WriteOptions): Promise<Collector>;
+  create(collectors: readonly CollectorInput[], options?: WriteOptions): Promise<Collector[]>;
+  async create(input: CollectorInput | readonly CollectorInput[], options?: WriteOptions): Promise<Collector | Collector[]> {
+    const many = Array.isArray(input);
+    const collectors = this.#prepare(many ? input : [input as CollectorInput], "PostCollectors", options, (c) => validateCollectors(c));
+    const res = await this.#caller.call(
+      m.postCollectors,
+      { userAppId: this.#caller.userAppId(options, "PostCollectors"), collectors },
+      this.#callOptions(options),
+    );
+    return many ? res.collectors : first(res.collectors, "PostCollectors");
+  }
+
+  /** Gets one collector by id (GetCollector). A missing collector throws `NotFoundError`. */
+  async get(id: string, options?: CallOptions): Promise<Collector> {
+    const res = await this.#caller.call(m.getCollector, { userAppId: this.#caller.userAppId(options, "GetCollector"), collectorId: id }, options);
+    if (!res.collector) throw createClarifaiError({ method: "GetCollector", description: "the response carried no collector" });
+    return res.collector;
+  }
+
+  /** One page of collectors (ListCollectors). */
+  async list(params: ListCollectorsParams = {}, options?: CallOptions): Promise<Collector[]> {
+    const res = await this.#caller.call(
+      m.listCollectors,
+      { userAppId: this.#caller.userAppId(options, "ListCollectors"), page: params.page ?? 0, perPage: params.perPage ?? 0 },
+      options,
+    );
+    return res.collectors;
+  }
+
+  /** Every collector, page by page until a short page; bounded and abortable like `tasks.listAll`. */
+  listAll(params: ListAllCollectorsParams = {}, options?: CallOptions): AsyncIterable<Collector> {
+    return paginate(
+      (page, perPage) => this.list({ page, perPage }, options),
+      (c) => c.id,
+      { ...params, signal: options?.signal },
+    );
+  }
+
+  /**
+   * Patches collectors (PatchCollectors, action `overwrite`): the fields you set replace the stored
+   * ones, the fields you omit are kept (e.g. `{ id, description, preQueueWorkflowId }`). Validates the
+   * patch rules first unless `{ validate: false }`.
+   */
+  update(collector: CollectorInput, options?: WriteOptions): Promise<Collector>;
+  update(collectors: readonly CollectorInput[], options?: WriteOptions): Promise<Collector[]>;
+  async update(input: CollectorInput | readonly CollectorInput[], options?: WriteOptions): Promise<Collector | Collector[]> {
+    const many = Array.isArray(input);
+    const collectors = this.#prepare(many ? input : [input as CollectorInput], "PatchCollectors", options, (c) => validateCollectorPatches(c));
+    const res = await this.#caller.call(
+      m.patchCollectors,
+      { userAppId: this.#caller.userAppId(options, "PatchCollectors"), collectors, action: "overwrite" },
+      this.#callOptions(options),
+    );
+    return many ? res.collectors : first(res.collectors, "PatchCollectors");
+  }
+
+  /** Deletes collectors by id (DeleteCollectors). */
+  async delete(ids: string | readonly string[], options?: CallOptions): Promise<void> {
+    const list = typeof ids === "string" ? [ids] : [...ids];
+    await this.#caller.call(m.deleteCollectors, { userAppId: this.#caller.userAppId(options, "DeleteCollectors"), ids: list }, options);
+  }
+
+  /** Deletes every collector of the app (DeleteCollectors with `delete_all`). */
+  async deleteAll(options?: CallOptions): Promise<void> {
+    await this.#caller.call(m.deleteCollectors, { userAppId: this.#caller.userAppId(options, "DeleteCollectors"), deleteAll: true }, options);
+  }
+}
+
+function first(items: readonly Collector[], method: string): Collector {
+  const c = items[0];
+  if (c === undefined) throw createClarifaiError({ method, description: "the response carried no collector" });
+  return c;
+}

@@ -1,0 +1,160 @@
+// `client.tasks`: the seven Task RPCs with the shapes a caller wants (a Task in, a Task out; one page or
+// every page), validation before sending, and nothing else — transport concerns live in the client.
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { TaskSchema, type Task, type TaskStatusCountPerUser } from "../../gen/clarifai/api/resources_pb.js";
+import { type ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import type { Caller } from "../client.js";
+import { createClarifaiError, ValidationError } from "../errors.js";
+import type { CallOptions, WriteOptions } from "../options.js";
+import { paginate, type PaginateOptions } from "../pagination.js";
+import { validateTasks } from "../validation/index.js";
+
+/** A task as protobuf-es init shape (plain object, camelCase) or a `Task` message. */
+export type TaskInput = MessageInitShape<typeof TaskSchema>;
+
+/** Filters of `tasks.list`: ListTasksRequest's fields in camelCase (`page`, `perPage`, `workerUserIds`, `reviewUserIds`, `ids`, …). */
+export type ListTasksParams = Omit<Exclude<MessageInitShape<typeof ListTasksRequestSchema>, { $typeName: string }>, "userAppId" | "$typeName">;
+
+/** Filters of `tasks.listAll`: those of `list`, plus where to start, the page size (default 128) and a page bound (default 10 000). */
+export type ListAllTasksParams = Omit<ListTasksParams, "page" | "perPage"> & Omit<PaginateOptions, "signal">;
+
+/** Options of `tasks.get`. */
+export interface GetTaskOptions extends CallOptions {
+  /** Extra fields to fill in the answer (e.g. `"worker.users"`). Default: none. */
+  readonly additionalFields?: readonly string[];
+}
+
+/** Filters of `tasks.annotationCount` / `tasks.inputCount`: only count these workers. Default: all. */
+export interface TaskCountFilters {
+  readonly userIds?: readonly string[];
+  readonly modelVersionIds?: readonly string[];
+  readonly workflowVersionIds?: readonly string[];
+}
+
+const m = V2.method;
+
+function one<T>(items: readonly T[], method: string, what: string): T {
+  const first = items[0];
+  if (first === undefined) throw createClarifaiError({ method, description: `the response carried no ${what}` });
+  return first;
+}
+
+/** `client.tasks`: labeling tasks of an app. Every method's last argument is {@link CallOptions}. */
+export class Tasks {
+  readonly #caller: Caller;
+
+  /** @internal */
+  constructor(caller: Caller) {
+    this.#caller = caller;
+  }
+
+  #validate(tasks: readonly TaskInput[], method: string, options: WriteOptions | undefined): Task[] {
+    const messages = tasks.map((t) => create(TaskSchema, t));
+    if (options?.validate !== false) {
+      const issues = validateTasks(messages);
+      if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
+    }
+    return messages;
+  }
+
+  #split<O extends WriteOptions>(options: O | undefined): CallOptions | undefined {
+    if (!options || !("validate" in options)) return options;
+    const { validate: _validate, ...rest } = options;
+    return rest;
+  }
+
+  /**
+   * Creates one task (PostTasks) and returns it as stored (with its id, timestamps, status). An array
+   * in gives an array out. Validates first unless `{ validate: false }`: a `ValidationError` lists
+   * every issue and nothing is sent.
+   */
+  create(task: TaskInput, options?: WriteOptions): Promise<Task>;
+  create(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
+  async create(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
+    const many = Array.isArray(input);
+    const tasks = this.#validate(many ? input : [input as TaskInput], "PostTasks", options);
+    const res = await this.#caller.call(
+      m.postTasks,
+      { userAppId: this.#caller.userAppId(options, "PostTasks"), tasks },
+      this.#split(options),
+    );
+    return many ? res.tasks : one(res.tasks, "PostTasks", "task");
+  }
+
+  /** Gets one task by id (GetTask). A missing task throws `NotFoundError`. */
+  async get(id: string, options?: GetTaskOptions): Promise<Task> {
+    const { additionalFields = [], ...call } = options ?? {};
+    const res = await this.#caller.call(
+      m.getTask,
+      { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: [...additionalFields] },
+      call,
+    );
+    if (!res.task) throw createClarifaiError({ method: "GetTask", description: "the response carried no task" });
+    return res.task;
+  }
+
+  /** One page of tasks (ListTasks). `page` starts at 1; the API's default `perPage` is 128. */
+  async list(params: ListTasksParams = {}, options?: CallOptions): Promise<Task[]> {
+    const res = await this.#caller.call(m.listTasks, { ...params, userAppId: this.#caller.userAppId(options, "ListTasks") }, options);
+    return res.tasks;
+  }
+
+  /**
+   * Every task matching `params`, page by page (fetched lazily) until a short page. `options.signal`
+   * stops the walk; a server that ignores `page`, or more than `maxPages` pages, throws instead of
+   * looping.
+   */
+  listAll(params: ListAllTasksParams = {}, options?: CallOptions): AsyncIterable<Task> {
+    const { page, perPage, maxPages, ...filters } = params;
+    return paginate(
+      (p, n) => this.list({ ...filters, page: p, perPage: n }, options),
+      (t) => t.id,
+      { page, perPage, maxPages, signal: options?.signal },
+    );
+  }
+
+  /**
+   * Replaces tasks (PatchTasks, action `overwrite`): send the whole task, as the API documents.
+   * Validates first unless `{ validate: false }`. An array in gives an array out.
+   */
+  update(task: TaskInput, options?: WriteOptions): Promise<Task>;
+  update(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
+  async update(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
+    const many = Array.isArray(input);
+    const tasks = this.#validate(many ? input : [input as TaskInput], "PatchTasks", options);
+    const res = await this.#caller.call(
+      m.patchTasks,
+      { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: "overwrite" },
+      this.#split(options),
+    );
+    return many ? res.tasks : one(res.tasks, "PatchTasks", "task");
+  }
+
+  /** Deletes tasks by id (DeleteTasks). */
+  async delete(ids: string | readonly string[], options?: CallOptions): Promise<void> {
+    const list = typeof ids === "string" ? [ids] : [...ids];
+    await this.#caller.call(m.deleteTasks, { userAppId: this.#caller.userAppId(options, "DeleteTasks"), ids: list }, options);
+  }
+
+  /** Annotation counts per worker and state of a task (GetTaskAnnotationCount). */
+  async annotationCount(taskId: string, filters: TaskCountFilters = {}, options?: CallOptions): Promise<TaskStatusCountPerUser[]> {
+    const res = await this.#caller.call(m.getTaskAnnotationCount, this.#countRequest("GetTaskAnnotationCount", taskId, filters, options), options);
+    return res.counts;
+  }
+
+  /** Input counts per worker and state of a task (GetTaskInputCount). */
+  async inputCount(taskId: string, filters: TaskCountFilters = {}, options?: CallOptions): Promise<TaskStatusCountPerUser[]> {
+    const res = await this.#caller.call(m.getTaskInputCount, this.#countRequest("GetTaskInputCount", taskId, filters, options), options);
+    return res.counts;
+  }
+
+  #countRequest(method: string, taskId: string, filters: TaskCountFilters, options: CallOptions | undefined) {
+    return {
+      userAppId: this.#caller.userAppId(options, method),
+      taskId,
+      userIds: [...(filters.userIds ?? [])],
+      modelVersionIds: [...(filters.modelVersionIds ?? [])],
+      workflowVersionIds: [...(filters.workflowVersionIds ?? [])],
+    };
+  }
+}

@@ -1,0 +1,242 @@
+// Retries as a connect interceptor, with the policy as data (nice-grpc's middleware, gax's per-method
+// table): which RPCs may be repeated on which failures, exponential backoff with full jitter, a cap, a
+// maximum attempt count, and the call's total deadline respected (no wait that the deadline would cut).
+import { Code, createContextKey, type Interceptor } from "@connectrpc/connect";
+import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
+import type { Redactor } from "./auth.js";
+import { abortableSleep, defaultNow, encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
+import type { ClarifaiError } from "./errors.js";
+import { rejectUnknownKeys } from "./options.js";
+import { provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
+
+/**
+ * How safe an RPC is to repeat:
+ * - `"read"`: no effect on the server (Get, List, counts);
+ * - `"delete"`: repeating gives the same end state (a repeated delete may answer "not found");
+ * - `"write"`: creates or changes something; repeated only when the failure proves nothing was done.
+ */
+export type MethodKind = "read" | "delete" | "write";
+
+/** The failures on which one kind of RPC is retried. */
+export interface RetryRule {
+  /** gRPC codes of transport failures to retry. */
+  readonly grpcCodes: readonly Code[];
+  /** Clarifai status codes (in an OK response) to retry. */
+  readonly statusCodes: readonly StatusCode[];
+  /** Retry an `UNAVAILABLE` failure that provably never reached the server (connection refused, REFUSED_STREAM, …). */
+  readonly notSent: boolean;
+}
+
+/** What `onRetry` is told before each wait. */
+export interface RetryEvent {
+  /** RPC name, e.g. `GetTask`. */
+  readonly method: string;
+  /** The attempt that just failed (1 for the first). */
+  readonly attempt: number;
+  /** How long the client waits before the next attempt. */
+  readonly delayMs: number;
+  /** The failure of that attempt. */
+  readonly error: ClarifaiError;
+}
+
+/** A complete retry policy. Pass a `RetryOptions` (any subset) to the client; the rest comes from {@link defaultRetryPolicy}. */
+export interface RetryPolicy {
+  /** Attempts in all, the first included. Default 4. `1` disables retries. */
+  readonly maxAttempts: number;
+  /** Upper bound of the first wait, in ms. Default 200. */
+  readonly initialBackoffMs: number;
+  /** Cap of any wait, in ms. Default 5000. */
+  readonly maxBackoffMs: number;
+  /** Growth of the bound per attempt. Default 2. */
+  readonly multiplier: number;
+  /** Kind of each RPC; an RPC not listed counts as `"write"`. Default {@link defaultMethodKinds}. */
+  readonly methods: Readonly<Record<string, MethodKind>>;
+  /** What each kind retries on. Default {@link defaultRetryRules}. */
+  readonly rules: Readonly<Record<MethodKind, RetryRule>>;
+  /** Called before each wait (for logs/metrics); must not throw. Default: none. */
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
+  /** Uniform random in [0, 1) for the jitter. Default `Math.random`. Inject for deterministic tests. */
+  readonly random: () => number;
+  /** Waits `ms` or rejects with `signal.reason` when it aborts. Default: a `setTimeout` that the signal cuts short. */
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Monotonic milliseconds, to measure the time left before the deadline. Default `performance.now`. */
+  readonly now: () => number;
+}
+
+/** Any subset of a {@link RetryPolicy}; the rest is filled from {@link defaultRetryPolicy}. */
+export type RetryOptions = Partial<RetryPolicy>;
+
+/** The in-scope RPCs by kind. */
+export const defaultMethodKinds: Readonly<Record<string, MethodKind>> = Object.freeze({
+  GetTask: "read",
+  ListTasks: "read",
+  GetTaskAnnotationCount: "read",
+  GetTaskInputCount: "read",
+  GetCollector: "read",
+  ListCollectors: "read",
+  DeleteTasks: "delete",
+  DeleteCollectors: "delete",
+  PostTasks: "write",
+  PatchTasks: "write",
+  PostCollectors: "write",
+  PatchCollectors: "write",
+});
+
+// Clarifai statuses that reject a request before any work: the request was not processed.
+const rejectedUnprocessed: readonly StatusCode[] = [
+  StatusCode.CONN_THROTTLED,
+  StatusCode.CONN_EXCEED_HOURLY_LIMIT,
+  StatusCode.RPC_REQUEST_QUEUE_FULL,
+];
+
+const idempotentRule: RetryRule = Object.freeze({
+  grpcCodes: Object.freeze([Code.Unavailable, Code.ResourceExhausted, Code.Aborted]),
+  statusCodes: Object.freeze([
+    ...rejectedUnprocessed,
+    StatusCode.TRY_AGAIN,
+    StatusCode.RPC_SERVER_UNAVAILABLE,
+    StatusCode.RPC_REQUEST_TIMEOUT,
+    StatusCode.DATABASE_STATEMENT_TIMEOUT,
+    StatusCode.DATABASE_DEADLOCK_DETECTED,
+    StatusCode.DATABASE_FAIL_TO_GET_CONNECTIONS,
+    StatusCode.DATABASE_TOO_MANY_CLIENTS,
+    StatusCode.INTERNAL_FETCHING_ISSUE,
+    StatusCode.INTERNAL_DATABASE_ISSUE,
+    StatusCode.INTERNAL_UNEXPECTED_TIMEOUT,
+    StatusCode.INTERNAL_REDIS_UNAVAILABLE,
+    StatusCode.INTERNAL_RESOURCE_EXHAUSTED,
+  ]),
+  notSent: true,
+});
+
+/**
+ * Default rules: reads and deletes retry on UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED and the
+ * Clarifai "try again" statuses (TRY_AGAIN, CONN_THROTTLED, CONN_EXCEED_HOURLY_LIMIT,
+ * RPC_REQUEST_QUEUE_FULL, RPC_SERVER_UNAVAILABLE, transient DATABASE_* and INTERNAL_* 98xxx);
+ * writes only on failures that prove nothing was done (connection never made, or a throttling
+ * status that rejects before processing).
+ */
+export const defaultRetryRules: Readonly<Record<MethodKind, RetryRule>> = Object.freeze({
+  read: idempotentRule,
+  delete: idempotentRule,
+  write: Object.freeze({ grpcCodes: Object.freeze([]), statusCodes: Object.freeze([...rejectedUnprocessed]), notSent: true }),
+});
+
+/** The default policy: 4 attempts, waits drawn from [0, min(5000, 200·2ⁿ⁻¹)) ms, the table above. */
+export const defaultRetryPolicy: RetryPolicy = Object.freeze({
+  maxAttempts: 4,
+  initialBackoffMs: 200,
+  maxBackoffMs: 5000,
+  multiplier: 2,
+  methods: defaultMethodKinds,
+  rules: defaultRetryRules,
+  onRetry: undefined,
+  random: Math.random,
+  sleep: abortableSleep,
+  now: defaultNow,
+});
+
+const policyKeys: ReadonlySet<string> = new Set(Object.keys(defaultRetryPolicy));
+
+/** Fills a policy from options; rejects unknown keys and nonsense numbers. @internal */
+export function resolveRetryPolicy(options: RetryOptions): RetryPolicy {
+  rejectUnknownKeys("retry options", options, policyKeys);
+  const policy: RetryPolicy = {
+    ...defaultRetryPolicy,
+    ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
+    methods: { ...defaultMethodKinds, ...(options.methods ?? {}) },
+    rules: { ...defaultRetryRules, ...(options.rules ?? {}) },
+  };
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new TypeError(`retry.maxAttempts must be an integer ≥ 1, got ${policy.maxAttempts}`);
+  for (const key of ["initialBackoffMs", "maxBackoffMs", "multiplier"] as const) {
+    if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new TypeError(`retry.${key} must be a non-negative number, got ${policy[key]}`);
+  }
+  return policy;
+}
+
+/** The kind of an RPC under a policy (`"write"` when unlisted: the safe default). */
+export function methodKind(policy: Pick<RetryPolicy, "methods"> | undefined, method: string): MethodKind {
+  return (policy ?? defaultRetryPolicy).methods[method] ?? defaultMethodKinds[method] ?? "write";
+}
+
+/** The wait after failed attempt `attempt` (1-based): full jitter over the capped exponential bound. */
+export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+  const bound = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.multiplier ** (attempt - 1));
+  return Math.floor(policy.random() * bound);
+}
+
+/** Filled by the retry interceptor so the final error can say how many attempts were made. @internal */
+export interface RetryRecord {
+  attempts: number;
+  previousErrors: ClarifaiError[];
+}
+
+/** Context key under which a caller passes a {@link RetryRecord} to fill. @internal */
+export const retryRecordKey = createContextKey<RetryRecord | undefined>(undefined, { description: "clarifai retry record" });
+
+/**
+ * The retry interceptor. Unary calls only; the caller's abort and the deadline stop it at once (an
+ * aborted call is never retried, a wait is cut short). @internal
+ */
+export function createRetryInterceptor(policy: RetryPolicy, redact?: Redactor): Interceptor {
+  return (next) => async (req) => {
+    if (req.stream || policy.maxAttempts <= 1) return next(req);
+    const method = req.method.name;
+    const kind = methodKind(policy, method);
+    const rule = policy.rules[kind];
+    const record = req.contextValues.get(retryRecordKey);
+    const ctx = { method, idempotent: kind !== "write", redact };
+    const start = policy.now();
+    const totalMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
+    const previousErrors: ClarifaiError[] = [];
+    const finish = (attempt: number) => {
+      if (record) {
+        record.attempts = attempt;
+        record.previousErrors = previousErrors;
+      }
+    };
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1 && totalMs !== undefined) {
+        req.header.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(totalMs - (policy.now() - start)));
+      }
+      let failure: ClarifaiError;
+      let outcome: { readonly response: Awaited<ReturnType<typeof next>> } | { readonly error: unknown };
+      try {
+        const response = await next(req);
+        const code = responseStatusCode(response.message);
+        if (code === StatusCode.SUCCESS || !rule.statusCodes.includes(code)) {
+          finish(attempt);
+          return response;
+        }
+        failure = statusFailure(response.message as object, { ...ctx, attempts: attempt })!;
+        outcome = { response };
+      } catch (error) {
+        finish(attempt);
+        if (req.signal.aborted) throw error;
+        failure = toClarifaiError(error, { ...ctx, attempts: attempt });
+        const code = failure.grpcCode;
+        const retryable =
+          (code !== undefined && rule.grpcCodes.includes(code)) ||
+          (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
+        if (!retryable) throw error;
+        outcome = { error };
+      }
+      const giveUp = () => {
+        if ("error" in outcome) throw outcome.error;
+        return outcome.response;
+      };
+      finish(attempt);
+      if (attempt >= policy.maxAttempts) return giveUp();
+      const delayMs = backoffDelay(policy, attempt);
+      // A wait that outlives the deadline only turns a meaningful error into DEADLINE_EXCEEDED.
+      if (totalMs !== undefined && policy.now() - start + delayMs >= totalMs) return giveUp();
+      try {
+        policy.onRetry?.({ method, attempt, delayMs, error: failure });
+      } catch {
+        // A logging hook must not change the outcome of the call.
+      }
+      previousErrors.push(failure);
+      await policy.sleep(delayMs, req.signal);
+    }
+  };
+}

@@ -1,0 +1,187 @@
+// The one place that turns failures into ClarifaiErrors: transport failures (a ConnectError from either
+// transport, an abort, anything thrown) and OK responses whose Clarifai `status.code` is not SUCCESS.
+// A gRPC OK is not success for Clarifai; both layers are checked here and nowhere else.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
+import type { Status } from "../gen/clarifai/api/status/status_pb.js";
+import { redactError, type Redactor } from "./auth.js";
+import { ClarifaiError, createClarifaiError, type ItemStatus } from "./errors.js";
+
+/** What the converter needs to know about the call. @internal */
+export interface FailureContext {
+  /** RPC name, e.g. `PostTasks`. */
+  readonly method: string;
+  /** `false` for writes whose repetition could do something twice (decides `outcomeUnknown`). Default `true`. */
+  readonly idempotent?: boolean;
+  /** Scrubs secrets (the PAT) from any text that ends up on the error. */
+  readonly redact?: Redactor;
+  /** Attempts made so far, 1 + retries. Default 1. */
+  readonly attempts?: number;
+  /** The earlier attempts' failures. */
+  readonly previousErrors?: readonly ClarifaiError[];
+}
+
+// Node / OpenSSL error codes that mean no byte of the request reached the server: the connection or
+// the TLS handshake never completed.
+const notSentCodes = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EADDRNOTAVAIL",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "CERT_HAS_EXPIRED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "ERR_SSL_WRONG_VERSION_NUMBER",
+]);
+const tlsCodes = /CERT|SELF_SIGNED|TLS|SSL/;
+// grpc-js reports a channel that never connected in its status details, not as a Node error code.
+const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Failed to connect|self[- ]signed certificate|unable to verify the first certificate/i;
+
+// Codes with which a transport can fail after the request left: the server may have acted on it.
+const ambiguousCodes = new Set<Code>([
+  Code.Unavailable,
+  Code.Unknown,
+  Code.Internal,
+  Code.Aborted,
+  Code.DeadlineExceeded,
+  Code.Canceled,
+  Code.DataLoss,
+]);
+
+function causeChain(reason: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let r = reason; r !== undefined && r !== null && !chain.includes(r); r = (r as { cause?: unknown }).cause) {
+    chain.push(r);
+    if (typeof r !== "object") break;
+  }
+  return chain;
+}
+
+function nodeCode(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/**
+ * `true` when the failure proves the request never reached the server (connection refused, name not
+ * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM): then even a write may be repeated. @internal
+ */
+export function provablyNotSent(reason: unknown): boolean {
+  return causeChain(reason).some((e) => {
+    const code = nodeCode(e);
+    if (code !== undefined && notSentCodes.has(code)) return true;
+    const text = [(e as { message?: unknown })?.message, (e as { details?: unknown })?.details].filter((x) => typeof x === "string").join(" ");
+    return notSentText.test(text);
+  });
+}
+
+function tlsHint(reason: unknown): string {
+  const tls = causeChain(reason).some((e) => {
+    const code = nodeCode(e);
+    return (code !== undefined && tlsCodes.test(code)) || /self[- ]signed certificate|unable to verify|certificate/i.test(String((e as { message?: unknown })?.message ?? ""));
+  });
+  return tls ? "; the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)" : "";
+}
+
+/**
+ * Converts anything a call threw into a `ClarifaiError` (a `ClarifaiError` passes through, with the
+ * attempt count updated). A caller's abort becomes `grpcCode` CANCELED with the abort reason as `cause`;
+ * an expired deadline becomes DEADLINE_EXCEEDED. @internal
+ */
+export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSignal?: AbortSignal): ClarifaiError {
+  const redact = ctx.redact ?? ((t: string) => t);
+  const attempts = ctx.attempts ?? 1;
+  const previousErrors = ctx.previousErrors ?? [];
+  if (reason instanceof ClarifaiError) {
+    return redactError(attempts > reason.attempts ? reason.withAttempts(attempts, previousErrors) : reason, redact);
+  }
+  let cause: unknown = reason;
+  let ce: ConnectError;
+  if (callerSignal?.aborted) {
+    // connect drops an AbortError's identity when it wraps it; the caller's own reason is the useful cause.
+    cause = callerSignal.reason;
+    ce = new ConnectError(describeAbort(callerSignal.reason), Code.Canceled, undefined, undefined, callerSignal.reason);
+  } else {
+    ce = ConnectError.from(reason);
+    if (ce === reason && ce.cause !== undefined && ce.code === Code.Canceled) cause = ce;
+  }
+  const notSent = provablyNotSent(ce);
+  const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent;
+  const description = redact(ce.rawMessage || "request failed") + (notSent ? tlsHint(ce) : "");
+  const error = createClarifaiError({
+    method: ctx.method,
+    grpcCode: ce.code,
+    description,
+    outcomeUnknown,
+    attempts,
+    previousErrors,
+    cause,
+  });
+  return redactError(error, redact);
+}
+
+function describeAbort(reason: unknown): string {
+  if (reason instanceof Error) return `aborted by the caller: ${reason.message}`;
+  if (reason === undefined) return "aborted by the caller";
+  return `aborted by the caller: ${String(reason)}`;
+}
+
+/** A response message that may carry a Clarifai status. */
+interface WithStatus {
+  status?: Status | undefined;
+}
+
+/**
+ * Per-item statuses of a batch response: the items of its first repeated field whose elements carry a
+ * `status` (`tasks`, `collectors`). @internal
+ */
+export function itemStatuses(response: object): ItemStatus[] {
+  for (const value of Object.values(response)) {
+    if (Array.isArray(value) && value.length > 0 && typeof value[0] === "object" && value[0] !== null && "status" in value[0]) {
+      return value.flatMap((item: { id?: unknown; status?: Status }, index) =>
+        item.status ? [{ index, id: typeof item.id === "string" ? item.id : "", status: item.status }] : [],
+      );
+    }
+  }
+  return [];
+}
+
+/** The Clarifai status code of a response (`ZERO` when it has none). @internal */
+export function responseStatusCode(response: unknown): StatusCode {
+  return (response as WithStatus | undefined)?.status?.code ?? StatusCode.ZERO;
+}
+
+/**
+ * The error for an OK response whose `status.code` is not SUCCESS, or `undefined` when it succeeded.
+ * `MIXED_STATUS` keeps each item's status in `items`. @internal
+ */
+export function statusFailure(response: object, ctx: FailureContext): ClarifaiError | undefined {
+  const status = (response as WithStatus).status;
+  if (status?.code === StatusCode.SUCCESS) return undefined;
+  const redact = ctx.redact ?? ((t: string) => t);
+  const error = createClarifaiError({
+    method: ctx.method,
+    code: status?.code ?? StatusCode.ZERO,
+    description: redact(status?.description || (status ? "" : "response carried no status")),
+    details: redact(status?.details ?? ""),
+    developerNotes: redact(status?.developerNotes ?? ""),
+    reqId: status?.reqId ?? "",
+    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [],
+    attempts: ctx.attempts ?? 1,
+    previousErrors: ctx.previousErrors ?? [],
+  });
+  return redactError(error, redact);
+}
+
+/** Returns the response when its status is SUCCESS, else throws the converted error. @internal */
+export function checkStatus<T extends object>(response: T, ctx: FailureContext): T {
+  const failure = statusFailure(response, ctx);
+  if (failure) throw failure;
+  return response;
+}

@@ -1,0 +1,176 @@
+// A connect `Transport` implemented over a grpc-js `Client`, for services that already run grpc-js
+// channels (their credentials, keepalive, interceptors, channel options). Failures are mapped to
+// ConnectError here so that `src/status.ts` converts both transports' failures the same way.
+import { fromBinary, toBinary, type DescMessage, type DescMethodUnary, type MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextValues, type ContextValues, type Interceptor, type Transport, type UnaryResponse } from "@connectrpc/connect";
+import { runUnaryCall } from "@connectrpc/connect/protocol";
+import * as grpc from "@grpc/grpc-js";
+import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "../deadline.js";
+import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
+import type { ClosableTransport } from "./connect.js";
+
+/** Options of {@link createGrpcJsTransport}. */
+export interface GrpcJsTransportOptions {
+  /** Where to connect (ignored when `grpcJs.client` is given). */
+  readonly endpoint: Endpoint;
+  /** TLS settings for an `https://` endpoint. Default: system roots. */
+  readonly tls?: TlsOptions;
+  /** Credentials, channel options or an existing client. Default `{}`. */
+  readonly grpcJs?: GrpcJsOptions;
+  /** connect interceptors run on every call, outermost first. Default `[]`. */
+  readonly interceptors?: readonly Interceptor[];
+  /** Deadline of a call that gives none, in ms. Default: none (the client always passes one). */
+  readonly defaultTimeoutMs?: number;
+}
+
+// Headers that are part of the HTTP/2 or gRPC framing: grpc-js writes its own.
+const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
+
+function headersToMetadata(header: Headers): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  header.forEach((value, key) => {
+    if (reservedHeaders.has(key)) return;
+    if (key.endsWith("-bin")) {
+      for (const part of value.split(",")) metadata.add(key, Buffer.from(part.trim(), "base64"));
+    } else {
+      metadata.add(key, value);
+    }
+  });
+  return metadata;
+}
+
+/** grpc-js metadata as fetch `Headers` (binary values base64, as on the wire). @internal */
+export function metadataToHeaders(metadata: { getMap(): Record<string, string | Buffer> } | undefined): Headers {
+  const headers = new Headers();
+  if (!metadata) return headers;
+  for (const [key, value] of Object.entries(metadata.getMap())) {
+    headers.append(key, typeof value === "string" ? value : Buffer.from(value).toString("base64"));
+  }
+  return headers;
+}
+
+/** A grpc-js failure as a ConnectError (the status numbers are the same), keeping the original as `cause`. @internal */
+export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error): ConnectError {
+  const code = typeof error.code === "number" && error.code > 0 && error.code <= 16 ? (error.code as unknown as Code) : Code.Unknown;
+  return new ConnectError(error.details || error.message, code, metadataToHeaders(error.metadata), undefined, error);
+}
+
+function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
+  if (own) return own;
+  if (!endpoint.tls) return grpc.credentials.createInsecure();
+  const ca = tls?.ca;
+  const pem = ca === undefined ? null : Buffer.concat((Array.isArray(ca) ? ca : [ca]).map((c: string | Buffer) => Buffer.from(c)));
+  return grpc.credentials.createSsl(pem);
+}
+
+/**
+ * A connect `Transport` over a grpc-js client: each unary call is one `makeUnaryRequest` with
+ * protobuf-es `toBinary`/`fromBinary` as (de)serializers. The deadline travels as the grpc-js
+ * `deadline`; an abort cancels the grpc-js call. `close()` closes the client it created (not one you
+ * passed in).
+ */
+export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport & ClosableTransport {
+  const own = options.grpcJs?.client;
+  const client: grpc.Client =
+    own ?? new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), options.grpcJs?.channelOptions ?? {});
+  const interceptors = [...(options.interceptors ?? [])];
+  let closed = false;
+
+  function invoke<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    req: { header: Headers; signal: AbortSignal; message: unknown },
+  ): Promise<UnaryResponse<I, O>> {
+    return new Promise((resolve, reject) => {
+      if (closed) {
+        reject(new ConnectError("the client is closed", Code.Unavailable));
+        return;
+      }
+      if (req.signal.aborted) {
+        reject(ConnectError.from(req.signal.reason, Code.Canceled));
+        return;
+      }
+      const timeoutMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
+      const callOptions: grpc.CallOptions = timeoutMs !== undefined ? { deadline: new Date(Date.now() + timeoutMs) } : {};
+      let header = new Headers();
+      let settled = false;
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        call.cancel();
+        reject(ConnectError.from(req.signal.reason, Code.Canceled));
+      };
+      const call = client.makeUnaryRequest(
+        `/${method.parent.typeName}/${method.name}`,
+        (message: MessageInitShape<I>) => Buffer.from(toBinary(method.input, message as never)),
+        (bytes: Buffer) => fromBinary(method.output, bytes),
+        req.message as MessageInitShape<I>,
+        headersToMetadata(req.header),
+        callOptions,
+        (error, message) => {
+          req.signal.removeEventListener("abort", onAbort);
+          if (settled) return;
+          settled = true;
+          if (error || message === undefined) {
+            reject(error ? connectErrorFromGrpcJs(error) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+            return;
+          }
+          resolve({ stream: false, service: method.parent, method, header, message, trailer });
+        },
+      );
+      let trailer = new Headers();
+      call.on("metadata", (metadata: grpc.Metadata) => {
+        header = metadataToHeaders(metadata);
+      });
+      call.on("status", (status: grpc.StatusObject) => {
+        trailer = metadataToHeaders(status.metadata);
+      });
+      req.signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  const transport: Transport = {
+    async unary<I extends DescMessage, O extends DescMessage>(
+      method: DescMethodUnary<I, O>,
+      signal: AbortSignal | undefined,
+      timeoutMs: number | undefined,
+      header: ConstructorParameters<typeof Headers>[0] | undefined,
+      input: MessageInitShape<I>,
+      contextValues?: ContextValues,
+    ): Promise<UnaryResponse<I, O>> {
+      // Same rule as connect's transports: undefined → default, ≤ 0 → no deadline.
+      const ms = timeoutMs === undefined ? options.defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
+      const requestHeader = new Headers(header);
+      // The deadline rides in the header like connect's, so interceptors (retries) can shrink it per attempt.
+      if (ms !== undefined) requestHeader.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(ms));
+      return runUnaryCall<I, O>({
+        interceptors,
+        signal,
+        timeoutMs: ms,
+        req: {
+          stream: false,
+          service: method.parent,
+          method,
+          requestMethod: "POST",
+          url: `grpc-js://${options.endpoint.address}/${method.parent.typeName}/${method.name}`,
+          header: requestHeader,
+          contextValues: contextValues ?? createContextValues(),
+          message: input,
+        },
+        next: (req) => invoke(method, req),
+      });
+    },
+    async stream() {
+      throw new ConnectError("the grpc-js transport of clarifai-grpc-es supports unary calls only", Code.Unimplemented);
+    },
+  };
+  return {
+    transport,
+    unary: transport.unary.bind(transport),
+    stream: transport.stream.bind(transport),
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (!own) client.close();
+    },
+  };
+}
