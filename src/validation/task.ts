@@ -234,6 +234,7 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
 
   const userIds = workers.filter((w) => w.kind === "user" && w.id !== "").map((w) => w.id);
   const distinctUsers = new Set(userIds);
+  const perInputValid = info.workersPerInput >= 1 && info.workersPerInput <= workers.length;
   if (info.workersPerInput < 1) {
     add(`${ip}.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
   } else if (info.workersPerInput > workers.length) {
@@ -272,8 +273,8 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
       }
     }
     // A worker can label an input at most once, so with k workers per input nobody may carry more than
-    // 1/k of the load; upstream refuses such weights.
-    if (allValid && info.workersPerInput >= 1 && sum > 0) {
+    // 1/k of the load; upstream refuses such weights. (With k itself invalid the shares say nothing new.)
+    if (allValid && perInputValid && sum > 0) {
       const limit = 1 / info.workersPerInput;
       for (const [id, value] of Object.entries(weights)) {
         const share = (value as number) / sum;
