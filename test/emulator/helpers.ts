@@ -25,6 +25,8 @@ export interface Driver {
   call<S extends DescMessage>(rpc: Rpc, request: JsonObject, response: S, pat?: string | null): Promise<MessageShape<S>>;
   /** Sends one of the docs' examples as that client's users write it. */
   seed<S extends DescMessage>(key: SeedKey, response: S, pat?: string): Promise<MessageShape<S>>;
+  /** Official client only: sends a stub request object exactly as given (no Struct fixing). */
+  raw?<S extends DescMessage>(rpc: Rpc, object: object, response: S, pat?: string): Promise<MessageShape<S>>;
   close(): void;
 }
 
@@ -77,6 +79,7 @@ export function officialDriver(baseUrl: string): Driver {
     },
     // Doc requests: the seed's Node-stub object, with Struct written as protobufjs needs it (see DESIGN.md).
     seed: (key, response, pat) => send(seeds[key].rpc, structsForStub(withScope(seeds[key].nodeRequest as JsonObject)), response, pat),
+    raw: (rpc, object, response, pat) => send(rpc, object, response, pat),
     close: () => stub.close(),
   };
 }
