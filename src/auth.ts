@@ -37,12 +37,17 @@ export function createAuthInterceptor(pat: string): Interceptor {
   };
 }
 
+/** Secrets shorter than this are not scrubbed from text (real PATs are 32 characters). @internal */
+export const MIN_REDACTED_LENGTH = 6;
+
 /** Replaces every occurrence of the secrets in a text. @internal */
 export type Redactor = (text: string) => string;
 
-/** A redactor for the given secrets (empty ones ignored). @internal */
+/** A redactor for the given secrets (ones shorter than {@link MIN_REDACTED_LENGTH} ignored). @internal */
 export function createRedactor(...secrets: string[]): Redactor {
-  const live = secrets.filter((s) => s.length > 0);
+  // A secret of a few characters cannot be told apart from ordinary text (scrubbing "p" would mangle
+  // every message), and no real PAT is that short.
+  const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH);
   if (live.length === 0) return (text) => text;
   return (text) => {
     let out = text;

@@ -170,9 +170,10 @@ export class ClarifaiClient {
       attempts: record.attempts,
       previousErrors: record.previousErrors,
     });
+    // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors.
+    checkCallOptions(options);
+    const timeoutMs = callTimeout(options, this.#options.timeoutMs);
     try {
-      checkCallOptions(options);
-      const timeoutMs = callTimeout(options, this.#options.timeoutMs);
       const response = await this.#transport.unary(
         method,
         options?.signal,

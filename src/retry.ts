@@ -7,7 +7,7 @@ import type { Redactor } from "./auth.js";
 import { abortableSleep, defaultNow, encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import { rejectUnknownKeys } from "./options.js";
-import { provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
+import { isTlsTrustFailure, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
 
 /**
  * How safe an RPC is to repeat:
@@ -218,6 +218,8 @@ export function createRetryInterceptor(policy: RetryPolicy, redact?: Redactor): 
         const retryable =
           (code !== undefined && rule.grpcCodes.includes(code)) ||
           (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
+        // An untrusted certificate stays untrusted: retrying only delays the error.
+        if (retryable && isTlsTrustFailure(error)) throw error;
         if (!retryable) throw error;
         outcome = { error };
       }

@@ -81,13 +81,19 @@ export function provablyNotSent(reason: unknown): boolean {
   });
 }
 
-function tlsHint(reason: unknown): string {
-  const tls = causeChain(reason).some((e) => {
+/**
+ * `true` when the TLS handshake failed on trust (self-signed, unknown CA, wrong name): permanent until
+ * the configuration changes, so never retried. @internal
+ */
+export function isTlsTrustFailure(reason: unknown): boolean {
+  return causeChain(reason).some((e) => {
     const code = nodeCode(e);
-    return (code !== undefined && tlsCodes.test(code)) || /self[- ]signed certificate|unable to verify|certificate/i.test(String((e as { message?: unknown })?.message ?? ""));
+    const text = [(e as { message?: unknown })?.message, (e as { details?: unknown })?.details].filter((x) => typeof x === "string").join(" ");
+    return (code !== undefined && tlsCodes.test(code)) || /self[- ]signed certificate|unable to verify|certificate/i.test(text);
   });
-  return tls ? "; the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)" : "";
 }
+
+const tlsHint = "; the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
 
 /**
  * Converts anything a call threw into a `ClarifaiError` (a `ClarifaiError` passes through, with the
@@ -112,11 +118,15 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     if (ce === reason && ce.cause !== undefined && ce.code === Code.Canceled) cause = ce;
   }
   const notSent = provablyNotSent(ce);
+  const tls = notSent && isTlsTrustFailure(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent;
-  const description = redact(ce.rawMessage || "request failed") + (notSent ? tlsHint(ce) : "");
+  // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
+  const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
+  const description = redact(text) + (tls ? tlsHint : "");
   const error = createClarifaiError({
     method: ctx.method,
-    grpcCode: ce.code,
+    // connect-node says INTERNAL and grpc-js UNAVAILABLE for the same refused handshake: one answer.
+    grpcCode: tls ? Code.Unavailable : ce.code,
     description,
     outcomeUnknown,
     attempts,
