@@ -1,0 +1,84 @@
+// `clarifai-grpc-es emulator`: runs the local Clarifai emulator until SIGINT/SIGTERM.
+import { parseArgs } from "node:util";
+import { startEmulator } from "../../testing/index.js";
+import { UsageError, type Command } from "../command.js";
+
+const usage = `Usage: clarifai-grpc-es emulator [--port N] [--host H] [--user PAT=USER_ID]...
+
+Serves an in-memory clarifai.api.V2 (Tasks and Collectors) over HTTP/2 for gRPC, gRPC-web and
+Connect clients, until Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --port N              TCP port; 0 picks a free one (default 0)
+  --host H              interface to listen on (default 127.0.0.1)
+  --user PAT=USER_ID    a key the emulator accepts and the user it acts as; repeat for more
+                        (default: emulator-pat=emulator-user)
+  -h, --help            show this help`;
+
+/** Parses `--user PAT=USER_ID` values into the emulator's `users` map. */
+function parseUsers(values: readonly string[]): Record<string, string> | undefined {
+  if (values.length === 0) return undefined;
+  const users: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq <= 0 || eq === v.length - 1) throw new UsageError(`--user expects PAT=USER_ID, got "${v}"`);
+    users[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return users;
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+/** The `emulator` subcommand. */
+export const emulatorCommand: Command = {
+  name: "emulator",
+  summary: "run the local Clarifai emulator (Tasks and Collectors) until Ctrl-C",
+  usage,
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        options: {
+          port: { type: "string" },
+          host: { type: "string" },
+          user: { type: "string", multiple: true },
+          help: { type: "boolean", short: "h" },
+        },
+        strict: true,
+        allowPositionals: false,
+      });
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (parsed.values.help) {
+      io.out(usage);
+      return 0;
+    }
+    const users = parseUsers(parsed.values.user ?? []);
+    const emulator = await startEmulator({
+      port: parsePort(parsed.values.port),
+      host: parsed.values.host ?? "127.0.0.1",
+      ...(users ? { users } : {}),
+    });
+    // One line, stable wording: scripts and tests wait for it to know the port is open.
+    io.out(`clarifai-grpc-es emulator listening on ${emulator.baseUrl}`);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const stop = (s: NodeJS.Signals) => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        resolve(s);
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    io.err(`clarifai-grpc-es emulator: ${signal}, closing`);
+    await emulator.close();
+    return 0;
+  },
+};
