@@ -1,0 +1,73 @@
+// `npm run bench [-- --quick] [--only=throughput,codec,...] [--clients=a,b] [--profile] [--out=DIR]`
+// Builds nothing itself (npm run bench compiles first), starts the emulator in its own process, runs,
+// prints the markdown report on stdout (progress on stderr) and writes results.json and results.svg.
+// It never fails on a number: only a bench that cannot run exits non-zero.
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { CLIENT_NAMES, type ClientName } from "./clients/index.js";
+import { renderMarkdown } from "./report.js";
+import { PRESETS, runBench, SECTIONS, type Section } from "./run.js";
+import { startServerProcess } from "./server.js";
+import { renderSvg } from "./svg.js";
+
+// This file runs as .build/bench/main.js: the build root is one level up, the project two.
+const buildRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const projectDir = path.resolve(buildRoot, "..");
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    clients: { type: "string" },
+    profile: { type: "boolean", default: false },
+    out: { type: "string" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`npm run bench -- [--quick] [--only=${SECTIONS.join(",")}] [--clients=${CLIENT_NAMES.join(",")}] [--profile] [--out=DIR]
+  --quick    smoke run (< 2 min); writes to .build/bench-quick/ unless --out is given
+  --profile  CPU-profile our best and the best official client on every workload (default: only where we are behind)
+  --out      where results.json and results.svg go (default: bench/ for a full run)
+`);
+  process.exit(0);
+}
+
+const preset = values.quick ? PRESETS.quick : PRESETS.full;
+const sections = (values.only?.split(",") ?? [...SECTIONS]) as Section[];
+for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
+const clients = (values.clients?.split(",") ?? [...CLIENT_NAMES]) as ClientName[];
+for (const c of clients) if (!CLIENT_NAMES.includes(c)) throw new Error(`unknown client ${c}; one of ${CLIENT_NAMES.join(", ")}`);
+// A quick run must not overwrite the published full-run results.
+const outDir = path.resolve(values.out ?? (values.quick ? path.join(buildRoot, "bench-quick") : path.join(projectDir, "bench")));
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const server = await startServerProcess(buildRoot);
+let exitCode = 0;
+try {
+  const results = await runBench({
+    preset,
+    server,
+    buildRoot,
+    projectDir,
+    profileDir: path.join(buildRoot, "profiles"),
+    sections,
+    clients,
+    forceProfile: values.profile,
+    log,
+  });
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, "results.svg"), renderSvg(results));
+  process.stdout.write(renderMarkdown(results));
+  log(`done in ${results.durationSec} s; wrote ${path.relative(process.cwd(), outDir) || "."}/results.{json,svg}`);
+} catch (error) {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  exitCode = 1;
+} finally {
+  await server.stop();
+}
+process.exit(exitCode);

@@ -1,0 +1,53 @@
+// Small, dependency-free statistics for the bench. Medians everywhere: on a shared machine the mean is
+// dragged by the one round that collided with someone else's build; the median is not.
+
+/** A value measured over several rounds: the median, and the range it moved in. */
+export interface Spread {
+  /** Median over the rounds. */
+  median: number;
+  /** Smallest round. */
+  min: number;
+  /** Largest round. */
+  max: number;
+  /** Number of rounds. */
+  n: number;
+  /** Half the range relative to the median, in percent: the "±" printed next to the median. */
+  spreadPct: number;
+}
+
+/** The `q`-quantile (0..1) of already sorted values, nearest-rank (no interpolation: a p99 is a real sample). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.ceil(q * sorted.length) - 1;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] as number;
+}
+
+/** Median of unsorted values. */
+export function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Summarises one number per round into a {@link Spread}. */
+export function spread(values: readonly number[]): Spread {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const m = median(finite);
+  const min = finite.length ? Math.min(...finite) : Number.NaN;
+  const max = finite.length ? Math.max(...finite) : Number.NaN;
+  return { median: m, min, max, n: finite.length, spreadPct: m ? ((max - min) / 2 / Math.abs(m)) * 100 : 0 };
+}
+
+/** Latency percentiles of one sample set, in milliseconds. */
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+/** p50/p99 of latencies given in milliseconds. */
+export function percentiles(latenciesMs: Float64Array | number[]): Percentiles {
+  const sorted = Float64Array.from(latenciesMs).sort();
+  return { p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), samples: sorted.length };
+}
