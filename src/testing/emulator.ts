@@ -1,5 +1,5 @@
 // startEmulator: the emulator's routes behind a real HTTP/2 server on loopback.
-import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { emulatorNodeHandler } from "./malformed.js";
 import { emulatorRoutes } from "./routes.js";
 import { listen } from "./server.js";
 import { createEmulatorState, type EmulatorState, type EmulatorStateOptions } from "./state.js";
@@ -76,7 +76,7 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = createEmulatorState(options);
   const host = options.host ?? "127.0.0.1";
-  const handler = connectNodeAdapter({ routes: emulatorRoutes(state) });
+  const handler = emulatorNodeHandler(emulatorRoutes(state));
   const server = await listen(handler, {
     host,
     port: options.port ?? 0,

@@ -16,6 +16,7 @@ import { BaseResponseSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import { authorize, type Scope } from "./auth.js";
 import { deleteCollectors, getCollector, listCollectors, patchCollectors, postCollectors } from "./collectors.js";
 import { createEmulatorState, type EmulatorState, type EmulatorStateOptions } from "./state.js";
+import { assertWellFormed } from "./malformed.js";
 import { Refusal, statusOf } from "./status.js";
 import { deleteTasks, getTask, listTasks, patchTasks, postTasks, taskCounts } from "./tasks.js";
 
@@ -43,6 +44,8 @@ export function emulatorRoutes(stateOrOptions: EmulatorState | EmulatorStateOpti
     ctx: HandlerContext,
     fn: (scope: Scope) => { data?: Omit<MessageInitShape<S>, "status" | "$typeName">; details?: string },
   ): MessageShape<S> => {
+    // Bad bytes are a transport-level failure (gRPC INVALID_ARGUMENT), not a Clarifai status.
+    assertWellFormed(ctx.values);
     const reqId = state.nextReqId();
     try {
       const scope = authorize(state, ctx.requestHeader.get("authorization"), req.userAppId);

@@ -39,11 +39,20 @@ const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
  * @internal
  */
 export async function listen(handler: RequestHandler, options: ListenOptions): Promise<Listening> {
+  let closing = false;
   const sockets = new Set<Socket>();
   const sessions = new Set<http2.ServerHttp2Session>();
+  // HTTP/1.1 sockets (cleartext) with the number of requests in flight on each: idle ones can be
+  // closed at once, busy ones right after their response.
+  const http1Busy = new Map<Socket, number>();
+  // Cleartext sockets handed to the HTTP/2 server (their sessions are closed through `sessions`).
+  const http2Sockets = new WeakSet<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
+    socket.once("close", () => {
+      sockets.delete(socket);
+      http1Busy.delete(socket);
+    });
     // A peer that resets the connection must not bring the emulator down.
     socket.on("error", () => socket.destroy());
   };
@@ -51,10 +60,10 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
     session.on("error", () => session.destroy());
+    if (closing) session.close();
   };
 
   let server: net.Server;
-  let h1: http.Server | undefined;
   if (options.tls) {
     const secure = http2.createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true }, handler);
     secure.on("connection", track);
@@ -63,7 +72,16 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
   } else {
     const h2 = http2.createServer({}, handler);
     h2.on("session", onSession);
-    const http1 = (h1 = http.createServer(handler));
+    const h1 = http.createServer(handler);
+    h1.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const socket = req.socket;
+      http1Busy.set(socket, (http1Busy.get(socket) ?? 0) + 1);
+      res.once("close", () => {
+        const left = (http1Busy.get(socket) ?? 1) - 1;
+        http1Busy.set(socket, left);
+        if (closing && left === 0) socket.destroy();
+      });
+    });
     server = net.createServer((socket) => {
       track(socket);
       socket.once("readable", () => {
@@ -72,7 +90,13 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
         // Put the bytes back so the chosen server parses the connection from its first byte.
         socket.unshift(head);
         const n = Math.min(head.length, H2_PREFACE.length);
-        (head.subarray(0, n).equals(H2_PREFACE.subarray(0, n)) ? h2 : http1).emit("connection", socket);
+        if (head.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) {
+          http2Sockets.add(socket);
+          h2.emit("connection", socket);
+        } else {
+          http1Busy.set(socket, 0);
+          h1.emit("connection", socket);
+        }
       });
     });
   }
@@ -86,9 +110,10 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
   });
   const port = (server.address() as AddressInfo).port;
 
-  let closing: Promise<void> | undefined;
+  let closed: Promise<void> | undefined;
   const close = () =>
-    (closing ??= new Promise<void>((resolve, reject) => {
+    (closed ??= new Promise<void>((resolve, reject) => {
+      closing = true;
       const timer = setTimeout(() => {
         for (const s of sessions) s.destroy();
         for (const s of sockets) s.destroy();
@@ -101,9 +126,13 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
         else resolve();
       });
       for (const s of sessions) s.close();
-      // Idle keep-alive HTTP/1.1 connections (cleartext) have nothing to finish; busy ones are left to
-      // complete or to the grace timer.
-      h1?.closeIdleConnections();
+      // Cleartext: idle HTTP/1.1 connections, and connections that have not sent a byte yet, have
+      // nothing to finish. (With TLS, sockets are left to their sessions and the grace timer.)
+      if (!options.tls) {
+        for (const socket of sockets) {
+          if (!http2Sockets.has(socket) && !(http1Busy.get(socket) ?? 0)) socket.destroy();
+        }
+      }
     }));
   return { port, close };
 }

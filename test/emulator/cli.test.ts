@@ -12,16 +12,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { StatusCode, V2 } from "clarifai-grpc-es";
 import { main } from "../../src/cli/main.js";
 import type { Command } from "../../src/cli/command.js";
+import { buildOnce } from "../support/build.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = "dist/src/cli/main.js";
 const run = promisify(execFile);
 
-// A transpile-only build (types are checked by `npm run typecheck`): the same files `npm run build`
-// writes, in a few seconds instead of a full type-checked build.
-beforeAll(async () => {
-  await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json", "--noCheck"], { cwd: root });
-}, 60_000);
+// Shared with test/cli: one transpile-only build of dist/, however many test files need it.
+beforeAll(buildOnce, 60_000);
 
 /** Starts the bin and resolves with the child and the address from its first stdout line. */
 async function startBin(args: string[]): Promise<{ child: ChildProcess; url: string }> {
