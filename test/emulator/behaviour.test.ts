@@ -121,7 +121,7 @@ describe.each(driverFactories)("emulator behaviour with the %s client", (_name, 
       ["unknown task type", task({ type: 99 }), "tasks[0].type"],
       ["unknown worker strategy", task({ worker: { strategy: 99, workers: [{ user: { id: "u" } }] } }), "tasks[0].worker.strategy"],
     ] as const;
-    it.skipIf(_name === "official").each(unknownEnums)("refuses %s", async (_what, bad, path) => {
+    if (_name !== "official") it.each(unknownEnums)("refuses %s", async (_what, bad, path) => {
       const res = await post([bad]);
       expect(res.status?.code).toBe(StatusCode.CONN_INVALID_REQUEST);
       expect(res.status?.details).toContain(path);
@@ -344,7 +344,7 @@ describe.each(driverFactories)("emulator behaviour with the %s client", (_name, 
     expect(new Set(ids).size).toBe(30);
   });
 
-  it.skipIf(_name !== "official")("refuses the docs' Node weights: a plain object the official stub sends as an empty Struct", async () => {
+  if (_name === "official") it("refuses the docs' Node weights: a plain object the official stub sends as an empty Struct", async () => {
     const res = await driver.raw!("PostTasks", seeds.consensusTask.nodeRequest, MultiTaskResponseSchema, SEED_PAT);
     expect(res.status?.code).toBe(StatusCode.CONN_INVALID_REQUEST);
     expect(res.status?.details).toContain("tasks[0].worker.partitionedStrategyInfo.weights");
