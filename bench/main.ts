@@ -1,13 +1,14 @@
-// `npm run bench [-- --quick] [--only=throughput,codec,...] [--clients=a,b] [--profile] [--out=DIR]`
+// `npm run bench [-- --quick] [--only=throughput,codec,...] [--clients=a,b] [--profile] [--out=DIR] [--render=FILE]`
 // Builds nothing itself (npm run bench compiles first), starts the emulator in its own process, runs,
 // prints the markdown report on stdout (progress on stderr) and writes results.json and results.svg.
 // It never fails on a number: only a bench that cannot run exits non-zero.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { CLIENT_NAMES, type ClientName } from "./clients/index.js";
 import { renderMarkdown } from "./report.js";
+import type { BenchResults } from "./results.js";
 import { PRESETS, runBench, SECTIONS, type Section } from "./run.js";
 import { startServerProcess } from "./server.js";
 import { renderSvg } from "./svg.js";
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     clients: { type: "string" },
     profile: { type: "boolean", default: false },
     out: { type: "string" },
+    render: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -30,14 +32,26 @@ const { values } = parseArgs({
 if (values.help) {
   process.stdout.write(`npm run bench -- [--quick] [--only=${SECTIONS.join(",")}] [--clients=${CLIENT_NAMES.join(",")}] [--profile] [--out=DIR]
   --quick    smoke run (< 2 min); writes to .build/bench-quick/ unless --out is given
-  --profile  CPU-profile our best and the best official client on every workload (default: only where we are behind)
+  --profile  CPU-profile our best and the best official client on every workload and the cold starts
+             (default: only where we are behind; never in a quick run unless given)
   --out      where results.json and results.svg go (default: bench/ for a full run)
+  --render=FILE  measure nothing: print the markdown of a results.json and rewrite the SVG next to it
 `);
   process.exit(0);
 }
 
+if (values.render) {
+  const file = path.resolve(values.render);
+  const saved = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  writeFileSync(path.join(path.dirname(file), "results.svg"), renderSvg(saved));
+  process.stdout.write(renderMarkdown(saved));
+  process.exit(0);
+}
+
 const preset = values.quick ? PRESETS.quick : PRESETS.full;
-const sections = (values.only?.split(",") ?? [...SECTIONS]) as Section[];
+// A quick run profiles only when asked: profiles take longer than the rest of a quick run.
+const defaultSections = SECTIONS.filter((s) => s !== "profile" || !values.quick || values.profile);
+const sections = (values.only?.split(",") ?? defaultSections) as Section[];
 for (const s of sections) if (!SECTIONS.includes(s)) throw new Error(`unknown section ${s}; one of ${SECTIONS.join(", ")}`);
 const clients = (values.clients?.split(",") ?? [...CLIENT_NAMES]) as ClientName[];
 for (const c of clients) if (!CLIENT_NAMES.includes(c)) throw new Error(`unknown client ${c}; one of ${CLIENT_NAMES.join(", ")}`);

@@ -40,7 +40,7 @@ export const PRESETS = {
     cellMs: 2000,
     warmupMs: 1000,
     concurrency: 32,
-    minLatencyCalls: 200,
+    minLatencyCalls: 100,
     codecRounds: 5,
     codecMs: 1000,
     coldStartProcesses: 10,
@@ -89,6 +89,8 @@ export interface RunOptions {
   sections: readonly Section[];
   /** Clients to run (default: all five). */
   clients?: readonly ClientName[];
+  /** Clients measured in fresh processes (cold start, memory); default: every client that runs. */
+  processClients?: readonly ClientName[];
   /** Profile even when no goal is missed (by default only where we lose). */
   forceProfile?: boolean;
   /** Progress lines (stderr in the CLI). */
@@ -145,6 +147,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     }
   }
   const names = [...connected.keys()];
+  const processNames = names.filter((n) => !options.processClients || options.processClients.includes(n));
 
   const results: Omit<BenchResults, "goals"> = {
     schema: 1,
@@ -192,13 +195,13 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     log("codec");
     results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2 });
   }
-  if (has("coldstart") && names.length) {
+  if (has("coldstart") && processNames.length) {
     log(`cold start: ${preset.coldStartProcesses} × 2 processes per client`);
-    results.coldStart = await runColdStart(options.buildRoot, names, target, preset.coldStartProcesses);
+    results.coldStart = await runColdStart(options.buildRoot, processNames, target, preset.coldStartProcesses);
   }
-  if (has("memory") && names.length) {
+  if (has("memory") && processNames.length) {
     log(`memory: ${preset.memoryCalls} calls per client`);
-    results.memory = await runMemory(options.buildRoot, names, target, preset.memoryCalls, preset.concurrency);
+    results.memory = await runMemory(options.buildRoot, processNames, target, preset.memoryCalls, preset.concurrency);
   }
   if (has("footprint")) {
     log("footprint");

@@ -79,8 +79,9 @@ function panels(r: BenchResults): Panel[] {
 /** Renders the chart. */
 export function renderSvg(r: BenchResults): string {
   const ps = panels(r);
-  const colW = 470;
-  const labelW = 130;
+  const colW = 490;
+  // Wide enough for the longest label ("protobufjs (dynamic stub)") at 11 px.
+  const labelW = 160;
   const barMax = colW - labelW - 80;
   const barH = 14;
   const gap = 4;
@@ -97,7 +98,9 @@ export function renderSvg(r: BenchResults): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     `<text x="10" y="20" font-size="15" font-weight="600">clarifai-grpc-es vs clarifai-nodejs-grpc (${esc(r.preset)} run, ${esc(r.date.slice(0, 10))})</text>`,
-    `<text x="10" y="38" fill="#555">Node ${esc(r.machine.node)}, ${esc(r.machine.cpu)}, ${r.machine.cores} cores; medians of ${r.settings.rounds} rounds; emulator in its own process</text>`,
+    `<text x="10" y="38" fill="#555">Node ${esc(r.machine.node)}, ${esc(r.machine.cpu)}, ${r.machine.cores} cores, load ${r.machine.loadAvg.start.toFixed(1)}→${r.machine.loadAvg.end.toFixed(1)}${
+      Math.max(r.machine.loadAvg.start, r.machine.loadAvg.end) > r.machine.cores ? " (busy machine)" : ""
+    }; medians of ${r.settings.rounds} rounds; emulator in its own process</text>`,
     `<rect x="${width - 250}" y="28" width="10" height="10" fill="#2b6cb0"/><text x="${width - 236}" y="37">ours</text>`,
     `<rect x="${width - 190}" y="28" width="10" height="10" fill="#c05621"/><text x="${width - 176}" y="37">official</text>`,
   );
