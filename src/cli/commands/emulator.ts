@@ -66,9 +66,8 @@ export const emulatorCommand: Command = {
       host: parsed.values.host ?? "127.0.0.1",
       ...(users ? { users } : {}),
     });
-    // One line, stable wording: scripts and tests wait for it to know the port is open.
-    io.out(`clarifai-grpc-es emulator listening on ${emulator.baseUrl}`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    // Handlers first: a script may signal as soon as it reads the line below.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
       const stop = (s: NodeJS.Signals) => {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
@@ -77,6 +76,9 @@ export const emulatorCommand: Command = {
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
+    // One line, stable wording: scripts and tests wait for it to know the port is open.
+    io.out(`clarifai-grpc-es emulator listening on ${emulator.baseUrl}`);
+    const signal = await stopped;
     io.err(`clarifai-grpc-es emulator: ${signal}, closing`);
     await emulator.close();
     return 0;

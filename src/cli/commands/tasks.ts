@@ -1,0 +1,61 @@
+// `clarifai-grpc-es tasks list|get|create|update|delete`.
+import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import {
+  Task_TaskTypeSchema,
+  TaskReview_TaskReviewStrategySchema,
+  TaskSchema,
+  TaskWorker_TaskWorkerStrategySchema,
+  type Task,
+  type Worker,
+} from "../../../gen/clarifai/api/resources_pb.js";
+import { PatchTasksRequestSchema, PostTasksRequestSchema } from "../../../gen/clarifai/api/service_pb.js";
+import type { ListTasksParams } from "../../resources/tasks.js";
+import { statusCodeName } from "../../errors.js";
+import { enumLabel } from "../../validation/enums.js";
+import { deprecatedTaskFields, normalizeTask } from "../../validation/index.js";
+import type { Command } from "../command.js";
+import { resourceCommand } from "../resource.js";
+
+/** `2024-05-01 12:00:00Z`, or empty when the server set no time. @internal */
+export function shortTime(t: Timestamp | undefined): string {
+  return t ? timestampDate(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
+}
+
+function workerName(w: Worker): string {
+  const k = w.worker;
+  return k.case === "user" ? k.value.id : k.case === undefined ? "?" : `${k.case}:${k.value.id}`;
+}
+
+/** The `tasks` command. */
+export const tasksCommand: Command = resourceCommand({
+  name: "tasks",
+  noun: "task",
+  summary: "list, get, create, update and delete labeling tasks",
+  schema: TaskSchema,
+  createRequest: PostTasksRequestSchema,
+  updateRequest: PatchTasksRequestSchema,
+  field: "tasks",
+  columns: [
+    { header: "ID", cell: (t: Task) => t.id },
+    { header: "NAME", cell: (t) => t.name },
+    { header: "TYPE", cell: (t) => enumLabel(Task_TaskTypeSchema, t.type) },
+    {
+      header: "WORKERS",
+      cell: (t) => `${enumLabel(TaskWorker_TaskWorkerStrategySchema, t.worker?.strategy ?? 0)} ${(t.worker?.workers ?? []).map(workerName).join(",")}`,
+    },
+    {
+      header: "REVIEW",
+      cell: (t) => `${enumLabel(TaskReview_TaskReviewStrategySchema, t.review?.strategy ?? 0)} ${(t.review?.users ?? []).map((u) => u.id).join(",")}`,
+    },
+    { header: "STATUS", cell: (t) => (t.status?.code ? statusCodeName(t.status.code) : "") },
+    { header: "CREATED", cell: (t) => shortTime(t.createdAt) },
+  ],
+  listFilters: {
+    options: { worker: { type: "string", multiple: true }, reviewer: { type: "string", multiple: true } },
+    help: "  --worker ID      only tasks this user labels (repeatable)\n  --reviewer ID    only tasks this user reviews (repeatable)",
+    params: (v): ListTasksParams => ({ workerUserIds: (v.worker as string[] | undefined) ?? [], reviewUserIds: (v.reviewer as string[] | undefined) ?? [] }),
+  },
+  // The docs' own bodies use deprecated fields (worker.users, concept_ids): send the current ones, and say so.
+  prepare: (task, path) => ({ item: normalizeTask(task), notes: deprecatedTaskFields(task, path).map((i) => `${i.path}: ${i.message}`) }),
+  api: (client) => client.tasks,
+});

@@ -1,0 +1,58 @@
+// Reads the proto-JSON that `create` / `update` take: the documentation's REST bodies
+// (`{"user_app_id": …, "tasks": [ … ]}`), a bare array of items, or one item.
+import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
+import { readFile } from "node:fs/promises";
+import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
+import { UsageError } from "./command.js";
+
+/** The text of `-f FILE`, or of stdin when `file` is undefined or `-` (refused when stdin is a terminal). */
+export async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
+  if (file !== undefined && file !== "-") {
+    try {
+      return { text: await readFile(file, "utf8"), source: file };
+    } catch (e) {
+      throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+  if (process.stdin.isTTY) throw new UsageError("give the JSON with -f FILE, or pipe it on stdin");
+  let text = "";
+  for await (const chunk of process.stdin) text += String(chunk);
+  return { text, source: "stdin" };
+}
+
+/** What a body says: the items, and the app it names (a REST body's `user_app_id`), if any. */
+export interface ParsedBody<T> {
+  readonly items: T[];
+  readonly userAppId: UserAppIDSet | undefined;
+}
+
+/**
+ * Parses `text` as a request body of `request` (whose repeated field `field` holds the items), an array
+ * of items, or one item. Enum names and numbers both work; unknown fields are refused, so a typo does
+ * not silently drop a setting. Only `action: "overwrite"` is accepted, the one the API documents.
+ */
+export function parseBody<T extends DescMessage>(
+  text: string,
+  source: string,
+  item: T,
+  request: DescMessage,
+  field: string,
+): ParsedBody<MessageShape<T>> {
+  let json: JsonValue;
+  try {
+    json = JSON.parse(text) as JsonValue;
+  } catch (e) {
+    throw new UsageError(`${source} is not JSON: ${(e as Error).message}`);
+  }
+  try {
+    if (Array.isArray(json)) return { items: json.map((j) => fromJson(item, j)), userAppId: undefined };
+    if (json !== null && typeof json === "object" && field in json) {
+      const body = fromJson(request, json) as unknown as { userAppId?: UserAppIDSet; action?: string } & Record<string, unknown>;
+      if (body.action && body.action !== "overwrite") throw new Error(`action "${body.action}" is not supported; use "overwrite"`);
+      return { items: body[field] as MessageShape<T>[], userAppId: body.userAppId };
+    }
+    return { items: [fromJson(item, json)], userAppId: undefined };
+  } catch (e) {
+    throw new UsageError(`${source}: ${(e as Error).message}`);
+  }
+}

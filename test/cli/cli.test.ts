@@ -1,0 +1,210 @@
+// `clarifai-grpc-es tasks|collectors …` as a user runs them: the built bin in a child process, talking
+// to a real emulator over HTTP/2, fed the documentation's REST bodies from a file or stdin.
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
+import {
+  COLLECTOR_ID,
+  NEW_COLLECTOR_DESCRIPTION,
+  REVIEWER_USER_ID,
+  SEED_APP_ID,
+  SEED_PAT,
+  SEED_USER_ID,
+  WORKER_USER_ID,
+  seeds,
+} from "../fixtures/seeds.js";
+import { main } from "../../src/cli/main.js";
+import { bin, buildOnce, root } from "../support/build.js";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+let emulator: Emulator;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+/** Runs the bin to completion with `args`, optional stdin text and extra env; never rejects. */
+function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...options.env }, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** Runs and parses `--json` output, failing with the child's stderr when it did not exit 0. */
+async function json<T>(args: string[], input?: string): Promise<T> {
+  const r = await cli([...args, "--json"], { input });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as T;
+}
+
+async function file(name: string, body: unknown): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, JSON.stringify(body));
+  return path;
+}
+
+const body = (key: keyof typeof seeds) => JSON.stringify(seeds[key].requestJson);
+
+beforeAll(async () => {
+  [emulator, dir] = await Promise.all([startEmulator({ users: { [SEED_PAT]: SEED_USER_ID } }), mkdtemp(join(tmpdir(), "cli-test-")), buildOnce()]);
+  env = {
+    PATH: process.env["PATH"],
+    CLARIFAI_PAT: SEED_PAT,
+    CLARIFAI_USER_ID: SEED_USER_ID,
+    CLARIFAI_APP_ID: SEED_APP_ID,
+    CLARIFAI_GRPC_BASE: emulator.baseUrl,
+  };
+}, 60_000);
+
+afterAll(async () => {
+  await emulator?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("clarifai-grpc-es tasks", () => {
+  it("runs every documented task scenario from the docs' REST bodies", async () => {
+    // Create: one from a file (-f), one from stdin, one with the PHP example's numeric enums.
+    const assigned = await cli(["tasks", "create", "-f", await file("assigned.json", seeds.assignedTask.requestJson)]);
+    expect(assigned.code, assigned.stderr).toBe(0);
+    expect(assigned.stdout).toMatch(/^ID\s+NAME\s+TYPE\s+WORKERS\s+REVIEW\s+STATUS\s+CREATED$/m);
+    expect(assigned.stdout).toMatch(/Annotate water\s+CONCEPTS_CLASSIFICATION\s+DYNAMIC worker-1\s+MANUAL reviewer-1\s+TASK_IN_PROGRESS/);
+    const [consensus] = await json<{ id: string; worker: { partitionedStrategyInfo: unknown } }[]>(["tasks", "create"], body("consensusTask"));
+    expect(consensus!.worker.partitionedStrategyInfo).toEqual({ type: "WEIGHTED", workersPerInput: 3, weights: { "worker-1": 1, "worker-2": 1, "worker-3": 1 } });
+    const [auto] = await json<{ id: string }[]>(["tasks", "create"], JSON.stringify(seeds.autoAnnotationTask.jsonVariants[0]!.json));
+    expect(emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID)).toBe(3);
+
+    const all = await json<{ id: string }[]>(["tasks", "list", "--all", "--per-page", "2"]);
+    expect(all).toHaveLength(3);
+    const assignedId = all.find((t) => t.id !== consensus!.id && t.id !== auto!.id)!.id;
+    const ids = (list: { id: string }[]) => list.map((t) => t.id).sort();
+    expect(ids(await json(["tasks", "list", "--worker", WORKER_USER_ID]))).toEqual([assignedId, consensus!.id].sort());
+    expect(ids(await json(["tasks", "list", "--reviewer", REVIEWER_USER_ID]))).toEqual([assignedId, consensus!.id].sort());
+
+    // Update: the docs' body (deprecated worker.users / concept_ids / approval_threshold) overwrites
+    // the consensus task; the CLI sends current fields and says so on stderr.
+    const update = structuredClone(seeds.updateTask.requestJson) as { tasks: { id: string }[] };
+    update.tasks[0]!.id = consensus!.id;
+    const updated = await cli(["tasks", "update"], { input: JSON.stringify(update) });
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stderr).toContain("note: tasks[0].worker.users: worker.users is deprecated");
+    expect(updated.stdout).toMatch(new RegExp(`^${consensus!.id}\\s.*PARTITIONED worker-1,worker-2,worker-3.*TASK_DONE`, "m"));
+    const stored = emulator.store.tasks(SEED_USER_ID, SEED_APP_ID).find((t) => t.id === consensus!.id)!;
+    expect({ users: stored.worker?.users.length, workers: stored.worker?.workers.length, conceptIds: stored.conceptIds }).toEqual({ users: 0, workers: 3, conceptIds: [] });
+
+    const got = await cli(["tasks", "get", consensus!.id]);
+    expect(got.stdout).toMatch(/TASK_DONE/);
+
+    const deleted = await cli(["tasks", "delete", assignedId, auto!.id]);
+    expect(deleted).toMatchObject({ code: 0, stdout: `deleted ${assignedId}, ${auto!.id}\n` });
+    expect(ids(await json(["tasks", "list"]))).toEqual([consensus!.id]);
+  });
+
+  it("reports API errors with the status code name and exit code 1", async () => {
+    const missing = await cli(["tasks", "get", "no-such-task"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^clarifai-grpc-es tasks get: \[TASK_MISSING 54102\] GetTask: /);
+    // The client's own validation is an API-layer error too, and nothing reaches the server.
+    const before = emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID);
+    const invalid = await cli(["tasks", "create"], { input: JSON.stringify({ name: "no workers", type: "CONCEPTS_CLASSIFICATION" }) });
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain("[INVALID_ARGUMENT] PostTasks:");
+    expect(emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID)).toBe(before);
+    const badKey = await cli(["collectors", "list"], { env: { CLARIFAI_PAT: "wrong-key" } });
+    expect(badKey.code).toBe(1);
+    expect(badKey.stderr).toContain("[CONN_KEY_INVALID 11008] ListCollectors:");
+  });
+});
+
+describe("clarifai-grpc-es collectors", () => {
+  it("adds, patches, lists, gets and deletes the documented collector", async () => {
+    const added = await cli(["collectors", "create", "-f", await file("collector.json", seeds.addCollector.requestJson)]);
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/^collector-1\s+Collects the general model's predictions\s+pre-queue-wf\s+post-queue-wf\s+clarifai\/main\/general-image-recognition/m);
+    const patched = await cli(["collectors", "update"], { input: body("updateCollector") });
+    expect(patched.code, patched.stderr).toBe(0);
+    const list = await json<{ id: string }[]>(["collectors", "list"]);
+    expect(list.map((c) => c.id)).toEqual([COLLECTOR_ID]);
+    // The partial patch kept what it left out (post-queue workflow, source).
+    expect(await json(["collectors", "get", COLLECTOR_ID])).toMatchObject({
+      description: NEW_COLLECTOR_DESCRIPTION,
+      preQueueWorkflowId: "pre-queue-wf-2",
+      postQueueWorkflowId: "post-queue-wf",
+      collectorSource: { apiPostModelOutputsCollectorSource: { modelId: "general-image-recognition" } },
+    });
+    expect(await json(["collectors", "delete", COLLECTOR_ID])).toEqual({ deleted: [COLLECTOR_ID] });
+    expect((await cli(["collectors", "list"])).stdout).toBe("no collectors\n");
+  });
+});
+
+describe("usage", () => {
+  // In process (the same dispatcher the bin runs) where no stdin or environment is involved: a spawn
+  // per --help would only test Node's startup again.
+  const inProcess = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+  };
+
+  it("has --help on every command and action", async () => {
+    const spawned = await Promise.all([cli(["--help"]), cli(["tasks", "list", "--help"])]);
+    const runs = [
+      ...spawned,
+      ...(await Promise.all([
+        ...["tasks", "collectors", "emulator"].map((c) => inProcess([c, "--help"])),
+        ...["tasks", "collectors"].flatMap((c) => ["list", "get", "create", "update", "delete"].map((a) => inProcess([c, a, "-h"]))),
+      ])),
+    ];
+    for (const r of runs) {
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^Usage: clarifai-grpc-es/);
+    }
+    expect(runs[0]!.stdout).toMatch(/tasks\s+list, get, create, update and delete labeling tasks/);
+    expect(runs[1]!.stdout).toMatch(/--worker ID\s+only tasks this user labels/);
+    expect(runs.at(-1)!.stdout).toContain("Exit codes: 0 ok, 1 API error, 2 usage error");
+  });
+
+  it("exits 2 on usage errors, with the action's usage", async () => {
+    const [notJson, noEnv] = await Promise.all([
+      cli(["tasks", "create"], { input: "{not json" }),
+      cli(["tasks", "list"], { env: { CLARIFAI_PAT: "", CLARIFAI_APP_ID: "" } }),
+    ]);
+    const typoFile = await file("typo.json", { nmae: "typo" });
+    const [noAction, unknownAction, badFlag, badPage, noId, typo, missingFile] = await Promise.all([
+      inProcess(["tasks"]),
+      inProcess(["tasks", "frob"]),
+      inProcess(["tasks", "list", "--nope"]),
+      inProcess(["tasks", "list", "--page", "0"]),
+      inProcess(["collectors", "get"]),
+      inProcess(["tasks", "create", "-f", typoFile]),
+      inProcess(["collectors", "create", "-f", join(dir, "missing.json")]),
+    ]);
+    for (const r of [notJson, noEnv, noAction, unknownAction, badFlag, badPage, noId, typo, missingFile]) expect(r.code, r.stderr).toBe(2);
+    expect(notJson.stderr).toMatch(/^clarifai-grpc-es tasks create: stdin is not JSON/);
+    expect(noEnv.stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
+    expect(unknownAction.stderr).toContain('unknown action "frob"');
+    expect(badFlag.stderr).toMatch(/--nope[\s\S]*Usage: clarifai-grpc-es tasks list/);
+    expect(badPage.stderr).toContain('--page expects a positive integer, got "0"');
+    expect(noId.stderr).toContain("give the collector's ID");
+    expect(typo.stderr).toContain('key "nmae" is unknown');
+    expect(missingFile.stderr).toContain("cannot read");
+  });
+
+  it("takes --base-url over CLARIFAI_GRPC_BASE", async () => {
+    const r = await cli(["collectors", "list", "--base-url", emulator.baseUrl], { env: { CLARIFAI_GRPC_BASE: "http://127.0.0.1:1" } });
+    expect(r).toMatchObject({ code: 0 });
+  });
+});
