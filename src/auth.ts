@@ -56,23 +56,57 @@ export function createRedactor(...secrets: string[]): Redactor {
   };
 }
 
-/** Scrubs the secrets from an error's message, stack and cause chain, in place; returns it. @internal */
+/** Scrubs secrets from header-like values (fetch `Headers`, grpc-js `Metadata`) in place. */
+function redactHeaders(value: unknown, redact: Redactor): void {
+  if (value instanceof Headers) {
+    for (const [k, v] of [...value.entries()]) {
+      const clean = redact(v);
+      if (clean !== v) value.set(k, clean);
+    }
+    return;
+  }
+  const md = value as { getMap?: () => Record<string, unknown>; set?: (k: string, v: string) => void } | null;
+  if (md && typeof md.getMap === "function" && typeof md.set === "function") {
+    for (const [k, v] of Object.entries(md.getMap())) {
+      if (typeof v === "string" && redact(v) !== v) md.set(k, redact(v));
+    }
+  }
+}
+
+/**
+ * Scrubs the secrets from an error in place — every own string property (message, stack, details, …),
+ * header-like properties (a ConnectError's `metadata`, a grpc-js error's `metadata`), and the same for
+ * each error down the `cause` chain — and returns it. A hostile or careless server may echo the key
+ * back in a message or a trailer. @internal
+ */
 export function redactError<E>(error: E, redact: Redactor, seen = new Set<unknown>()): E {
   if (!(error instanceof Error) || seen.has(error)) return error;
   seen.add(error);
-  for (const key of ["message", "stack", "description", "details", "developerNotes", "rawMessage"] as const) {
-    const value = (error as unknown as Record<string, unknown>)[key];
+  for (const key of new Set([...Object.getOwnPropertyNames(error), "message", "stack", "rawMessage"])) {
+    const descriptor = findDescriptor(error, key);
+    if (!descriptor || !("value" in descriptor)) continue;
+    const value: unknown = descriptor.value;
     if (typeof value === "string") {
       const clean = redact(value);
       if (clean !== value) {
         try {
-          Object.defineProperty(error, key, { value: clean, configurable: true, writable: true, enumerable: key !== "message" && key !== "stack" });
+          Object.defineProperty(error, key, { value: clean, configurable: true, writable: true, enumerable: descriptor.enumerable ?? false });
         } catch {
           // A frozen error keeps its text; nothing we can do, and nothing we should crash over.
         }
       }
+    } else if (typeof value === "object" && value !== null && key !== "cause") {
+      redactHeaders(value, redact);
     }
   }
   redactError((error as { cause?: unknown }).cause, redact, seen);
   return error;
+}
+
+function findDescriptor(object: object, key: string): PropertyDescriptor | undefined {
+  for (let o: object | null = object; o && o !== Error.prototype; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, key);
+    if (d) return d;
+  }
+  return undefined;
 }

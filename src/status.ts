@@ -68,6 +68,18 @@ function nodeCode(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+// Node error codes of a connection that broke under a call (after the request may have been sent).
+// HTTP/2 protocol errors are not among them: a peer speaking garbage is not a network blip.
+const lostCodes = new Set(["ECONNRESET", "EPIPE", "ERR_STREAM_DESTROYED", "ERR_HTTP2_INVALID_STREAM", "ERR_HTTP2_GOAWAY_SESSION", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+/** `true` when a Node error down the cause chain says the connection broke. @internal */
+export function connectionLost(reason: unknown): boolean {
+  return causeChain(reason).some((e) => {
+    const code = nodeCode(e);
+    return code !== undefined && lostCodes.has(code);
+  });
+}
+
 /**
  * `true` when the failure proves the request never reached the server (connection refused, name not
  * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM): then even a write may be repeated. @internal
@@ -115,7 +127,16 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     ce = new ConnectError(describeAbort(callerSignal.reason), Code.Canceled, undefined, undefined, callerSignal.reason);
   } else {
     ce = ConnectError.from(reason);
-    if (ce === reason && ce.cause !== undefined && ce.code === Code.Canceled) cause = ce;
+    if (ce.code !== Code.Unavailable && connectionLost(ce)) {
+      // connect-node reports a reset or destroyed connection as ABORTED or INTERNAL; for the caller it
+      // is the service becoming unreachable mid-call, which the retry rules know as UNAVAILABLE.
+      ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
+    } else if (ce.code === Code.Canceled) {
+      // Nobody asked to cancel (the caller's signal is checked above, and the deadline is its own
+      // code): connect-node reports a connection torn down under a call as an HTTP/2 CANCEL. That is
+      // a lost connection, so say UNAVAILABLE, which the retry rules understand.
+      ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
+    }
   }
   const notSent = provablyNotSent(ce);
   const tls = notSent && isTlsTrustFailure(ce);

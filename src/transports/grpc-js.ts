@@ -23,6 +23,16 @@ export interface GrpcJsTransportOptions {
   readonly defaultTimeoutMs?: number;
 }
 
+/**
+ * Channel options the client sets unless you pass your own: reconnect backoff 100 ms growing to 1 s.
+ * grpc-js' own (1 s growing to 120 s) leaves a restarted server unreachable for minutes, because calls
+ * fail fast while the channel waits out its backoff.
+ */
+export const defaultChannelOptions: Readonly<grpc.ChannelOptions> = Object.freeze({
+  "grpc.initial_reconnect_backoff_ms": 100,
+  "grpc.max_reconnect_backoff_ms": 1000,
+});
+
 // Headers that are part of the HTTP/2 or gRPC framing: grpc-js writes its own.
 const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
 
@@ -72,7 +82,11 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
 export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport & ClosableTransport {
   const own = options.grpcJs?.client;
   const client: grpc.Client =
-    own ?? new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), options.grpcJs?.channelOptions ?? {});
+    own ??
+    new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), {
+      ...defaultChannelOptions,
+      ...(options.grpcJs?.channelOptions ?? {}),
+    });
   const interceptors = [...(options.interceptors ?? [])];
   let closed = false;
 
@@ -91,7 +105,10 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transpor
       }
       const timeoutMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
       const callOptions: grpc.CallOptions = timeoutMs !== undefined ? { deadline: new Date(Date.now() + timeoutMs) } : {};
-      let header = new Headers();
+      // Filled in place: grpc-js runs the callback before it emits "status" (the trailers), and the
+      // caller reads them only after the promise settles, a microtask later.
+      const header = new Headers();
+      const trailer = new Headers();
       let settled = false;
       const onAbort = () => {
         if (settled) return;
@@ -117,12 +134,11 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transpor
           resolve({ stream: false, service: method.parent, method, header, message, trailer });
         },
       );
-      let trailer = new Headers();
       call.on("metadata", (metadata: grpc.Metadata) => {
-        header = metadataToHeaders(metadata);
+        metadataToHeaders(metadata).forEach((v, k) => header.append(k, v));
       });
       call.on("status", (status: grpc.StatusObject) => {
-        trailer = metadataToHeaders(status.metadata);
+        metadataToHeaders(status.metadata).forEach((v, k) => trailer.append(k, v));
       });
       req.signal.addEventListener("abort", onAbort, { once: true });
     });
