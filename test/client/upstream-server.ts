@@ -12,7 +12,11 @@ export interface Received {
 }
 
 /** What a handler returns: a response object, a gRPC error, or `"hang"` (never answer). */
-export type Reply = object | { grpcError: { code: number; details: string } } | "hang";
+export type Reply =
+  | object
+  | { grpcError: { code: number; details: string } }
+  | { response: object; trailers: Record<string, string>; headers?: Record<string, string> }
+  | "hang";
 export type Handler = (request: any, received: Received, n: number) => Reply | Promise<Reply>;
 
 export interface UpstreamServer {
@@ -59,6 +63,18 @@ export async function startUpstreamServer(): Promise<UpstreamServer> {
       }
       if ("grpcError" in reply) {
         callback(reply.grpcError as GrpcJs.ServiceError);
+        return;
+      }
+      if ("trailers" in reply && "response" in reply) {
+        const r = reply as { response: object; trailers: Record<string, string>; headers?: Record<string, string> };
+        if (r.headers) {
+          const md = new grpc.Metadata();
+          for (const [k, v] of Object.entries(r.headers)) md.set(k, v);
+          call.sendMetadata(md);
+        }
+        const trailers = new grpc.Metadata();
+        for (const [k, v] of Object.entries(r.trailers)) trailers.set(k, v);
+        callback(null, r.response, trailers);
         return;
       }
       callback(null, reply);

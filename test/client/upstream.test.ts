@@ -360,4 +360,14 @@ describe.each(["connect", "grpc-js"] as const)("over %s", (transport) => {
     expect(raw).toBeInstanceOf(Error); // GetTask has no handler here: UNIMPLEMENTED as a plain ConnectError
     expect(server.received.at(-1)!.metadata["authorization"]).toBe(`Key ${PAT}`);
   });
+
+  it("the raw v2 client sees response headers and trailers", async () => {
+    server.on("GetTask", () => ({ response: ok({ task: { id: "t" } }), headers: { "x-head": "h1" }, trailers: { "x-trail": "t1" } }));
+    let header: Headers | undefined;
+    let trailer: Headers | undefined;
+    const res = await make().v2.getTask({ taskId: "t" }, { onHeader: (h) => (header = h), onTrailer: (t) => (trailer = t) });
+    expect(res.task?.id).toBe("t");
+    expect(header?.get("x-head")).toBe("h1");
+    expect(trailer?.get("x-trail")).toBe("t1");
+  });
 });
