@@ -211,6 +211,7 @@ export class ClarifaiClient {
     };
   }
 
+  /** What `util.inspect` / `console.log` show: {@link ClarifaiClient.toJSON}, never the PAT. */
   [inspect.custom](): string {
     return `ClarifaiClient ${inspect(this.toJSON())}`;
   }

@@ -65,7 +65,9 @@ export interface GrpcJsOptions {
   /** grpc-js client/channel options (keepalive, `interceptors`, `grpc.max_receive_message_length`, …). Default `{}`. */
   readonly channelOptions?: grpc.ClientOptions;
   /**
-   * An existing grpc-js `Client` (any copy of grpc-js, e.g. one sharing your service's channel). When
+   * An existing grpc-js `Client` (e.g. one sharing your service's channel, credentials and
+   * interceptors). It must come from the same `@grpc/grpc-js` copy this package resolves (npm dedupes
+   * compatible 1.x versions), since grpc-js recognises its `Metadata` by class. When
    * given, `baseUrl`, `tls` and `credentials` are not used, and `close()` does not close it. Default: a
    * new client owned by `ClarifaiClient`.
    */

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createRouterTransport } from "@connectrpc/connect";
+import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AuthenticationError,
@@ -196,5 +197,42 @@ describe("a caller-supplied connect transport", () => {
     const t = await client.tasks.create(task("mem"));
     expect((await client.tasks.get(t.id)).name).toBe("mem");
     expect(state.store.countTasks(USER, "mem")).toBe(1);
+  });
+});
+
+describe("grpc-js options", () => {
+  it("uses the caller's own grpc-js client (its interceptors run) and leaves it open on close()", async () => {
+    let intercepted = 0;
+    const interceptor: grpc.Interceptor = (options, nextCall) => {
+      intercepted++;
+      return new grpc.InterceptingCall(nextCall(options));
+    };
+    const own = new grpc.Client(emulator.address, grpc.credentials.createInsecure(), { interceptors: [interceptor] });
+    const client = new ClarifaiClient({ pat: PAT, userId: USER, appId: "own", transport: "grpc-js", grpcJs: { client: own } });
+    expect(await client.tasks.list()).toEqual([]);
+    await client.close();
+    expect(intercepted).toBe(1);
+    expect(own.getChannel().getConnectivityState(false)).not.toBe(grpc.connectivityState.SHUTDOWN);
+    own.close();
+  });
+
+  it("passes channel options (and their interceptors) to the client it creates", async () => {
+    let intercepted = 0;
+    const interceptor: grpc.Interceptor = (options, nextCall) => {
+      intercepted++;
+      return new grpc.InterceptingCall(nextCall(options));
+    };
+    const client = new ClarifaiClient({
+      pat: PAT,
+      userId: USER,
+      appId: "opts",
+      baseUrl: emulator.baseUrl,
+      transport: "grpc-js",
+      grpcJs: { channelOptions: { interceptors: [interceptor], "grpc.keepalive_time_ms": 60_000 } },
+    });
+    await client.tasks.list();
+    await client.collectors.list();
+    await client.close();
+    expect(intercepted).toBe(2);
   });
 });
