@@ -173,6 +173,10 @@ export class ClarifaiClient {
     // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors.
     checkCallOptions(options);
     const timeoutMs = callTimeout(options, this.#options.timeoutMs);
+    if (options?.signal?.aborted) {
+      // Nothing was sent, so even for a write the outcome is known: nothing happened.
+      throw toClarifaiError(undefined, { method: method.name, redact: this.#redact }, options.signal);
+    }
     try {
       const response = await this.#transport.unary(
         method,

@@ -211,7 +211,7 @@ function formatMessage(init: ClarifaiErrorInit, codeName: string): string {
       .map((i) => `#${i.index}${i.id ? ` ${i.id}` : ""} ${statusCodeName(i.status.code)}`)
       .join(", ")}${failed.length > 3 ? ", …" : ""})`;
   }
-  if (init.outcomeUnknown) text += " (outcome unknown: the request was sent and may have been applied)";
+  if (init.outcomeUnknown) text += " (outcome unknown: the request may have reached the server and been applied)";
   if (init.reqId) text += ` (req_id ${init.reqId})`;
   if (init.attempts !== undefined && init.attempts > 1) text += ` (after ${init.attempts} attempts)`;
   return `${head} ${init.method ? `${init.method}: ` : ""}${text}`;

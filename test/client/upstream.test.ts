@@ -257,6 +257,16 @@ describe.each(["connect", "grpc-js"] as const)("over %s", (transport) => {
     expect(e.cause).toBe(reason);
   });
 
+  it("an already-aborted signal sends nothing, and a write's outcome is then known", async () => {
+    server.on("PostTasks", (req) => ok({ tasks: req.tasks }));
+    const reason = new Error("not needed");
+    const e = (await make().tasks.create(richTask, { signal: AbortSignal.abort(reason) }).catch((x: unknown) => x)) as ClarifaiError;
+    expect(e.grpcCode).toBe(Code.Canceled);
+    expect(e.cause).toBe(reason);
+    expect(e.outcomeUnknown).toBe(false);
+    expect(server.received).toHaveLength(0);
+  });
+
   it("aborts during backoff without another attempt", async () => {
     const controller = new AbortController();
     server.on("GetTask", () => ({ grpcError: { code: Code.Unavailable, details: "down" } }));
