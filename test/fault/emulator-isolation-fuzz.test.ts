@@ -17,10 +17,10 @@ import { grpcFrame } from "../support/hostile/grpc-wire.js";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
 
 /** Sequences and requests fuzzed; the README's figures come from these. */
-export const SEQUENCE_RUNS = 120;
+export const SEQUENCE_RUNS = 60;
 export const MAX_COMMANDS = 25;
-export const CONCURRENT_RUNS = 40;
-export const GARBAGE_RUNS = 400;
+export const CONCURRENT_RUNS = 30;
+export const GARBAGE_RUNS = 200;
 
 const USERS = { "pat-a": "user-a", "pat-b": "user-b", "pat-c": "user-c" } as const;
 type Pat = keyof typeof USERS;

@@ -1,0 +1,155 @@
+// Servers that misbehave at the connection level — the hangs and crashes reported against connect-node
+// and grpc-js — must each end in a typed ClarifaiError within the call's deadline, on both transports,
+// with no unhandled rejection and the process still up.
+import { Code } from "@connectrpc/connect";
+import { ClarifaiError } from "clarifai-grpc-es";
+import http2 from "node:http2";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { guardProcess, flushRejections, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { methodOf, okGetTaskPayload, okMultiTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
+import {
+  startH2Server,
+  startRstNoErrorServer,
+  startSettingsThenSilenceServer,
+  startSilentTcpServer,
+  streamsReceived,
+  type H2HostileServer,
+  type HostileServer,
+} from "../support/hostile/servers.js";
+import { clientFor, expectTypedError, settle, TRANSPORTS, validTask } from "./harness.js";
+
+const DEADLINE = 500;
+let guard: ProcessGuard;
+const toClose: { close(): unknown }[] = [];
+
+beforeEach(() => {
+  guard = guardProcess();
+});
+afterEach(async () => {
+  await Promise.all(toClose.splice(0).map((c) => c.close()));
+  await flushRejections();
+  expect(guard.stop()).toEqual([]);
+});
+afterAll(() => {
+  // The process is still here to run this: nothing crashed it.
+  expect(process.exitCode ?? 0).toBe(0);
+});
+
+function track<T extends { close(): unknown }>(x: T): T {
+  toClose.push(x);
+  return x;
+}
+
+/** Answers every stream like a healthy V2 server: a SUCCESS for GetTask and PostTasks. */
+function answerOk(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+  stream.resume();
+  stream.once("end", () =>
+    respondOk(stream, methodOf(headers[":path"]) === "GetTask" ? okGetTaskPayload("t1") : okMultiTaskPayload(["t1"])),
+  );
+}
+
+describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
+  const connectionLevel: [string, () => Promise<HostileServer>][] = [
+    ["a TCP listener that never speaks HTTP/2", startSilentTcpServer],
+    ["a server that sends SETTINGS and then nothing", startSettingsThenSilenceServer],
+    ["a server that closes every stream with RST_STREAM(NO_ERROR) before headers", startRstNoErrorServer],
+  ];
+
+  for (const [name, start] of connectionLevel) {
+    it(`${name}: reads and writes end in a typed error within the deadline`, async () => {
+      const server = track(await start());
+      const client = track(clientFor(transport, server.baseUrl, { timeoutMs: DEADLINE }));
+      // Several calls at once, reads and a write: none may hang, whatever the transport queues.
+      const calls = [client.tasks.get("t1"), client.tasks.list(), client.tasks.create(validTask("x")), client.tasks.get("t2")];
+      // Checked all at once, so every rejection has a handler from the start.
+      for (const error of await Promise.all(calls.map((c) => expectTypedError(c, DEADLINE)))) {
+        expect(error.method).not.toBe("");
+        expect(error.grpcCode).toBeDefined();
+      }
+      // The failure really came from this server, not from a refused connection elsewhere.
+      expect(server.connections).toBeGreaterThanOrEqual(1);
+      // The same client keeps failing cleanly (no poisoned state, no hang on a reused connection).
+      await expectTypedError(client.tasks.get("t3"), DEADLINE);
+    });
+  }
+
+  it("GOAWAY then the connection closes while calls are in flight: each in-flight call fails typed, the next call succeeds", async () => {
+    let firstSession: http2.ServerHttp2Session | undefined;
+    const server: H2HostileServer = track(
+      await startH2Server((stream, headers, session) => {
+        firstSession ??= session;
+        // Only the first connection is hostile: it holds its streams; later connections are healthy.
+        if (session !== firstSession) answerOk(stream, headers);
+      }),
+    );
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
+    const inFlight = [client.tasks.get("a"), client.tasks.get("b"), client.tasks.create(validTask("c"))];
+    await streamsReceived(server, inFlight.length);
+    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
+    firstSession!.destroy();
+    await Promise.all(inFlight.map((call) => expectTypedError(call, 2000)));
+    const after = await settle(client.tasks.get("t1"));
+    expect(after.ok, after.ok ? "" : String(after.error)).toBe(true);
+  });
+
+  it("GOAWAY while calls are in flight, then those calls are answered: they succeed, and new calls use a new connection", async () => {
+    let firstSession: http2.ServerHttp2Session | undefined;
+    const held: [http2.ServerHttp2Stream, http2.IncomingHttpHeaders][] = [];
+    const server: H2HostileServer = track(
+      await startH2Server((stream, headers, session) => {
+        firstSession ??= session;
+        if (session === firstSession) held.push([stream, headers]);
+        else answerOk(stream, headers);
+      }),
+    );
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
+    const inFlight = [client.tasks.get("a"), client.tasks.get("b"), client.tasks.create(validTask("c"))];
+    await streamsReceived(server, inFlight.length);
+    // A graceful drain: "no new streams here", then the old ones complete.
+    const lastId = Math.max(...held.map(([s]) => s.id ?? 0));
+    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, lastId);
+    for (const [stream, headers] of held) answerOk(stream, headers);
+    for (const outcome of await Promise.all(inFlight.map((call) => settle(call)))) {
+      expect(outcome.ok, outcome.ok ? "" : String(outcome.error)).toBe(true);
+    }
+    const after = await settle(client.tasks.get("t1"));
+    expect(after.ok, after.ok ? "" : String(after.error)).toBe(true);
+    expect(server.connections).toBeGreaterThanOrEqual(2);
+  });
+
+  it("GOAWAY while calls are in flight, then silence: the calls end at their deadline, typed", async () => {
+    let firstSession: http2.ServerHttp2Session | undefined;
+    const server: H2HostileServer = track(
+      await startH2Server((stream, headers, session) => {
+        firstSession ??= session;
+        if (session !== firstSession) answerOk(stream, headers);
+      }),
+    );
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: DEADLINE }));
+    const inFlight = [client.tasks.get("a"), client.tasks.create(validTask("c"))];
+    await streamsReceived(server, inFlight.length);
+    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+    for (const error of await Promise.all(inFlight.map((call) => expectTypedError(call, DEADLINE)))) {
+      expect(error.grpcCode).toBe(Code.DeadlineExceeded);
+    }
+  });
+
+  it("GOAWAY(ENHANCE_YOUR_CALM) with last-stream-id 0: in-flight calls were refused, not processed", async () => {
+    let firstSession: http2.ServerHttp2Session | undefined;
+    const server: H2HostileServer = track(
+      await startH2Server((stream, headers, session) => {
+        firstSession ??= session;
+        if (session !== firstSession) answerOk(stream, headers);
+      }),
+    );
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
+    const write = client.tasks.create(validTask("refused"));
+    await streamsReceived(server, 1);
+    firstSession!.goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 0);
+    firstSession!.destroy();
+    const outcome = await settle(write);
+    // Either the client retried the refused write on a new connection (safe: the server said it did
+    // not process it), or it failed with a typed error. It must not hang or crash.
+    if (!outcome.ok) expect(outcome.error).toBeInstanceOf(ClarifaiError);
+  });
+});

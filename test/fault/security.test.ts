@@ -1,0 +1,235 @@
+// Security: TLS is verified by default (a self-signed server is refused unless its CA is given),
+// plaintext only for an explicit http:// URL, the PAT never leaks (errors, stacks, JSON, inspect, logs,
+// and not onto a non-TLS wire), and a PAT that could inject headers is refused at construction.
+import { ClarifaiClient, ClarifaiError } from "clarifai-grpc-es";
+import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import http2 from "node:http2";
+import net from "node:net";
+import { once } from "node:events";
+import { inspect } from "node:util";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { startH2Server } from "../support/hostile/servers.js";
+import { clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
+
+const certs = new URL("../support/certs/", import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, certs), "utf8");
+const CA = read("ca.crt");
+
+/** A PAT shaped like a real one, known to no server here (except where a test adds it). */
+const SECRET = "9f1c2b7e4d5a46c3b8e0f2a1d3c4b5a6";
+
+let guard: ProcessGuard;
+let tlsEmulator: Emulator;
+let plainEmulator: Emulator;
+beforeAll(async () => {
+  tlsEmulator = await startEmulator({ tls: { key: read("server.key"), cert: read("server.crt") } });
+  plainEmulator = await startEmulator({ users: { [SECRET]: USER } });
+});
+afterAll(async () => {
+  await tlsEmulator.close();
+  await plainEmulator.close();
+});
+beforeEach(() => {
+  guard = guardProcess();
+});
+afterEach(async () => {
+  await flushRejections();
+  expect(guard.stop()).toEqual([]);
+});
+
+/** Every way an error can be turned into text by a caller or a logger. */
+function renderings(error: unknown): string[] {
+  const out = [String(error), inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error) ?? ""];
+  for (let e: unknown = error, i = 0; e instanceof Error && i < 10; e = e.cause, i++) {
+    out.push(e.message, e.stack ?? "", inspect(e, { depth: 20, showHidden: true }));
+    for (const key of Object.getOwnPropertyNames(e)) out.push(String((e as unknown as Record<string, unknown>)[key]));
+  }
+  return out;
+}
+
+describe.each(TRANSPORTS)("TLS over %s", (transport) => {
+  it("a self-signed server is refused by default, with a typed error that says why; nothing reaches the API", async () => {
+    const client = clientFor(transport, tlsEmulator.baseUrl, { appId: `tls-refused-${transport}` });
+    const error = await expectTypedError(client.tasks.create(validTask("must not arrive")), 1000);
+    expect(error.codeName).toBe("UNAVAILABLE");
+    expect(error.message).toMatch(/certificate|TLS/i);
+    expect(tlsEmulator.store.countTasks("emulator-user", `tls-refused-${transport}`)).toBe(0);
+    await client.close();
+  });
+
+  it("the same server is accepted when its CA is given", async () => {
+    const client = clientFor(transport, tlsEmulator.baseUrl, { appId: "tls", tls: { ca: CA } });
+    const [task] = await client.tasks.create([validTask("over TLS")]);
+    expect(task!.id).toBeTruthy();
+    expect(tlsEmulator.store.countTasks("emulator-user", "tls")).toBeGreaterThanOrEqual(1);
+    await client.close();
+  });
+
+  it("a CA that did not sign the server is refused too (hostname-valid is not enough)", async () => {
+    // The server certificate is not a CA: trusting it as one must not make the chain valid.
+    const client = clientFor(transport, tlsEmulator.baseUrl, { tls: { ca: read("server.crt") } });
+    await expectTypedError(client.tasks.list(), 1000);
+    await client.close();
+  });
+});
+
+describe.each(TRANSPORTS)("plaintext only on explicit http:// over %s", (transport) => {
+  /** A TCP server that records everything a client sends it, then hangs up. */
+  async function recorder(): Promise<{ port: number; received: () => Buffer; close(): Promise<void> }> {
+    const chunks: Buffer[] = [];
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((s) => {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("data", (d: Buffer) => {
+        chunks.push(d);
+        s.destroy();
+      });
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    return {
+      port: (server.address() as net.AddressInfo).port,
+      received: () => Buffer.concat(chunks),
+      close: () => {
+        for (const s of sockets) s.destroy();
+        return new Promise((r) => server.close(() => r()));
+      },
+    };
+  }
+
+  for (const form of ["https://127.0.0.1:PORT", "127.0.0.1:PORT"]) {
+    it(`"${form}" speaks TLS: the PAT never crosses the wire in clear`, async () => {
+      const rec = await recorder();
+      const client = clientFor(transport, form.replace("PORT", String(rec.port)), { pat: SECRET });
+      await expectTypedError(client.tasks.list(), 1000);
+      const bytes = rec.received();
+      expect(bytes.length).toBeGreaterThan(0);
+      expect(bytes[0]).toBe(0x16); // a TLS handshake record, not the HTTP/2 preface "PRI * HTTP/2.0"
+      expect(bytes.includes(Buffer.from(SECRET))).toBe(false);
+      await client.close();
+      await rec.close();
+    });
+  }
+
+  it("http:// is plaintext h2c and works against a plaintext server", async () => {
+    const client = clientFor(transport, plainEmulator.baseUrl, { pat: SECRET });
+    expect(Array.isArray(await client.tasks.list())).toBe(true);
+    await client.close();
+  });
+});
+
+describe.each(TRANSPORTS)("the PAT never leaks, over %s", (transport) => {
+  it("not from a refused key, a server that echoes it back, or a dead endpoint — in no rendering and no log line", async () => {
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug", "trace"] as const).map((m) =>
+      vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => inspect(a)).join(" "))),
+    );
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true));
+    // A hostile server that puts the authorization header into its error message and trailers.
+    const echo = await startH2Server((stream, headers) => {
+      stream.resume();
+      stream.once("end", () =>
+        stream.respond(
+          { ":status": 200, "content-type": "application/grpc", "grpc-status": "16", "grpc-message": `bad key: ${String(headers["authorization"])}`, "x-echo": String(headers["authorization"]) },
+          { endStream: true },
+        ),
+      );
+    });
+    try {
+      const errors: unknown[] = [];
+      const refused = clientFor(transport, tlsEmulator.baseUrl, { pat: SECRET, tls: { ca: CA } }); // key unknown there
+      errors.push(await expectTypedError(refused.tasks.list(), 1000));
+      const echoed = clientFor(transport, echo.baseUrl, { pat: SECRET });
+      const e = await expectTypedError(echoed.tasks.get("t"), 1000);
+      // The echo did happen: the server had the key (it is sent), the error just does not carry it.
+      expect(e.description).toContain("bad key: Key ");
+      errors.push(e);
+      const dead = clientFor(transport, "http://127.0.0.1:1", { pat: SECRET });
+      errors.push(await expectTypedError(dead.tasks.get("t"), 1000));
+      const clients = [refused, echoed, dead, new ClarifaiClient({ pat: SECRET, userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1", transport })];
+      const texts = [
+        ...errors.flatMap(renderings),
+        ...clients.flatMap((c) => [inspect(c, { depth: 20, showHidden: true }), JSON.stringify(c), String(c)]),
+        ...logged,
+      ];
+      for (const text of texts) expect(text).not.toContain(SECRET);
+      for (const c of clients) await c.close();
+    } finally {
+      for (const s of spies) s.mockRestore();
+      stderr.mockRestore();
+      await echo.close();
+    }
+  });
+});
+
+describe("a PAT that could inject headers is refused at construction", () => {
+  it.each([
+    ["CR LF", `${SECRET}\r\nx-injected: 1`],
+    ["LF", `${SECRET}\n`],
+    ["NUL", `${SECRET}\u0000`],
+    ["TAB", `${SECRET}\tx`],
+    ["DEL", `${SECRET}\u007f`],
+    ["space", `${SECRET} x`],
+    ["non-ASCII", `${SECRET}é`],
+  ])("%s", (_, pat) => {
+    for (const transport of TRANSPORTS) {
+      let thrown: unknown;
+      try {
+        new ClarifaiClient({ pat, userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1", transport });
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(Error);
+      for (const text of renderings(thrown)) expect(text).not.toContain(SECRET);
+    }
+  });
+
+  it("from the environment too (CLARIFAI_PAT with a trailing newline)", () => {
+    const saved = process.env["CLARIFAI_PAT"];
+    process.env["CLARIFAI_PAT"] = `${SECRET}\n`;
+    try {
+      expect(() => new ClarifaiClient({ userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1" })).toThrow(/control characters|whitespace/);
+    } finally {
+      if (saved === undefined) delete process.env["CLARIFAI_PAT"];
+      else process.env["CLARIFAI_PAT"] = saved;
+    }
+  });
+
+  it("any control character anywhere is refused; any visible-ASCII PAT is accepted (property)", () => {
+    const visible = fc.stringMatching(/^[\x21-\x7e]{1,64}$/);
+    const control = fc.oneof(fc.integer({ min: 0, max: 0x1f }), fc.constant(0x7f)).map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(visible, control, fc.nat(), (pat, bad, at) => {
+        const i = at % (pat.length + 1);
+        expect(() => new ClarifaiClient({ pat: pat.slice(0, i) + bad + pat.slice(i), userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1" })).toThrow();
+        new ClarifaiClient({ pat, userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1" }).close();
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("per-call headers cannot smuggle a second header either", () => {
+  it.each(TRANSPORTS)("%s: a CR/LF header value fails the call, typed or as a TypeError, and nothing is sent", async (transport) => {
+    let streams = 0;
+    const server = await startH2Server((stream) => {
+      streams++;
+      stream.close(http2.constants.NGHTTP2_NO_ERROR);
+    });
+    const client = clientFor(transport, server.baseUrl);
+    let thrown: unknown;
+    try {
+      await client.tasks.get("t", { headers: { "x-note": "a\r\nauthorization: Key stolen" } });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown instanceof ClarifaiError || thrown instanceof TypeError).toBe(true);
+    expect(streams).toBe(0);
+    await client.close();
+    await server.close();
+  });
+});
