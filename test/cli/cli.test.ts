@@ -74,24 +74,32 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("clarifai-grpc-es tasks", () => {
+// Concurrent: the tests touch different resources or none, and each spends most of its time waiting
+// for child processes.
+describe.concurrent("clarifai-grpc-es tasks", () => {
   it("runs every documented task scenario from the docs' REST bodies", async () => {
     // Create: one from a file (-f), one from stdin, one with the PHP example's numeric enums.
-    const assigned = await cli(["tasks", "create", "-f", await file("assigned.json", seeds.assignedTask.requestJson)]);
+    const [assigned, [consensus], [auto]] = await Promise.all([
+      cli(["tasks", "create", "-f", await file("assigned.json", seeds.assignedTask.requestJson)]),
+      json<{ id: string; worker: { partitionedStrategyInfo: unknown } }[]>(["tasks", "create"], body("consensusTask")),
+      json<{ id: string }[]>(["tasks", "create"], JSON.stringify(seeds.autoAnnotationTask.jsonVariants[0]!.json)),
+    ]);
     expect(assigned.code, assigned.stderr).toBe(0);
     expect(assigned.stdout).toMatch(/^ID\s+NAME\s+TYPE\s+WORKERS\s+REVIEW\s+STATUS\s+CREATED$/m);
     expect(assigned.stdout).toMatch(/Annotate water\s+CONCEPTS_CLASSIFICATION\s+DYNAMIC worker-1\s+MANUAL reviewer-1\s+TASK_IN_PROGRESS/);
-    const [consensus] = await json<{ id: string; worker: { partitionedStrategyInfo: unknown } }[]>(["tasks", "create"], body("consensusTask"));
     expect(consensus!.worker.partitionedStrategyInfo).toEqual({ type: "WEIGHTED", workersPerInput: 3, weights: { "worker-1": 1, "worker-2": 1, "worker-3": 1 } });
-    const [auto] = await json<{ id: string }[]>(["tasks", "create"], JSON.stringify(seeds.autoAnnotationTask.jsonVariants[0]!.json));
     expect(emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID)).toBe(3);
 
-    const all = await json<{ id: string }[]>(["tasks", "list", "--all", "--per-page", "2"]);
+    const ids = (list: { id: string }[]) => list.map((t) => t.id).sort();
+    const [all, byWorker, byReviewer] = await Promise.all([
+      json<{ id: string }[]>(["tasks", "list", "--all", "--per-page", "2"]),
+      json<{ id: string }[]>(["tasks", "list", "--worker", WORKER_USER_ID]),
+      json<{ id: string }[]>(["tasks", "list", "--reviewer", REVIEWER_USER_ID]),
+    ]);
     expect(all).toHaveLength(3);
     const assignedId = all.find((t) => t.id !== consensus!.id && t.id !== auto!.id)!.id;
-    const ids = (list: { id: string }[]) => list.map((t) => t.id).sort();
-    expect(ids(await json(["tasks", "list", "--worker", WORKER_USER_ID]))).toEqual([assignedId, consensus!.id].sort());
-    expect(ids(await json(["tasks", "list", "--reviewer", REVIEWER_USER_ID]))).toEqual([assignedId, consensus!.id].sort());
+    expect(ids(byWorker)).toEqual([assignedId, consensus!.id].sort());
+    expect(ids(byReviewer)).toEqual([assignedId, consensus!.id].sort());
 
     // Update: the docs' body (deprecated worker.users / concept_ids / approval_threshold) overwrites
     // the consensus task; the CLI sends current fields and says so on stderr.
@@ -117,18 +125,19 @@ describe("clarifai-grpc-es tasks", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^clarifai-grpc-es tasks get: \[TASK_MISSING 54102\] GetTask: /);
     // The client's own validation is an API-layer error too, and nothing reaches the server.
-    const before = emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID);
-    const invalid = await cli(["tasks", "create"], { input: JSON.stringify({ name: "no workers", type: "CONCEPTS_CLASSIFICATION" }) });
+    const [invalid, badKey] = await Promise.all([
+      cli(["tasks", "create"], { input: JSON.stringify({ name: "no workers", type: "CONCEPTS_CLASSIFICATION" }) }),
+      cli(["collectors", "list"], { env: { CLARIFAI_PAT: "wrong-key" } }),
+    ]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain("[INVALID_ARGUMENT] PostTasks:");
-    expect(emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID)).toBe(before);
-    const badKey = await cli(["collectors", "list"], { env: { CLARIFAI_PAT: "wrong-key" } });
+    expect(emulator.store.tasks(SEED_USER_ID, SEED_APP_ID).map((t) => t.name)).not.toContain("no workers");
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toContain("[CONN_KEY_INVALID 11008] ListCollectors:");
   });
 });
 
-describe("clarifai-grpc-es collectors", () => {
+describe.concurrent("clarifai-grpc-es collectors", () => {
   it("adds, patches, lists, gets and deletes the documented collector", async () => {
     const added = await cli(["collectors", "create", "-f", await file("collector.json", seeds.addCollector.requestJson)]);
     expect(added.code, added.stderr).toBe(0);
@@ -149,7 +158,7 @@ describe("clarifai-grpc-es collectors", () => {
   });
 });
 
-describe("usage", () => {
+describe.concurrent("usage", () => {
   // In process (the same dispatcher the bin runs) where no stdin or environment is involved: a spawn
   // per --help would only test Node's startup again.
   const inProcess = async (args: string[]) => {

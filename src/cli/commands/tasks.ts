@@ -1,4 +1,5 @@
 // `clarifai-grpc-es tasks list|get|create|update|delete`.
+import type { DescEnum } from "@bufbuild/protobuf";
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import {
   Task_TaskTypeSchema,
@@ -26,6 +27,11 @@ function workerName(w: Worker): string {
   return k.case === "user" ? k.value.id : k.case === undefined ? "?" : `${k.case}:${k.value.id}`;
 }
 
+/** `PARTITIONED worker-1,worker-2`: the strategy's name (none when unset, the enum's zero) and who. */
+function strategy(schema: DescEnum, value: number | undefined, who: string[]): string {
+  return [value ? enumLabel(schema, value) : "", who.join(",")].filter(Boolean).join(" ");
+}
+
 /** The `tasks` command. */
 export const tasksCommand: Command = resourceCommand({
   name: "tasks",
@@ -39,14 +45,8 @@ export const tasksCommand: Command = resourceCommand({
     { header: "ID", cell: (t: Task) => t.id },
     { header: "NAME", cell: (t) => t.name },
     { header: "TYPE", cell: (t) => enumLabel(Task_TaskTypeSchema, t.type) },
-    {
-      header: "WORKERS",
-      cell: (t) => `${enumLabel(TaskWorker_TaskWorkerStrategySchema, t.worker?.strategy ?? 0)} ${(t.worker?.workers ?? []).map(workerName).join(",")}`,
-    },
-    {
-      header: "REVIEW",
-      cell: (t) => `${enumLabel(TaskReview_TaskReviewStrategySchema, t.review?.strategy ?? 0)} ${(t.review?.users ?? []).map((u) => u.id).join(",")}`,
-    },
+    { header: "WORKERS", cell: (t) => strategy(TaskWorker_TaskWorkerStrategySchema, t.worker?.strategy, (t.worker?.workers ?? []).map(workerName)) },
+    { header: "REVIEW", cell: (t) => strategy(TaskReview_TaskReviewStrategySchema, t.review?.strategy, (t.review?.users ?? []).map((u) => u.id)) },
     { header: "STATUS", cell: (t) => (t.status?.code ? statusCodeName(t.status.code) : "") },
     { header: "CREATED", cell: (t) => shortTime(t.createdAt) },
   ],
