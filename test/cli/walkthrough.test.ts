@@ -1,0 +1,75 @@
+// `npm start` as a newcomer runs it (the built walkthrough, `node dist/src/walkthrough/main.js`): every
+// step passes and the run exits 0; `--live` without credentials says what to set and exits non-zero.
+import { spawn } from "node:child_process";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ClarifaiClient, collector } from "clarifai-grpc-es";
+import { startEmulator } from "clarifai-grpc-es/testing";
+import { buildOnce, root } from "../support/build.js";
+
+const walkthrough = "dist/src/walkthrough/main.js";
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [walkthrough, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+beforeAll(buildOnce, 60_000);
+
+describe.concurrent("npm start (the walkthrough)", () => {
+  it("walks through every documented scenario on the embedded emulator and exits 0", async () => {
+    const { code, stdout, stderr } = await run([], { PATH: process.env["PATH"] });
+    expect(code, stderr).toBe(0);
+    const steps = stdout.split("\n").filter((l) => /^\s*\d+ [✓✗]/.test(l));
+    expect(steps.map((l) => l.replace(/^\s*\d+ ✓\s+\d+ ms {2}/, "").replace(/\s{2,}.*$/, ""))).toEqual([
+      "create assigned task (manual review)",
+      "create consensus task (weighted partitioning)",
+      "create auto-annotation task (model worker)",
+      "get task by id",
+      "list all tasks (every page)",
+      "list tasks by worker worker-1",
+      "list tasks by reviewer reviewer-1",
+      "update consensus task: status TASK_DONE",
+      "delete two tasks",
+      "add collector",
+      "update collector (partial overwrite)",
+      "list collectors",
+      "get collector",
+      "delete collector",
+      "invalid task is refused before sending",
+    ]);
+    expect(stdout).toMatch(/update consensus task: status TASK_DONE\s+id=task-2 status=TASK_DONE/);
+    expect(stdout).toMatch(/invalid task is refused before sending\s+ValidationError, nothing sent: .*approvalThresholdLabelers/);
+    expect(stdout).toMatch(/\n15 steps passed in \d+ ms\./);
+  });
+
+  it("--live only reads, from whatever CLARIFAI_GRPC_BASE points at", async () => {
+    const emulator = await startEmulator();
+    try {
+      const client = new ClarifaiClient({ pat: "emulator-pat", userId: "emulator-user", appId: "live-app", baseUrl: emulator.baseUrl });
+      await client.collectors.create(collector({ id: "c1", postQueueWorkflowId: "wf", source: { modelId: "m", postInputsKeyId: "k" } }));
+      await client.close();
+      const env = { PATH: process.env["PATH"], CLARIFAI_PAT: "emulator-pat", CLARIFAI_USER_ID: "emulator-user", CLARIFAI_APP_ID: "live-app", CLARIFAI_GRPC_BASE: emulator.baseUrl };
+      const { code, stdout, stderr } = await run(["--live"], env);
+      expect(code, stderr).toBe(0);
+      expect(stdout).toMatch(/list tasks \(first page\)\s+0 tasks\n/);
+      expect(stdout).toMatch(/list collectors \(first page\)\s+1 collector: c1\n/);
+      expect(stdout).toMatch(/\n2 steps passed/);
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it("--live without credentials names the variables to set and exits 2", async () => {
+    const { code, stdout, stderr } = await run(["--live"], { PATH: process.env["PATH"], CLARIFAI_USER_ID: "me" });
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
+  });
+});
