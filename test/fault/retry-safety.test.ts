@@ -47,7 +47,7 @@ describe.each(TRANSPORTS)("retry safety over %s", (transport) => {
     await client.close();
   });
 
-  it("PatchTasks and a write with retries explicitly on are not repeated either", async () => {
+  it("a PatchTasks applied but unanswered is not repeated either, and a read shows it landed", async () => {
     const client = retrying();
     const [task] = await client.tasks.create([validTask("v1")]);
     proxy.dropAfterAnswer("PatchTasks");
