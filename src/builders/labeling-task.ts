@@ -177,7 +177,7 @@ export function commonTaskInit(spec: TaskCommonSpec, issues: ValidationIssue[]):
 /** Creates the message, validates it, and throws when the spec or the message has issues. @internal */
 export function finishTask(init: TaskInit, issues: ValidationIssue[]): Task {
   const task = create(TaskSchema, init);
-  issues.push(...validateTask(task, "task", { deprecated: "reject" }));
+  issues.push(...validateTask(task, "task"));
   throwIfInvalid(issues);
   return task;
 }

@@ -7,7 +7,7 @@ import type { Caller } from "../client.js";
 import { createClarifaiError, ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
-import { validateTasks } from "../validation/index.js";
+import { normalizeTask, validateTasks } from "../validation/index.js";
 
 /** A task as protobuf-es init shape (plain object, camelCase) or a `Task` message. */
 export type TaskInput = MessageInitShape<typeof TaskSchema>;
@@ -49,7 +49,9 @@ export class Tasks {
   }
 
   #validate(tasks: readonly TaskInput[], method: string, options: WriteOptions | undefined): Task[] {
-    const messages = tasks.map((t) => create(TaskSchema, t));
+    // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,
+    // so the client never sends them, whether or not it validates.
+    const messages = tasks.map((t) => normalizeTask(create(TaskSchema, t)));
     if (options?.validate !== false) {
       const issues = validateTasks(messages);
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
@@ -65,8 +67,9 @@ export class Tasks {
 
   /**
    * Creates one task (PostTasks) and returns it as stored (with its id, timestamps, status). An array
-   * in gives an array out. Validates first unless `{ validate: false }`: a `ValidationError` lists
-   * every issue and nothing is sent.
+   * in gives an array out. Deprecated upstream fields are rewritten to the current ones
+   * ({@link normalizeTask}); then the task is validated unless `{ validate: false }`: a
+   * `ValidationError` lists every issue and nothing is sent.
    */
   create(task: TaskInput, options?: WriteOptions): Promise<Task>;
   create(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
@@ -115,7 +118,8 @@ export class Tasks {
 
   /**
    * Replaces tasks (PatchTasks, action `overwrite`): send the whole task, as the API documents.
-   * Validates first unless `{ validate: false }`. An array in gives an array out.
+   * Deprecated fields are rewritten and the task validated first, as in {@link Tasks.create}. An array
+   * in gives an array out.
    */
   update(task: TaskInput, options?: WriteOptions): Promise<Task>;
   update(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;

@@ -28,13 +28,17 @@ import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, Refusal, invalid } from "./status.js";
 import { validateTasks } from "../validation/index.js";
 
+// The real API still accepts deprecated fields on the wire (the docs' own examples send them), so the
+// emulator reads them as their current equivalents instead of refusing them.
+const WIRE_RULES = { deprecated: "accept" } as const;
+
 /** The only PatchTasks / PatchCollectors action the API supports. */
 export const OVERWRITE = "overwrite";
 
 /** PostTasks: all or nothing; ids generated where missing; server fields set. @internal */
 export function postTasks(state: EmulatorState, scope: Scope, req: PostTasksRequest): Task[] {
   if (req.tasks.length === 0) throw invalid([{ path: "tasks", message: "at least one task is required" }]);
-  const issues = validateTasks(req.tasks, "tasks");
+  const issues = validateTasks(req.tasks, "tasks", WIRE_RULES);
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);
   // Decide every id before storing anything, so a conflict in the last task leaves the app untouched.
@@ -102,7 +106,7 @@ export function patchTasks(state: EmulatorState, scope: Scope, req: PatchTasksRe
   req.tasks.forEach((t, i) => {
     if (!t.id) issues.push({ path: `tasks[${i}].id`, message: "required: the id of the task to overwrite" });
   });
-  issues.push(...validateTasks(req.tasks, "tasks"));
+  issues.push(...validateTasks(req.tasks, "tasks", WIRE_RULES));
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);
   req.tasks.forEach((t, i) => {

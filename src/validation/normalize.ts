@@ -7,7 +7,7 @@
 //   alike: validation reads them as their equivalents, `normalizeTask` rewrites them, the builders never
 //   write them.
 // - "Say so in validation": `deprecatedTaskFields` returns one issue per deprecated field with the field
-//   to use instead; `validateTask(…, { deprecated: "reject" })` turns those into errors for strict callers.
+//   to use instead; `validateTask` reports them by default; `{ deprecated: "accept" }` reads them silently.
 // - Mixing a deprecated field with its replacement (both `worker.users` and `worker.workers`) is an error:
 //   which one wins upstream is not documented.
 

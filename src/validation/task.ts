@@ -33,12 +33,13 @@ export interface TaskValidationOptions {
    * What to do with deprecated upstream fields (`worker.users`, `worker.userIds`, `conceptIds`,
    * `review.userIds`, consensus `approvalThreshold`, `aiAssistant.workflowId`).
    *
-   * - `"accept"` (default): they are read as their current equivalents and are not issues. The API
-   *   documentation's own examples use some of them, so the client and the emulator accept them;
-   *   {@link deprecatedTaskFields} lists them (with what to use instead) for callers that want to warn.
-   * - `"reject"`: each one is an issue whose message names the field to use instead.
+   * - `"reject"` (default): each one is an issue whose message names the field to use instead, so a
+   *   caller who validates a message learns what to write now.
+   * - `"accept"`: they are read as their current equivalents and are not issues. The emulator does
+   *   this (the real API accepts them on the wire); the client instead rewrites them with
+   *   {@link normalizeTask} before it validates and sends, so it never sends a deprecated field.
    *
-   * @defaultValue "accept"
+   * @defaultValue "reject"
    */
   readonly deprecated?: "accept" | "reject";
 }
@@ -69,7 +70,7 @@ interface WorkerRef {
  * builder's result). Paths start at `path`: `task.review.consensusStrategyInfo.approvalThresholdLabelers`.
  *
  * @param path - the name of the task in the paths. Defaults to `"task"`.
- * @param options - see {@link TaskValidationOptions}; by default deprecated fields are accepted.
+ * @param options - see {@link TaskValidationOptions}; by default deprecated fields are issues.
  */
 export function validateTask(
   task: Task,
@@ -79,7 +80,7 @@ export function validateTask(
   const issues: ValidationIssue[] = [];
   const add = (p: string, message: string) => issues.push({ path: p, message });
 
-  if (options.deprecated === "reject") issues.push(...deprecatedTaskFields(task, path));
+  if (options.deprecated !== "accept") issues.push(...deprecatedTaskFields(task, path));
 
   if (!isKnownEnumValue(Task_TaskTypeSchema, task.type)) {
     add(`${path}.type`, unknownEnumMessage("type", task.type, Task_TaskTypeSchema));

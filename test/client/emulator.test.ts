@@ -2,6 +2,7 @@
 // self-signed server is refused unless its CA is given) and a caller-supplied in-memory transport.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { fromJson } from "@bufbuild/protobuf";
 import { createRouterTransport } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,9 @@ import {
   ClarifaiError,
   Code,
   NotFoundError,
+  PatchTasksRequestSchema,
+  PostTasksRequestSchema,
+  StatusCode,
   Task_TaskType,
   TaskInputSource_TaskInputSourceType,
   TaskReview_TaskReviewStrategy,
@@ -19,6 +23,7 @@ import {
   type CollectorInput,
   type TaskInput,
 } from "clarifai-grpc-es";
+import { CONCEPT_ID, CONSENSUS_WORKER_IDS, TASK_ID, seeds } from "../fixtures/seeds.js";
 import { createEmulatorState, emulatorRoutes, startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 
 const PAT = "emulator-pat";
@@ -122,6 +127,26 @@ describe.each(["connect", "grpc-js"] as const)("every method over %s against the
     await expect(client.collectors.get("c1")).rejects.toBeInstanceOf(NotFoundError);
     await client.collectors.deleteAll();
     expect(emulator.store.countCollectors(USER, appId)).toBe(0);
+  });
+
+  it("the docs' update example (deprecated worker.users, concept_ids, approval_threshold) is sent with current fields only", async () => {
+    const created = fromJson(PostTasksRequestSchema, seeds.consensusTask.requestJson).tasks[0]!;
+    await client.tasks.create({ ...created, id: TASK_ID });
+    const [patch] = fromJson(PatchTasksRequestSchema, seeds.updateTask.requestJson).tasks;
+    expect(patch!.worker?.users.length).toBeGreaterThan(0);
+
+    const updated = await client.tasks.update(patch!);
+
+    const stored = emulator.store.tasks(USER, appId).find((t) => t.id === TASK_ID)!;
+    for (const t of [updated, stored]) {
+      expect(t.worker?.users).toEqual([]);
+      expect(t.worker?.workers.map((w) => (w.worker.case === "user" ? w.worker.value.id : ""))).toEqual([...CONSENSUS_WORKER_IDS]);
+      expect(t.conceptIds).toEqual([]);
+      expect(t.concepts.map((c) => c.concept?.id)).toEqual([CONCEPT_ID]);
+      const consensus = t.review?.strategyInfo.case === "consensusStrategyInfo" ? t.review.strategyInfo.value : undefined;
+      expect(consensus).toMatchObject({ approvalThreshold: 0, approvalThresholdLabelers: 2 });
+      expect(t.status?.code).toBe(StatusCode.TASK_DONE);
+    }
   });
 
   it("a wrong key is an AuthenticationError with the emulator's status", async () => {

@@ -31,6 +31,9 @@ const newStyle = () =>
     },
   });
 
+// The rules still hold for tasks written the old way when deprecated fields are accepted (the emulator).
+const ACCEPT = { deprecated: "accept" } as const;
+
 describe("deprecated fields", () => {
   test("deprecatedTaskFields names each one and what to use instead", () => {
     expect(deprecatedTaskFields(oldStyle())).toEqual([
@@ -48,19 +51,23 @@ describe("deprecated fields", () => {
     expect(deprecatedTaskFields(newStyle())).toEqual([]);
   });
 
-  test("accepted by default: read as their current equivalents", () => {
-    expect(validateTask(oldStyle())).toEqual([]);
+  test("reported by default, each with what to use instead", () => {
+    expect(validateTask(oldStyle())).toEqual(deprecatedTaskFields(oldStyle()));
+    expect(validateTask(newStyle())).toEqual([]);
   });
 
-  test('{ deprecated: "reject" } makes them issues', () => {
-    expect(validateTask(oldStyle(), "task", { deprecated: "reject" })).toEqual(deprecatedTaskFields(oldStyle()));
-    expect(validateTask(newStyle(), "task", { deprecated: "reject" })).toEqual([]);
+  test('{ deprecated: "accept" } reads them as their current equivalents (the emulator, like the API)', () => {
+    expect(validateTask(oldStyle(), "task", { deprecated: "accept" })).toEqual([]);
+  });
+
+  test("normalizeTask leaves nothing for validation to report", () => {
+    expect(validateTask(normalizeTask(oldStyle()))).toEqual([]);
   });
 
   test("rules apply to workers given the old way (duplicate in worker.users)", () => {
     const t = oldStyle();
     t.worker!.userIds = ["u1"];
-    expect(validateTask(t)).toEqual([
+    expect(validateTask(t, "task", ACCEPT)).toEqual([
       { path: "task.worker.userIds[0]", message: 'duplicate worker: user "u1" is already listed at task.worker.users[0]' },
     ]);
   });
@@ -69,7 +76,7 @@ describe("deprecated fields", () => {
     const t = newStyle();
     t.worker!.userIds = ["u3"];
     t.conceptIds = ["fire"];
-    expect(validateTask(t).map((i) => i.path)).toEqual(["task.worker.userIds", "task.conceptIds"]);
+    expect(validateTask(t, "task", ACCEPT).map((i) => i.path)).toEqual(["task.worker.userIds", "task.conceptIds"]);
   });
 });
 

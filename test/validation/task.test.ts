@@ -410,12 +410,12 @@ describe("review", () => {
       case: "consensusStrategyInfo",
       value: create(TaskReviewConsensusStrategyInfoSchema, { approvalThreshold: 2 }),
     };
-    expect(validateTask(t)).toEqual([]);
+    expect(validateTask(t, "task", { deprecated: "accept" })).toEqual([]);
   });
   test("deprecated and current thresholds must agree", () => {
     const t = consensusTask();
     consensus(t).approvalThreshold = 3;
-    expect(validateTask(t)).toEqual([
+    expect(validateTask(t, "task", { deprecated: "accept" })).toEqual([
       {
         path: "task.review.consensusStrategyInfo.approvalThreshold",
         message: "the deprecated approvalThreshold (3) contradicts approvalThresholdLabelers (2); set approvalThresholdLabelers only",
