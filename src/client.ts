@@ -15,7 +15,7 @@ import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, t
 import { resolveUserAppId } from "./scope.js";
 import { checkStatus, toClarifaiError } from "./status.js";
 import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
-import { createGrpcJsTransport } from "./transports/grpc-js.js";
+import { createLazyTransport } from "./transports/lazy.js";
 
 /** What a resource namespace needs from the client. @internal */
 export interface Caller {
@@ -128,7 +128,8 @@ export class ClarifaiClient {
       this.#closable = createConnectTransport({ endpoint: rest.endpoint, tls: rest.tls, interceptors, defaultTimeoutMs: rest.timeoutMs });
       this.#transport = this.#closable.transport;
     } else if (rest.transport === "grpc-js") {
-      this.#closable = createGrpcJsTransport({ endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs });
+      const grpcJsOptions = { endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs };
+      this.#closable = createLazyTransport(async () => (await import("./transports/grpc-js.js")).createGrpcJsTransport(grpcJsOptions));
       this.#transport = this.#closable.transport;
     } else {
       this.#closable = undefined;

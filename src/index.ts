@@ -44,7 +44,6 @@ export {
 } from "./retry.js";
 export { abortableSleep } from "./deadline.js";
 export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
-export { createGrpcJsTransport, type GrpcJsTransportOptions } from "./transports/grpc-js.js";
 // Generated messages, schemas and enums.
 export * from "../gen/clarifai/api/status/status_code_pb.js";
 export * from "../gen/clarifai/api/status/status_pb.js";
