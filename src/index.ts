@@ -30,25 +30,7 @@ export {
 export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
 export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
 export { Code } from "@connectrpc/connect";
-// Extension points: retry policy as data, pagination, transports.
-export {
-  defaultRetryPolicy,
-  defaultRetryRules,
-  defaultMethodKinds,
-  backoffDelay,
-  type RetryPolicy,
-  type RetryOptions,
-  type RetryRule,
-  type RetryEvent,
-  type MethodKind,
-} from "./retry.js";
-export { abortableSleep } from "./deadline.js";
-export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
-// Generated messages, schemas and enums.
-export * from "../gen/clarifai/api/status/status_code_pb.js";
-export * from "../gen/clarifai/api/status/status_pb.js";
-export * from "../gen/clarifai/api/resources_pb.js";
-export * from "../gen/clarifai/api/service_pb.js";
+// Building and checking tasks and collectors (end-user API).
 export type { ValidationIssue } from "./validation/issue.js";
 export * from "./builders/index.js";
 export {
@@ -67,3 +49,22 @@ export {
   type EnumName,
   type TaskValidationOptions,
 } from "./validation/index.js";
+// Extension points: retry policy as data, pagination.
+export {
+  defaultRetryPolicy,
+  defaultRetryRules,
+  defaultMethodKinds,
+  backoffDelay,
+  type RetryPolicy,
+  type RetryOptions,
+  type RetryRule,
+  type RetryEvent,
+  type MethodKind,
+} from "./retry.js";
+export { abortableSleep } from "./deadline.js";
+export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
+// Generated messages, schemas and enums.
+export * from "../gen/clarifai/api/status/status_code_pb.js";
+export * from "../gen/clarifai/api/status/status_pb.js";
+export * from "../gen/clarifai/api/resources_pb.js";
+export * from "../gen/clarifai/api/service_pb.js";
