@@ -17,7 +17,7 @@ import { grpcFrame } from "../support/hostile/grpc-wire.js";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
 
 /** Sequences and requests fuzzed; the README's figures come from these. */
-export const SEQUENCE_RUNS = 60;
+export const SEQUENCE_RUNS = 50;
 export const MAX_COMMANDS = 25;
 export const CONCURRENT_RUNS = 30;
 export const GARBAGE_RUNS = 200;

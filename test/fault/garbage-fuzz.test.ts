@@ -11,9 +11,9 @@ import { SETTINGS_FRAME, startRawBytesServer } from "../support/hostile/servers.
 import { clientFor, settle, SLACK_MS, TRANSPORTS } from "./harness.js";
 
 /** Cases per transport; the report in README counts them. */
-export const GARBAGE_RUNS = 500;
+export const GARBAGE_RUNS = 400;
 export const RAW_RUNS = 60;
-const DEADLINE = 600;
+const DEADLINE = 400;
 const RAW_DEADLINE = 300;
 
 describe.each(TRANSPORTS)("garbage answers over %s", (transport) => {
