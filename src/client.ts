@@ -2,12 +2,11 @@
 // hands the resource namespaces (`tasks`, `collectors`) a single `call` to go through.
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createContextValues, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { inspect } from "node:util";
 import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
 import { createAuthInterceptor, createRedactor, type Redactor } from "./auth.js";
-import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
+import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
 import { callTimeout, checkCallOptions, resolveClientOptions, type CallOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
 import { Collectors } from "./resources/collectors.js";
 import { Tasks } from "./resources/tasks.js";
@@ -15,6 +14,7 @@ import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, t
 import { resolveUserAppId } from "./scope.js";
 import { checkStatus, toClarifaiError } from "./status.js";
 import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
+import { runInterceptedUnary } from "./transports/intercepted-unary.js";
 import { createLazyTransport } from "./transports/lazy.js";
 
 /** What a resource namespace needs from the client. @internal */
@@ -46,23 +46,9 @@ function headersInterceptor(defaults: Readonly<Record<string, string>>): Interce
 function wrapTransport(inner: Transport, interceptors: Interceptor[], defaultTimeoutMs: number): Transport {
   return {
     unary(method, signal, timeoutMs, header, input, contextValues) {
-      const ms = timeoutMs === undefined ? defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
-      const h = new Headers(header);
-      if (ms !== undefined) h.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(ms));
-      return runUnaryCall({
-        interceptors,
-        signal,
-        timeoutMs: ms,
-        req: {
-          stream: false,
-          service: method.parent,
-          method,
-          requestMethod: "POST",
-          url: `/${method.parent.typeName}/${method.name}`,
-          header: h,
-          contextValues: contextValues ?? createContextValues(),
-          message: input,
-        },
+      return runInterceptedUnary({
+        method, signal, timeoutMs, header, input, contextValues, interceptors, defaultTimeoutMs,
+        urlPrefix: "",
         next: (req) => inner.unary(method, req.signal, parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER)), req.header, req.message, req.contextValues),
       });
     },

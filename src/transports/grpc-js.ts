@@ -2,12 +2,12 @@
 // channels (their credentials, keepalive, interceptors, channel options). Failures are mapped to
 // ConnectError here so that `src/status.ts` converts both transports' failures the same way.
 import { fromBinary, toBinary, type DescMessage, type DescMethodUnary, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, createContextValues, type ContextValues, type Interceptor, type Transport, type UnaryResponse } from "@connectrpc/connect";
-import { runUnaryCall } from "@connectrpc/connect/protocol";
+import { Code, ConnectError, type ContextValues, type Interceptor, type Transport, type UnaryResponse } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
-import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "../deadline.js";
+import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "../deadline.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import type { ClosableTransport } from "./connect.js";
+import { runInterceptedUnary } from "./intercepted-unary.js";
 
 /** Options of {@link createGrpcJsTransport}. */
 export interface GrpcJsTransportOptions {
@@ -153,25 +153,10 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transpor
       input: MessageInitShape<I>,
       contextValues?: ContextValues,
     ): Promise<UnaryResponse<I, O>> {
-      // Same rule as connect's transports: undefined → default, ≤ 0 → no deadline.
-      const ms = timeoutMs === undefined ? options.defaultTimeoutMs : timeoutMs <= 0 ? undefined : timeoutMs;
-      const requestHeader = new Headers(header);
-      // The deadline rides in the header like connect's, so interceptors (retries) can shrink it per attempt.
-      if (ms !== undefined) requestHeader.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(ms));
-      return runUnaryCall<I, O>({
-        interceptors,
-        signal,
-        timeoutMs: ms,
-        req: {
-          stream: false,
-          service: method.parent,
-          method,
-          requestMethod: "POST",
-          url: `grpc-js://${options.endpoint.address}/${method.parent.typeName}/${method.name}`,
-          header: requestHeader,
-          contextValues: contextValues ?? createContextValues(),
-          message: input,
-        },
+      return runInterceptedUnary({
+        method, signal, timeoutMs, header, input, contextValues, interceptors,
+        defaultTimeoutMs: options.defaultTimeoutMs,
+        urlPrefix: `grpc-js://${options.endpoint.address}`,
         next: (req) => invoke(method, req),
       });
     },
