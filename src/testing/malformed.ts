@@ -85,8 +85,15 @@ export function emulatorNodeHandler(routes: (router: ConnectRouter) => void): Re
       await universalResponseToNodeResponse(await handler(uReq), res);
     };
     run().catch((reason) => {
+      if (res.headersSent) {
+        // Too late for a status: without a reset the stream stays open and the client waits for its
+        // deadline. Destroying with an error resets an HTTP/2 stream with INTERNAL_ERROR (and closes
+        // an HTTP/1.1 connection); for a client that already went away it changes nothing.
+        res.destroy(new Error("emulator response failed after its headers were sent", { cause: reason }));
+        return;
+      }
       // A client that goes away mid-call is not an emulator failure.
-      if (ConnectError.from(reason).code !== Code.Aborted && !res.headersSent) {
+      if (ConnectError.from(reason).code !== Code.Aborted) {
         res.writeHead(500);
         res.end();
       }

@@ -12,6 +12,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StatusCode, V2 } from "clarifai-grpc-es";
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
+import { emulatorNodeHandler } from "../../src/testing/malformed.js";
 
 const headers = { authorization: "Key emulator-pat" };
 const scope = { userId: "me", appId: "wire-app" };
@@ -103,6 +104,47 @@ describe("emulator on the wire", () => {
     const res = await rawH2(emulator.baseUrl, "/clarifai.api.V2/PostTasks", { "content-type": "application/json", ...headers }, body);
     expect(JSON.parse(res.body.toString())).toMatchObject({ status: { code: "SUCCESS" }, tasks: [{ type: "CONCEPTS_CLASSIFICATION", appId: "json-app" }] });
   });
+});
+
+describe("a response that fails after its headers", () => {
+  // connect's own handlers turn errors into trailers, so this failure is staged: a handler whose body
+  // yields one chunk (headers go out) and then throws.
+  const failingRoutes = (router: Parameters<Parameters<typeof emulatorNodeHandler>[0]>[0]) => {
+    const failing = Object.assign(
+      async () => ({
+        status: 200,
+        header: new Headers({ "content-type": "application/json" }),
+        body: (async function* () {
+          yield new TextEncoder().encode("{");
+          throw new Error("staged failure");
+        })(),
+      }),
+      { requestPath: "/test.Failing/Fail", method: V2.method.listTasks },
+    );
+    (router.handlers as unknown[]).push(failing);
+  };
+
+  it("resets the HTTP/2 stream at once instead of leaving the client to its deadline", async () => {
+    const server = http2.createServer(emulatorNodeHandler(failingRoutes));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const session = http2.connect(`http://127.0.0.1:${(server.address() as net.AddressInfo).port}`);
+    try {
+      const stream = session.request({ ":method": "POST", ":path": "/test.Failing/Fail", "content-type": "application/json" });
+      // events.once would reject on the reset's "error"; the close after it is what is awaited.
+      stream.on("error", () => {});
+      const closed = new Promise((resolve) => stream.on("close", resolve));
+      stream.end("{}");
+      const [response] = (await once(stream, "response")) as [http2.IncomingHttpHeaders];
+      expect(response[":status"]).toBe(200);
+      // Without the reset this waits forever (the test's timeout fails it).
+      await closed;
+      expect(stream.rstCode).toBe(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    } finally {
+      session.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 5_000);
 });
 
 describe("emulator over TLS", () => {
