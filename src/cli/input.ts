@@ -5,8 +5,16 @@ import { readFile } from "node:fs/promises";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
 import { UsageError } from "./command.js";
 
-/** The text of `-f FILE`, or of stdin when `file` is undefined or `-` (refused when stdin is a terminal). */
-export async function readInput(file: string | undefined): Promise<{ text: string; source: string }> {
+/**
+ * The text of `-f FILE`, or of `stdin` when `file` is undefined or `-` (refused when stdin is a
+ * terminal). Both are read as UTF-8.
+ *
+ * @param stdin - where piped input comes from; defaults to `process.stdin` (tests pass their own).
+ */
+export async function readInput(
+  file: string | undefined,
+  stdin: AsyncIterable<Uint8Array | string> & { readonly isTTY?: boolean } = process.stdin,
+): Promise<{ text: string; source: string }> {
   if (file !== undefined && file !== "-") {
     try {
       return { text: await readFile(file, "utf8"), source: file };
@@ -14,10 +22,12 @@ export async function readInput(file: string | undefined): Promise<{ text: strin
       throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
     }
   }
-  if (process.stdin.isTTY) throw new UsageError("give the JSON with -f FILE, or pipe it on stdin");
-  let text = "";
-  for await (const chunk of process.stdin) text += String(chunk);
-  return { text, source: "stdin" };
+  if (stdin.isTTY) throw new UsageError("give the JSON with -f FILE, or pipe it on stdin");
+  // Decoded once at the end: a chunk boundary can fall inside a multi-byte character, and decoding
+  // chunk by chunk would turn both halves into U+FFFD.
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  return { text: Buffer.concat(chunks).toString("utf8"), source: "stdin" };
 }
 
 /** What a body says: the items, and the app it names (a REST body's `user_app_id`), if any. */

@@ -233,7 +233,8 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
         (action === undefined ? io.err : io.out)(usage);
         return action === undefined ? 2 : 0;
       }
-      if (!(action in actions)) throw new UsageError(`unknown action "${action}"`);
+      // Own keys only: `in` would also accept Object.prototype's names (`tasks toString`).
+      if (!Object.hasOwn(actions, action)) throw new UsageError(`unknown action "${action}"`);
       try {
         return await runAction(action, rest, io);
       } catch (e) {

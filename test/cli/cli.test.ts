@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import {
@@ -16,6 +17,7 @@ import {
   WORKER_USER_ID,
   seeds,
 } from "../fixtures/seeds.js";
+import { readInput } from "../../src/cli/input.js";
 import { main } from "../../src/cli/main.js";
 import { bin, buildOnce, root } from "../support/build.js";
 
@@ -137,6 +139,28 @@ describe.concurrent("clarifai-grpc-es tasks", () => {
   });
 });
 
+describe.concurrent("stdin", () => {
+  it("keeps non-ASCII names whole, even with a character split across chunks", async () => {
+    const name = "Étiqueter l’eau — 水の注釈 🌊";
+    const bytes = Buffer.from(JSON.stringify({ name }));
+    // Split inside the three-byte "水" (and everywhere else), as a pipe may deliver it.
+    const split = [...bytes].map((b) => Buffer.from([b]));
+    const { text } = await readInput(undefined, Readable.from(split));
+    expect(JSON.parse(text)).toEqual({ name });
+  });
+
+  it("creates tasks with non-ASCII names piped in, as they were written", async () => {
+    // Their own app, so the task scenario's counts in the seed app stay as they are.
+    const names = ["Étiqueter l’eau", "水の注釈", "Wasser 🌊 annotieren"];
+    const request = structuredClone(seeds.assignedTask.requestJson) as { user_app_id: { app_id: string }; tasks: { name: string }[] };
+    request.user_app_id.app_id = "utf8-app";
+    request.tasks = names.map((n) => ({ ...request.tasks[0]!, name: n }));
+    const created = await json<{ name: string }[]>(["tasks", "create"], JSON.stringify(request));
+    expect(created.map((t) => t.name)).toEqual(names);
+    expect(emulator.store.tasks(SEED_USER_ID, "utf8-app").map((t) => t.name).sort()).toEqual([...names].sort());
+  });
+});
+
 describe.concurrent("clarifai-grpc-es collectors", () => {
   it("adds, patches, lists, gets and deletes the documented collector", async () => {
     const added = await cli(["collectors", "create", "-f", await file("collector.json", seeds.addCollector.requestJson)]);
@@ -192,19 +216,22 @@ describe.concurrent("usage", () => {
       cli(["tasks", "list"], { env: { CLARIFAI_PAT: "", CLARIFAI_APP_ID: "" } }),
     ]);
     const typoFile = await file("typo.json", { nmae: "typo" });
-    const [noAction, unknownAction, badFlag, badPage, noId, typo, missingFile] = await Promise.all([
+    const [noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile] = await Promise.all([
       inProcess(["tasks"]),
       inProcess(["tasks", "frob"]),
+      // Names every object inherits are not actions either.
+      inProcess(["tasks", "toString"]),
       inProcess(["tasks", "list", "--nope"]),
       inProcess(["tasks", "list", "--page", "0"]),
       inProcess(["collectors", "get"]),
       inProcess(["tasks", "create", "-f", typoFile]),
       inProcess(["collectors", "create", "-f", join(dir, "missing.json")]),
     ]);
-    for (const r of [notJson, noEnv, noAction, unknownAction, badFlag, badPage, noId, typo, missingFile]) expect(r.code, r.stderr).toBe(2);
+    for (const r of [notJson, noEnv, noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile]) expect(r.code, r.stderr).toBe(2);
     expect(notJson.stderr).toMatch(/^clarifai-grpc-es tasks create: stdin is not JSON/);
     expect(noEnv.stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
     expect(unknownAction.stderr).toContain('unknown action "frob"');
+    expect(inherited.stderr).toContain('unknown action "toString"');
     expect(badFlag.stderr).toMatch(/--nope[\s\S]*Usage: clarifai-grpc-es tasks list/);
     expect(badPage.stderr).toContain('--page expects a positive integer, got "0"');
     expect(noId.stderr).toContain("give the collector's ID");
