@@ -1,7 +1,7 @@
 // AnnotationDataType values are bits: `annotation_data_types = 34` means MASK | BOUNDING_BOX.
 
 import { AnnotationDataType, AnnotationDataTypeSchema } from "../../gen/clarifai/api/resources_pb.js";
-import { describeEnum } from "../validation/enums.js";
+import { enumValue } from "../validation/enums.js";
 import type { AnnotationDataTypeName, NameOrValue } from "./names.js";
 
 /**
@@ -16,14 +16,7 @@ export function annotationDataTypes(
   ...types: readonly NameOrValue<typeof AnnotationDataType, AnnotationDataTypeName>[]
 ): number {
   let bits = 0;
-  for (const t of types) {
-    const v =
-      typeof t === "number"
-        ? AnnotationDataTypeSchema.values.find((x) => x.number === t)
-        : AnnotationDataTypeSchema.values.find((x) => x.name === t);
-    if (v === undefined) throw new RangeError(`${JSON.stringify(t)} is not an ${describeEnum(AnnotationDataTypeSchema)}`);
-    bits |= v.number;
-  }
+  for (const t of types) bits |= enumValue(AnnotationDataTypeSchema, t);
   return bits;
 }
 

@@ -12,7 +12,7 @@ import type {
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
 } from "../../gen/clarifai/api/resources_pb.js";
 import type { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
-import type { EnumName } from "../validation/enums.js";
+import { findEnumValue, notAValueMessage, type EnumName } from "../validation/enums.js";
 import type { ValidationIssue } from "../validation/issue.js";
 
 /**
@@ -55,11 +55,8 @@ export function enumFromSpec<E extends number>(
 ): E {
   // Numbers pass through: validateTask reports a number outside the enum with the field's name.
   if (typeof value === "number") return value as E;
-  const found = schema.values.find((v) => v.name === value);
-  if (found !== undefined) return found.number as E;
-  issues.push({
-    path,
-    message: `${JSON.stringify(value)} is not a ${schema.name} (${schema.values.map((v) => v.name).join(", ")})`,
-  });
+  const found = findEnumValue(schema, value);
+  if (found !== undefined) return found;
+  issues.push({ path, message: notAValueMessage(JSON.stringify(value), schema) });
   return 0 as E;
 }

@@ -27,6 +27,20 @@ export function isKnownEnumValue(schema: DescEnum, value: number): boolean {
 }
 
 /**
+ * The number for a value given by name or by number, or `undefined` when it is not a value of the enum.
+ * The one lookup behind {@link enumValue} and the builders' name-or-number fields.
+ *
+ * @internal
+ */
+export function findEnumValue<E extends number>(schema: GenEnum<E>, nameOrValue: string | number): E | undefined {
+  const found =
+    typeof nameOrValue === "number"
+      ? schema.values.find((v) => v.number === nameOrValue)
+      : schema.values.find((v) => v.name === nameOrValue);
+  return found?.number as E | undefined;
+}
+
+/**
  * The number for a value given by name or by number (the generated enum value), checked against the enum.
  *
  * @throws RangeError when the name or number is not a value of the enum; the message lists the known names.
@@ -35,14 +49,21 @@ export function isKnownEnumValue(schema: DescEnum, value: number): boolean {
 export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: string | E): E {
   // Builders are typed to take only known names, but JavaScript callers and casts are not; fail loudly
   // instead of sending 0 (the "not set" value) for a typo.
-  const found =
-    typeof nameOrValue === "number"
-      ? schema.values.find((v) => v.number === nameOrValue)
-      : schema.values.find((v) => v.name === nameOrValue);
-  if (found === undefined) {
-    throw new RangeError(`${JSON.stringify(nameOrValue)} is not a ${describeEnum(schema)}`);
-  }
-  return found.number as E;
+  const found = findEnumValue(schema, nameOrValue);
+  if (found === undefined) throw new RangeError(notAValueMessage(JSON.stringify(nameOrValue), schema));
+  return found;
+}
+
+/**
+ * The message for something that is not a value of `schema`:
+ * `"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)`.
+ *
+ * @param subject - what is wrong, as it should appear (a quoted name, or a field and its number).
+ * @internal
+ */
+export function notAValueMessage(subject: string, schema: DescEnum): string {
+  const article = /^[AEIOU]/.test(schema.name) ? "an" : "a";
+  return `${subject} is not ${article} ${describeEnum(schema)}`;
 }
 
 /**
@@ -60,7 +81,7 @@ export function describeEnum(schema: DescEnum): string {
  * @internal
  */
 export function unknownEnumMessage(field: string, value: number, schema: DescEnum): string {
-  return `${field} ${value} is not a ${describeEnum(schema)}`;
+  return notAValueMessage(`${field} ${value}`, schema);
 }
 
 /** The value's name for messages, e.g. `DYNAMIC`; the bare number for values the enum does not declare. @internal */

@@ -48,7 +48,11 @@ describe("annotationDataTypes", () => {
     expect(annotationDataTypeNames(0)).toEqual([]);
   });
   test("unknown names are refused at run time (JavaScript callers)", () => {
-    expect(() => annotationDataTypes("BOX" as "TAG")).toThrow(RangeError);
+    // The same message (and article) enumValue gives for any enum.
+    const names = "AnnotationDataType (ANNOTATION_DATA_TYPE_NOT_SET, TAG, BOUNDING_BOX, POLYGON, POINT, SPAN, MASK)";
+    expect(() => annotationDataTypes("BOX" as "TAG")).toThrow(new RangeError(`"BOX" is not an ${names}`));
+    // 34 is a bit set, not one type: each argument must be a single value.
+    expect(() => annotationDataTypes(34 as AnnotationDataType)).toThrow(new RangeError(`34 is not an ${names}`));
   });
 });
 
