@@ -3,7 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { StatusSchema, type Status } from "../../gen/clarifai/api/status/status_pb.js";
-import type { ValidationIssue } from "../validation/issue.js";
+import { formatIssues, type ValidationIssue } from "../validation/issue.js";
 
 /**
  * The status codes the emulator answers with, and why each was chosen. `StatusCode` has no generic
@@ -66,15 +66,7 @@ export class Refusal extends Error {
   }
 }
 
-/**
- * Formats validation issues for `status.details`: every offending path, in the order found, so a
- * caller (and our client's error type) can point at each field. @internal
- */
-export function issuesToDetails(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${i.path}: ${i.message}`).join("; ");
-}
-
 /** A refusal for bad arguments naming each field path. @internal */
 export function invalid(issues: readonly ValidationIssue[]): Refusal {
-  return new Refusal(EmulatorCodes.invalid, issuesToDetails(issues));
+  return new Refusal(EmulatorCodes.invalid, formatIssues(issues));
 }

@@ -10,3 +10,22 @@ export interface ValidationIssue {
   /** What is wrong and, where it helps, what to write instead. */
   readonly message: string;
 }
+
+/**
+ * One issue as text, `path: message`:
+ * `tasks[0].worker.users: worker.users is deprecated; …`. The one place issues become text, for
+ * ValidationError's details, the emulator's `status.details` and the CLI's notes.
+ *
+ * @internal
+ */
+export function formatIssue(issue: ValidationIssue): string {
+  return `${issue.path}: ${issue.message}`;
+}
+
+/**
+ * Every issue as one line, in the order given, each as {@link formatIssue} writes it, joined with `"; "`
+ * (an empty string for no issues). @internal
+ */
+export function formatIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map(formatIssue).join("; ");
+}
