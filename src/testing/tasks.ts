@@ -26,7 +26,7 @@ import type { Scope } from "./auth.js";
 import { pageOf, readPaging } from "./pagination.js";
 import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, Refusal, invalid } from "./status.js";
-import { validateTasks } from "../validation/index.js";
+import { normalizeTask, validateTasks } from "../validation/index.js";
 
 // The real API still accepts deprecated fields on the wire (the docs' own examples send them), so the
 // emulator reads them as their current equivalents instead of refusing them.
@@ -174,14 +174,11 @@ function findTask(state: EmulatorState, scope: Scope, id: string, path: string):
   return task;
 }
 
-// The task's workers; the deprecated `worker.users` / `worker.user_ids` (the docs' update example uses
-// `users`) count as user workers when `workers` is empty.
+// The task's workers and reviewers as validation reads them: normalizeTask merges the deprecated
+// `worker.users` / `worker.userIds` / `review.userIds` (the docs' update example sends `users`) into the
+// current lists, so a task is found by every user it names, however it named them.
 function workersOf(task: Task) {
-  const w = task.worker;
-  if (!w) return [];
-  if (w.workers.length > 0) return w.workers;
-  const ids = w.users.length > 0 ? w.users.map((u) => u.id) : w.userIds;
-  return ids.map((id) => create(WorkerSchema, { worker: { case: "user", value: { id } } }));
+  return normalizeTask(task).worker?.workers ?? [];
 }
 
 function workerUserIds(task: Task): string[] {
@@ -189,5 +186,5 @@ function workerUserIds(task: Task): string[] {
 }
 
 function reviewUserIds(task: Task): string[] {
-  return [...(task.review?.users.map((u) => u.id) ?? []), ...(task.review?.userIds ?? [])];
+  return normalizeTask(task).review?.users.map((u) => u.id) ?? [];
 }

@@ -204,6 +204,20 @@ describe.each(driverFactories)("emulator behaviour with the %s client", (_name, 
       expect(await ids({ label_order_ids: ["order-1"] })).toEqual(["lo"]);
     });
 
+    it("finds a task by every worker and reviewer it names, deprecated lists included", async () => {
+      // Both deprecated worker lists at once are valid (only mixing them with worker.workers is not), and
+      // validation counts the workers of both: so do the list filters and the count rows.
+      await post([
+        task({ id: "old", worker: { strategy: "DYNAMIC", users: [{ id: "by-users" }], user_ids: ["by-user-ids"] }, review: { strategy: "MANUAL", user_ids: ["reviewer-old"] } }),
+      ]);
+      const ids = async (req: JsonObject) => (await list(req)).tasks.map((t) => t.id);
+      expect(await ids({ worker_user_ids: ["by-users"] })).toEqual(["old"]);
+      expect(await ids({ worker_user_ids: ["by-user-ids"] })).toEqual(["old"]);
+      expect(await ids({ review_user_ids: ["reviewer-old"] })).toEqual(["old"]);
+      const counts = await driver.call("GetTaskInputCount", { user_app_id: SEED_SCOPE, task_id: "old" }, SingleTaskCountResponseSchema);
+      expect(counts.counts.map((c) => c.userId)).toEqual(["by-users", "by-user-ids"]);
+    });
+
     it("patches only with action overwrite and only known ids, all or nothing", async () => {
       await post([task({ id: "p1" }), task({ id: "p2" })]);
       const merge = await driver.call("PatchTasks", { user_app_id: SEED_SCOPE, action: "merge", tasks: [task({ id: "p1" })] }, MultiTaskResponseSchema);
