@@ -3,6 +3,7 @@
 import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@bufbuild/protobuf";
 import { readFile } from "node:fs/promises";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
+import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { UsageError } from "./command.js";
 
 /**
@@ -58,7 +59,9 @@ export function parseBody<T extends DescMessage>(
     if (Array.isArray(json)) return { items: json.map((j) => fromJson(item, j)), userAppId: undefined };
     if (json !== null && typeof json === "object" && field in json) {
       const body = fromJson(request, json) as unknown as { userAppId?: UserAppIDSet; action?: string } & Record<string, unknown>;
-      if (body.action && body.action !== "overwrite") throw new Error(`action "${body.action}" is not supported; use "overwrite"`);
+      if (body.action && body.action !== PATCH_ACTION_OVERWRITE) {
+        throw new Error(`action "${body.action}" is not supported; use "${PATCH_ACTION_OVERWRITE}"`);
+      }
       return { items: body[field] as MessageShape<T>[], userAppId: body.userAppId };
     }
     return { items: [fromJson(item, json)], userAppId: undefined };

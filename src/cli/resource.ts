@@ -3,6 +3,7 @@
 import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
+import { DEFAULT_PAGE_SIZE, PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { ClarifaiClient } from "../client.js";
 import { isClarifaiError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
@@ -92,7 +93,7 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
       args: "[--all | --page N] [--per-page N]",
       about: `list ${name} (one page, or every page with --all)`,
       options: { all: { type: "boolean" }, page: { type: "string" }, "per-page": { type: "string" }, ...spec.listFilters.options },
-      help: `  --all            every page\n  --page N         page number, from 1 (default 1)\n  --per-page N     page size (default 128)\n${spec.listFilters.help}`,
+      help: `  --all            every page\n  --page N         page number, from 1 (default 1)\n  --per-page N     page size (default ${DEFAULT_PAGE_SIZE})\n${spec.listFilters.help}`,
       async run(c) {
         const params = { ...spec.listFilters.params(c.values), page: positiveInt(c.values, "page"), perPage: positiveInt(c.values, "per-page") };
         if (c.values.all && params.page !== undefined) throw new UsageError("--all and --page cannot be combined");
@@ -113,7 +114,7 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
       },
     },
     create: write("create", `create ${name} from proto-JSON (a REST body like {"${spec.field}": [...]}, an array, or one ${noun})`, spec.createRequest),
-    update: write("update", `overwrite ${name} from proto-JSON (PATCH action "overwrite"; ids required)`, spec.updateRequest),
+    update: write("update", `overwrite ${name} from proto-JSON (PATCH action "${PATCH_ACTION_OVERWRITE}"; ids required)`, spec.updateRequest),
     delete: {
       args: "ID...",
       about: `delete ${name} by id`,

@@ -17,7 +17,7 @@ import type { Scope } from "./auth.js";
 import { pageOf, readPaging } from "./pagination.js";
 import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, Refusal, invalid } from "./status.js";
-import { OVERWRITE } from "./tasks.js";
+import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { validateCollectorPatches, validateCollectors } from "../validation/index.js";
 
 /**
@@ -77,7 +77,7 @@ export function listCollectors(state: EmulatorState, scope: Scope, req: ListColl
  */
 export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCollectorsRequest): Collector[] {
   const issues: ValidationIssue[] = [];
-  if (req.action !== OVERWRITE) issues.push({ path: "action", message: `must be "${OVERWRITE}" (got "${req.action}")` });
+  if (req.action !== PATCH_ACTION_OVERWRITE) issues.push({ path: "action", message: `must be "${PATCH_ACTION_OVERWRITE}" (got "${req.action}")` });
   if (req.collectors.length === 0) issues.push({ path: "collectors", message: "at least one collector is required" });
   // The shared rules for a partial collector (id required, given values in range); the merged result
   // is checked as a whole below.

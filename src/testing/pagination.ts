@@ -1,10 +1,11 @@
 // Paging as the real API documents it: `page` counts from 1, `per_page` defaults to 128.
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../api-constants.js";
 import type { ValidationIssue } from "../validation/issue.js";
 
-/** The page size used when a request leaves `per_page` at 0. */
-export const DEFAULT_PER_PAGE = 128;
-/** The largest `per_page` the emulator accepts; larger values are refused, not clamped. */
-export const MAX_PER_PAGE = 1000;
+/** The page size used when a request leaves `per_page` at 0: the API's default, 128. */
+export const DEFAULT_PER_PAGE = DEFAULT_PAGE_SIZE;
+/** The largest `per_page` the emulator accepts (the API's maximum, 1000); larger values are refused, not clamped. */
+export const MAX_PER_PAGE = MAX_PAGE_SIZE;
 
 /** A resolved page request. @internal */
 export interface Paging {

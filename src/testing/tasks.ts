@@ -21,6 +21,7 @@ import type {
 } from "../../gen/clarifai/api/service_pb.js";
 import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
+import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import type { Scope } from "./auth.js";
 import { pageOf, readPaging } from "./pagination.js";
@@ -31,9 +32,6 @@ import { normalizeTask, validateTasks } from "../validation/index.js";
 // The real API still accepts deprecated fields on the wire (the docs' own examples send them), so the
 // emulator reads them as their current equivalents instead of refusing them.
 const WIRE_RULES = { deprecated: "accept" } as const;
-
-/** The only PatchTasks / PatchCollectors action the API supports. */
-export const OVERWRITE = "overwrite";
 
 /** PostTasks: all or nothing; ids generated where missing; server fields set. @internal */
 export function postTasks(state: EmulatorState, scope: Scope, req: PostTasksRequest): Task[] {
@@ -101,7 +99,7 @@ export function listTasks(state: EmulatorState, scope: Scope, req: ListTasksRequ
  */
 export function patchTasks(state: EmulatorState, scope: Scope, req: PatchTasksRequest): Task[] {
   const issues: ValidationIssue[] = [];
-  if (req.action !== OVERWRITE) issues.push({ path: "action", message: `must be "${OVERWRITE}" (got "${req.action}")` });
+  if (req.action !== PATCH_ACTION_OVERWRITE) issues.push({ path: "action", message: `must be "${PATCH_ACTION_OVERWRITE}" (got "${req.action}")` });
   if (req.tasks.length === 0) issues.push({ path: "tasks", message: "at least one task is required" });
   req.tasks.forEach((t, i) => {
     if (!t.id) issues.push({ path: `tasks[${i}].id`, message: "required: the id of the task to overwrite" });

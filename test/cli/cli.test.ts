@@ -207,6 +207,9 @@ describe.concurrent("usage", () => {
     }
     expect(runs[0]!.stdout).toMatch(/tasks\s+list, get, create, update and delete labeling tasks/);
     expect(runs[1]!.stdout).toMatch(/--worker ID\s+only tasks this user labels/);
+    // The documented defaults come from api-constants.ts, like the client's and the emulator's.
+    expect(runs[1]!.stdout).toMatch(/--per-page N\s+page size \(default 128\)/);
+    expect(runs.find((r) => r.stdout.startsWith("Usage: clarifai-grpc-es tasks update"))?.stdout).toContain('PATCH action "overwrite"');
     expect(runs.at(-1)!.stdout).toContain("Exit codes: 0 ok, 1 API error, 2 usage error");
   });
 

@@ -4,7 +4,7 @@ import { PatchCollectorsRequestSchema, PostCollectorsRequestSchema } from "../..
 import type { ListCollectorsParams } from "../../resources/collectors.js";
 import type { Command } from "../command.js";
 import { resourceCommand } from "../resource.js";
-import { shortTime } from "./tasks.js";
+import { shortTime } from "../table.js";
 
 /** The `collectors` command. */
 export const collectorsCommand: Command = resourceCommand({

@@ -1,6 +1,5 @@
 // `clarifai-grpc-es tasks list|get|create|update|delete`.
 import type { DescEnum } from "@bufbuild/protobuf";
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import {
   Task_TaskTypeSchema,
   TaskReview_TaskReviewStrategySchema,
@@ -17,11 +16,7 @@ import { formatIssue } from "../../validation/issue.js";
 import { deprecatedTaskFields, normalizeTask } from "../../validation/index.js";
 import type { Command } from "../command.js";
 import { resourceCommand } from "../resource.js";
-
-/** `2024-05-01 12:00:00Z`, or empty when the server set no time. @internal */
-export function shortTime(t: Timestamp | undefined): string {
-  return t ? timestampDate(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "";
-}
+import { shortTime } from "../table.js";
 
 function workerName(w: Worker): string {
   const k = w.worker;
