@@ -2,7 +2,7 @@
 // against an emulator started in this process (no account, no network).
 // `npm start -- --live`: read-only calls against the real API with the CLARIFAI_* variables.
 import { parseArgs } from "node:util";
-import { SEED_APP_ID, SEED_PAT, SEED_USER_ID } from "../../test/fixtures/seeds.js";
+import { SEED_APP_ID, SEED_PAT, SEED_USER_ID } from "./seed-ids.js";
 import { connectionEnvHelp, missingConnectionEnv } from "../cli/env.js";
 import { ClarifaiClient } from "../client.js";
 import { startEmulator } from "../testing/index.js";

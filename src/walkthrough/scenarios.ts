@@ -1,6 +1,6 @@
 // The documented Tasks and Collectors scenarios as walkthrough steps, written with the facade and the
-// builders the way a user would. Ids and names come from the seed fixtures, so the walkthrough, the
-// tests and the README all tell the same story as the documentation.
+// builders the way a user would. Ids and names come from seed-ids.ts (which the test fixtures
+// re-export), so the walkthrough, the tests and the README all tell the same story as the documentation.
 import { clone } from "@bufbuild/protobuf";
 import { TaskSchema, type Task } from "../../gen/clarifai/api/resources_pb.js";
 import {
@@ -23,7 +23,7 @@ import {
   SOURCE_MODEL_USER_ID,
   SOURCE_MODEL_VERSION_ID,
   WORKER_USER_ID,
-} from "../../test/fixtures/seeds.js";
+} from "./seed-ids.js";
 import { autoAnnotationTask, collector, collectorPatch, labelingTask, type LabelingTaskSpec } from "../builders/index.js";
 import type { ClarifaiClient } from "../client.js";
 import { ValidationError, statusCodeName } from "../errors.js";

@@ -1,6 +1,8 @@
 // `npm start` as a newcomer runs it (the built walkthrough, `node dist/src/walkthrough/main.js`): every
 // step passes and the run exits 0; `--live` without credentials says what to set and exits non-zero.
 import { spawn } from "node:child_process";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, collector } from "clarifai-grpc-es";
 import { startEmulator } from "clarifai-grpc-es/testing";
@@ -71,5 +73,19 @@ describe.concurrent("npm start (the walkthrough)", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
+  });
+});
+
+describe("the walkthrough in the package", () => {
+  it("imports nothing from test/, so the build emits no dist/test and the package can ship it", async () => {
+    const files = (await readdir(join(root, "src"), { recursive: true })).filter((f) => f.endsWith(".ts"));
+    const reachingIntoTest: string[] = [];
+    for (const f of files) {
+      const text = await readFile(join(root, "src", f), "utf8");
+      if (/from\s+["'](\.\.\/)+test\//.test(text)) reachingIntoTest.push(f);
+    }
+    expect(reachingIntoTest).toEqual([]);
+    const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { files: string[] };
+    expect(pkg.files).toEqual(["dist/src", "dist/gen", "proto", "README.md"]);
   });
 });
