@@ -12,7 +12,7 @@ import { Collectors } from "./resources/collectors.js";
 import { Tasks } from "./resources/tasks.js";
 import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, type RetryRecord } from "./retry.js";
 import { resolveUserAppId } from "./scope.js";
-import { checkStatus, toClarifaiError } from "./status.js";
+import { checkStatus, clientClosedReason, toClarifaiError } from "./status.js";
 import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
 import { runInterceptedUnary } from "./transports/intercepted-unary.js";
 import { createLazyTransport } from "./transports/lazy.js";
@@ -30,8 +30,11 @@ export interface Caller {
   ): Promise<MessageShape<O>>;
   /** The `user_app_id` of a call (the call's own, else the client's), or throws before sending. */
   userAppId(options: CallOptions | undefined, method: string): UserAppIDSet;
-  /** Converts a failure that happened before sending (e.g. validation) the one standard way. */
-  fail(reason: unknown, method: string): never;
+  /**
+   * Converts a failure outside a call (validation before sending, an abort between pages) the one
+   * standard way; `signal`, when aborted, makes it the caller's abort.
+   */
+  fail(reason: unknown, method: string, signal?: AbortSignal): never;
 }
 
 function headersInterceptor(defaults: Readonly<Record<string, string>>): Interceptor {
@@ -88,7 +91,9 @@ export class ClarifaiClient {
   readonly #transport: Transport;
   readonly #closable: ClosableTransport | undefined;
   readonly #redact: Redactor;
-  #closed = false;
+  // Aborted by close(): every call's signal follows it, so calls in flight end and their retries stop
+  // (a retry after close would open a new connection nobody closes).
+  readonly #closing = new AbortController();
 
   /**
    * @param options - every field optional; see {@link ClarifaiClientOptions} for defaults (env
@@ -99,9 +104,12 @@ export class ClarifaiClient {
     const { pat, ...rest } = resolveClientOptions(options);
     this.#options = rest;
     this.#redact = createRedactor(pat);
+    const closing = this.#closing.signal;
+    // Outermost: refuses calls after close(), and ties the raw `v2` client's calls to close() as the
+    // facade's already are (connect passes the interceptor's signal down to the transport).
     const closedGuard: Interceptor = (next) => async (req) => {
-      if (this.#closed) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
-      return next(req);
+      if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
+      return next({ ...req, signal: AbortSignal.any([req.signal, closing]) });
     };
     const interceptors: Interceptor[] = [
       closedGuard,
@@ -131,8 +139,8 @@ export class ClarifaiClient {
           return caller.fail(e, method);
         }
       },
-      fail: (reason, method) => {
-        throw toClarifaiError(reason, { method, redact: this.#redact });
+      fail: (reason, method, signal) => {
+        throw toClarifaiError(reason, { method, redact: this.#redact }, signal);
       },
     };
     this.tasks = new Tasks(caller);
@@ -149,13 +157,14 @@ export class ClarifaiClient {
     request: MessageInitShape<I>,
     options: CallOptions | undefined,
   ): Promise<MessageShape<O>> {
-    const record: RetryRecord = { attempts: 1, previousErrors: [] };
+    const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
     const ctx = () => ({
       method: method.name,
       idempotent: methodKind(this.#options.retry, method.name) !== "write",
       redact: this.#redact,
       attempts: record.attempts,
       previousErrors: record.previousErrors,
+      nothingApplied: record.nothingApplied,
     });
     // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors.
     checkCallOptions(options);
@@ -164,10 +173,15 @@ export class ClarifaiClient {
       // Nothing was sent, so even for a write the outcome is known: nothing happened.
       throw toClarifaiError(undefined, { method: method.name, redact: this.#redact }, options.signal);
     }
+    if (this.#closing.signal.aborted) {
+      throw toClarifaiError(new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition), { method: method.name, redact: this.#redact });
+    }
+    // The caller's signal and close(): whichever comes first ends the call, its retries and its backoff.
+    const signal = options?.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal;
     try {
       const response = await this.#transport.unary(
         method,
-        options?.signal,
+        signal,
         timeoutMs,
         options?.headers as ConstructorParameters<typeof Headers>[0],
         request,
@@ -175,16 +189,20 @@ export class ClarifaiClient {
       );
       return checkStatus(response.message, ctx());
     } catch (e) {
-      throw toClarifaiError(e, ctx(), options?.signal);
+      throw toClarifaiError(e, ctx(), signal);
     }
   }
 
   /**
-   * Closes the connections this client opened (a grpc-js client you passed in stays open). Calls in
-   * flight fail; later calls fail with `FAILED_PRECONDITION`. Safe to call twice.
+   * Closes the connections this client opened. A transport you passed in (`transport: myTransport`)
+   * and a grpc-js client you passed in (`grpcJs.client`) are not closed: they are yours. Calls in
+   * flight fail at once with a `ClarifaiError` whose `grpcCode` is `CANCELED` and whose message says
+   * the client was closed (never retried; a write in flight has `outcomeUnknown`); later calls fail
+   * with `FAILED_PRECONDITION`. No connection is opened after `close()`. Safe to call twice.
    */
   async close(): Promise<void> {
-    this.#closed = true;
+    // Abort first, so the calls in flight fail as "closed" rather than as a lost connection.
+    if (!this.#closing.signal.aborted) this.#closing.abort(clientClosedReason());
     await this.#closable?.close();
   }
 
@@ -198,7 +216,7 @@ export class ClarifaiClient {
       appId: o.appId,
       timeoutMs: o.timeoutMs,
       retry: o.retry ? { maxAttempts: o.retry.maxAttempts } : false,
-      closed: this.#closed,
+      closed: this.#closing.signal.aborted,
     };
   }
 

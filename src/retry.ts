@@ -17,13 +17,27 @@ import { isTlsTrustFailure, provablyNotSent, responseStatusCode, statusFailure, 
  */
 export type MethodKind = "read" | "delete" | "write";
 
-/** The failures on which one kind of RPC is retried. */
+/**
+ * The failures on which one kind of RPC is retried. A rule you pass in `rules` replaces the default
+ * rule of its kind whole (see {@link defaultRetryRules}), so give all three fields.
+ */
 export interface RetryRule {
-  /** gRPC codes of transport failures to retry. */
+  /**
+   * gRPC codes of transport failures to retry. Default: `[UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED]`
+   * for reads and deletes, `[]` for writes.
+   */
   readonly grpcCodes: readonly Code[];
-  /** Clarifai status codes (in an OK response) to retry. */
+  /**
+   * Clarifai status codes (in an OK response) to retry. Default: the "try again" statuses listed at
+   * {@link defaultRetryRules} for reads and deletes; for writes only the throttling statuses that
+   * reject before processing (CONN_THROTTLED, CONN_EXCEED_HOURLY_LIMIT, RPC_REQUEST_QUEUE_FULL).
+   */
   readonly statusCodes: readonly StatusCode[];
-  /** Retry an `UNAVAILABLE` failure that provably never reached the server (connection refused, REFUSED_STREAM, …). */
+  /**
+   * Retry an `UNAVAILABLE` failure that provably never reached the server (connection refused, name
+   * not resolved, REFUSED_STREAM, …, as raised by the client itself, never a server's status text).
+   * Default `true` for every kind.
+   */
   readonly notSent: boolean;
 }
 
@@ -169,6 +183,12 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 export interface RetryRecord {
   attempts: number;
   previousErrors: ClarifaiError[];
+  /**
+   * `true` while no attempt is in flight and every failed one is proven to have done nothing (never
+   * sent, or answered with a failure status): an abort or deadline in the backoff then leaves the
+   * outcome known. `false` while an attempt is in flight.
+   */
+  nothingApplied: boolean;
 }
 
 /** Context key under which a caller passes a {@link RetryRecord} to fill. @internal */
@@ -189,16 +209,21 @@ export function createRetryInterceptor(policy: RetryPolicy, redact?: Redactor): 
     const start = policy.now();
     const totalMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
     const previousErrors: ClarifaiError[] = [];
+    // Whether every attempt that has failed so far is proven to have done nothing.
+    let nothingApplied = true;
     const finish = (attempt: number) => {
       if (record) {
         record.attempts = attempt;
         record.previousErrors = previousErrors;
+        record.nothingApplied = nothingApplied;
       }
     };
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1 && totalMs !== undefined) {
         req.header.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(totalMs - (policy.now() - start)));
       }
+      // In flight: until it fails in a way that proves otherwise, this attempt may be applied.
+      if (record) record.nothingApplied = false;
       let failure: ClarifaiError;
       let outcome: { readonly response: Awaited<ReturnType<typeof next>> } | { readonly error: unknown };
       try {
@@ -208,11 +233,18 @@ export function createRetryInterceptor(policy: RetryPolicy, redact?: Redactor): 
           finish(attempt);
           return response;
         }
+        // The server answered with a failure status: it says what happened, and it was not applied.
         failure = statusFailure(response.message as object, { ...ctx, attempts: attempt })!;
         outcome = { response };
       } catch (error) {
+        // An attempt aborted mid-flight may have been applied: leave nothingApplied false.
+        if (req.signal.aborted) {
+          nothingApplied = false;
+          finish(attempt);
+          throw error;
+        }
+        nothingApplied &&= provablyNotSent(error);
         finish(attempt);
-        if (req.signal.aborted) throw error;
         failure = toClarifaiError(error, { ...ctx, attempts: attempt });
         const code = failure.grpcCode;
         const retryable =

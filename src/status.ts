@@ -19,6 +19,12 @@ export interface FailureContext {
   readonly attempts?: number;
   /** The earlier attempts' failures. */
   readonly previousErrors?: readonly ClarifaiError[];
+  /**
+   * `true` when every attempt made so far is proven to have done nothing (never sent, or answered with
+   * a failure status) and none is in flight, so an abort or deadline now leaves nothing unknown.
+   * Default `false`.
+   */
+  readonly nothingApplied?: boolean;
 }
 
 // Node / OpenSSL error codes that mean no byte of the request reached the server: the connection or
@@ -40,8 +46,11 @@ const notSentCodes = new Set([
   "ERR_SSL_WRONG_VERSION_NUMBER",
 ]);
 const tlsCodes = /CERT|SELF_SIGNED|TLS|SSL/;
-// grpc-js reports a channel that never connected in its status details, not as a Node error code.
-const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Failed to connect|self[- ]signed certificate|unable to verify the first certificate/i;
+// grpc-js reports a channel that never connected in its status details, not as a Node error code, and
+// both transports report an HTTP/2 REFUSED_STREAM only in their own text. Matched only on errors the
+// client raised itself (see `fromServer`): a server may put any text in its status message.
+const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect|self[- ]signed certificate|unable to verify the first certificate/i;
+const tlsTrustText = /self[- ]signed certificate|unable to verify|certificate/i;
 
 // Codes with which a transport can fail after the request left: the server may have acted on it.
 const ambiguousCodes = new Set<Code>([
@@ -61,6 +70,23 @@ function causeChain(reason: unknown): unknown[] {
     if (typeof r !== "object") break;
   }
   return chain;
+}
+
+/**
+ * `true` for a status the server sent (gRPC status in its headers or trailers): connect marks those
+ * `isWireError`, and the grpc-js transport does the same for a status that came with response
+ * metadata. Its text is the server's, so it proves nothing about what the client could send.
+ */
+function fromServer(e: unknown): boolean {
+  return e instanceof ConnectError && e.isWireError;
+}
+
+/** The text of an error the client raised itself (its message, grpc-js' `details`); `""` for a server's status. */
+function localText(chain: readonly unknown[], e: unknown): string {
+  // A relabelled or wrapped error carries the server's text too: any server status in the chain
+  // disqualifies the text of every link.
+  if (chain.some(fromServer)) return "";
+  return [(e as { message?: unknown })?.message, (e as { details?: unknown })?.details].filter((x) => typeof x === "string").join(" ");
 }
 
 function nodeCode(e: unknown): string | undefined {
@@ -85,11 +111,11 @@ export function connectionLost(reason: unknown): boolean {
  * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM): then even a write may be repeated. @internal
  */
 export function provablyNotSent(reason: unknown): boolean {
-  return causeChain(reason).some((e) => {
+  const chain = causeChain(reason);
+  return chain.some((e) => {
     const code = nodeCode(e);
-    if (code !== undefined && notSentCodes.has(code)) return true;
-    const text = [(e as { message?: unknown })?.message, (e as { details?: unknown })?.details].filter((x) => typeof x === "string").join(" ");
-    return notSentText.test(text);
+    if (code !== undefined && notSentCodes.has(code) && !fromServer(e)) return true;
+    return notSentText.test(localText(chain, e));
   });
 }
 
@@ -98,10 +124,10 @@ export function provablyNotSent(reason: unknown): boolean {
  * the configuration changes, so never retried. @internal
  */
 export function isTlsTrustFailure(reason: unknown): boolean {
-  return causeChain(reason).some((e) => {
+  const chain = causeChain(reason);
+  return chain.some((e) => {
     const code = nodeCode(e);
-    const text = [(e as { message?: unknown })?.message, (e as { details?: unknown })?.details].filter((x) => typeof x === "string").join(" ");
-    return (code !== undefined && tlsCodes.test(code)) || /self[- ]signed certificate|unable to verify|certificate/i.test(text);
+    return (code !== undefined && !fromServer(e) && tlsCodes.test(code)) || tlsTrustText.test(localText(chain, e));
   });
 }
 
@@ -110,7 +136,8 @@ const tlsHint = "; the server's TLS certificate is not trusted (pass `tls: { ca 
 /**
  * Converts anything a call threw into a `ClarifaiError` (a `ClarifaiError` passes through, with the
  * attempt count updated). A caller's abort becomes `grpcCode` CANCELED with the abort reason as `cause`;
- * an expired deadline becomes DEADLINE_EXCEEDED. @internal
+ * an abort by `ClarifaiClient.close()` ({@link clientClosedReason}) CANCELED saying the client was
+ * closed; an expired deadline DEADLINE_EXCEEDED. @internal
  */
 export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSignal?: AbortSignal): ClarifaiError {
   const redact = ctx.redact ?? ((t: string) => t);
@@ -121,7 +148,12 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   }
   let cause: unknown = reason;
   let ce: ConnectError;
-  if (callerSignal?.aborted) {
+  if (callerSignal?.aborted && isClientClosed(callerSignal.reason)) {
+    // close() cut the call short: say so, rather than "aborted by the caller" or a lost connection
+    // (which the retry rules would repeat on a client that is gone).
+    cause = undefined;
+    ce = new ConnectError(clientClosedText, Code.Canceled);
+  } else if (callerSignal?.aborted) {
     // connect drops an AbortError's identity when it wraps it; the caller's own reason is the useful cause.
     cause = callerSignal.reason;
     ce = new ConnectError(describeAbort(callerSignal.reason), Code.Canceled, undefined, undefined, callerSignal.reason);
@@ -140,7 +172,7 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   }
   const notSent = provablyNotSent(ce);
   const tls = notSent && isTlsTrustFailure(ce);
-  const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent;
+  const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
   const description = redact(text) + (tls ? tlsHint : "");
@@ -155,6 +187,21 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     cause,
   });
   return redactError(error, redact);
+}
+
+const clientClosedText = "the ClarifaiClient was closed while the call was in flight";
+const clientClosedMark = Symbol("clarifai-grpc-es/client-closed");
+
+/** The abort reason `ClarifaiClient.close()` gives the signal of every call in flight. @internal */
+export function clientClosedReason(): Error {
+  // A ConnectError, so that what connect makes of the abort (the raw `v2` client's failures) is CANCELED too.
+  const reason = new ConnectError("the ClarifaiClient was closed", Code.Canceled);
+  Object.defineProperty(reason, clientClosedMark, { value: true });
+  return reason;
+}
+
+function isClientClosed(reason: unknown): boolean {
+  return typeof reason === "object" && reason !== null && clientClosedMark in reason;
 }
 
 function describeAbort(reason: unknown): string {
@@ -183,6 +230,16 @@ export function itemStatuses(response: object): ItemStatus[] {
   return [];
 }
 
+/** A copy of a message (plain protobuf-es object) with every string in it, however deep, scrubbed. */
+function redactStrings<T>(value: T, redact: Redactor): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v, redact)) as T;
+  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactStrings(v, redact);
+  return out as T;
+}
+
 /** The Clarifai status code of a response (`ZERO` when it has none). @internal */
 export function responseStatusCode(response: unknown): StatusCode {
   return (response as WithStatus | undefined)?.status?.code ?? StatusCode.ZERO;
@@ -203,7 +260,8 @@ export function statusFailure(response: object, ctx: FailureContext): ClarifaiEr
     details: redact(status?.details ?? ""),
     developerNotes: redact(status?.developerNotes ?? ""),
     reqId: status?.reqId ?? "",
-    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [],
+    // Each item's status is server text as much as the top-level one: a server may echo the key there too.
+    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response).map((i) => ({ ...i, id: redact(i.id), status: redactStrings(i.status, redact) })) : [],
     attempts: ctx.attempts ?? 1,
     previousErrors: ctx.previousErrors ?? [],
   });

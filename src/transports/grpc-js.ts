@@ -59,10 +59,24 @@ export function metadataToHeaders(metadata: { getMap(): Record<string, string | 
   return headers;
 }
 
-/** A grpc-js failure as a ConnectError (the status numbers are the same), keeping the original as `cause`. @internal */
-export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error): ConnectError {
+/**
+ * A grpc-js failure as a ConnectError (the status numbers are the same), keeping the original as
+ * `cause`. `header` is the response header the call received, if any. A status that came with
+ * response metadata (headers, or the content-type of a trailers-only answer) was sent by the server,
+ * and is marked `isWireError` as connect marks its own: its text is the server's, never evidence of
+ * what the client failed to send. grpc-js' own statuses (no connection, name resolution, …) carry none.
+ * @internal
+ */
+export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error, header?: Headers): ConnectError {
   const code = typeof error.code === "number" && error.code > 0 && error.code <= 16 ? (error.code as unknown as Code) : Code.Unknown;
-  return new ConnectError(error.details || error.message, code, metadataToHeaders(error.metadata), undefined, error);
+  const metadata = metadataToHeaders(error.metadata);
+  const fromServer = [...metadata.keys()].length > 0 || (header !== undefined && [...header.keys()].length > 0);
+  header?.forEach((v, k) => {
+    if (!metadata.has(k)) metadata.append(k, v);
+  });
+  const ce = new ConnectError(error.details || error.message, code, metadata, undefined, error);
+  ce.isWireError = fromServer;
+  return ce;
 }
 
 function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
@@ -79,7 +93,7 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
  * `deadline`; an abort cancels the grpc-js call. `close()` closes the client it created (not one you
  * passed in).
  */
-export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transport & ClosableTransport {
+export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClosableTransport {
   const own = options.grpcJs?.client;
   const client: grpc.Client =
     own ??
@@ -128,7 +142,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transpor
           if (settled) return;
           settled = true;
           if (error || message === undefined) {
-            reject(error ? connectErrorFromGrpcJs(error) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+            reject(error ? connectErrorFromGrpcJs(error, header) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
             return;
           }
           resolve({ stream: false, service: method.parent, method, header, message, trailer });
@@ -166,8 +180,6 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Transpor
   };
   return {
     transport,
-    unary: transport.unary.bind(transport),
-    stream: transport.stream.bind(transport),
     async close() {
       if (closed) return;
       closed = true;

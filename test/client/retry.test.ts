@@ -1,8 +1,10 @@
-// Retry policy as data, backoff, deadline bookkeeping and pagination guards (no sockets except the
-// connection-refused case, which needs a port nobody listens on).
+// Retry policy as data, backoff, deadline bookkeeping and pagination guards; what proves a request was
+// never sent (a port nobody listens on) and what does not (a server quoting such text).
+import type { ServerHttp2Stream } from "node:http2";
 import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
-import { backoffDelay, ClarifaiClient, ClarifaiError, Code, defaultRetryPolicy, paginate, UnavailableError, type RetryEvent } from "clarifai-grpc-es";
+import { backoffDelay, ClarifaiClient, ClarifaiError, Code, defaultRetryPolicy, paginate, UnavailableError, type RetryEvent, type RetryOptions } from "clarifai-grpc-es";
+import { startH2Server } from "../support/hostile/servers.js";
 import { encodeGrpcTimeout, parseGrpcTimeout, abortableSleep } from "../../src/deadline.js";
 import { methodKind, resolveRetryPolicy } from "../../src/retry.js";
 
@@ -127,5 +129,75 @@ describe("paginate", () => {
       })(),
     ).rejects.toThrow("enough");
     expect(fetched).toBe(2);
+  });
+});
+
+describe.each(["connect", "grpc-js"] as const)("what counts as 'not sent', over %s", (transport) => {
+  const make = (baseUrl: string, retry: RetryOptions = {}) =>
+    new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl, transport, timeoutMs: 5000, retry: { sleep: async () => {}, maxAttempts: 3, ...retry } });
+  // The texts the client itself uses for "never connected" and "TLS refused", in a server's status.
+  const message = "No connection established. Last error: connect ECONNREFUSED 127.0.0.1:1; Failed to connect; REFUSED_STREAM; self-signed certificate";
+
+  it.each([
+    ["a trailers-only answer", (stream: ServerHttp2Stream) =>
+      stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "14", "grpc-message": encodeURIComponent(message) }, { endStream: true })],
+    ["headers, then trailers", (stream: ServerHttp2Stream) => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "14", "grpc-message": encodeURIComponent(message) }));
+      stream.end();
+    }],
+  ])("a server's UNAVAILABLE that quotes connection-refused text (%s): a write is not repeated, a read is", async (_, answer) => {
+    const server = await startH2Server((stream) => {
+      stream.resume();
+      stream.once("end", () => answer(stream));
+    });
+    try {
+      const client = make(server.baseUrl);
+      const write = (await client.collectors.create({ id: "c" }, { validate: false }).catch((x: unknown) => x)) as ClarifaiError;
+      expect(write).toBeInstanceOf(UnavailableError);
+      // The server had the request: nothing proves it did not act on it.
+      expect(write.attempts).toBe(1);
+      expect(write.outcomeUnknown).toBe(true);
+      expect(server.streams).toBe(1);
+      // Neither is it a TLS failure, which would stop a read's retries.
+      const read = (await client.collectors.get("c").catch((x: unknown) => x)) as ClarifaiError;
+      expect(read).toBeInstanceOf(UnavailableError);
+      expect(read.attempts).toBe(3);
+      expect(read.description).not.toMatch(/not trusted/);
+      expect(server.streams).toBe(4);
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("a write aborted during the backoff after attempts that never left says its outcome is known", async () => {
+    const port = await closedPort();
+    const controller = new AbortController();
+    const client = make(`http://127.0.0.1:${port}`, {
+      // Abort while the client waits between attempts; the wait ends only on an abort.
+      onRetry: () => controller.abort(new Error("caller gave up")),
+      sleep: (_ms, signal) => abortableSleep(60_000, signal),
+    });
+    const e = (await client.collectors.create({ id: "c" }, { validate: false, signal: controller.signal }).catch((x: unknown) => x)) as ClarifaiError;
+    await client.close();
+    expect(e.grpcCode).toBe(Code.Canceled);
+    expect(e.outcomeUnknown).toBe(false);
+    expect(e.message).not.toMatch(/outcome unknown/);
+  });
+
+  it("a write whose deadline expires during the backoff after attempts that never left says its outcome is known", async () => {
+    const port = await closedPort();
+    let waits = 0;
+    const client = make(`http://127.0.0.1:${port}`, {
+      random: () => 0,
+      // A wait that only the deadline ends.
+      sleep: (_ms, signal) => (waits++, abortableSleep(60_000, signal)),
+    });
+    const e = (await client.collectors.create({ id: "c" }, { validate: false, timeoutMs: 300 }).catch((x: unknown) => x)) as ClarifaiError;
+    await client.close();
+    expect(waits).toBe(1);
+    expect(e.grpcCode).toBe(Code.DeadlineExceeded);
+    expect(e.outcomeUnknown).toBe(false);
   });
 });

@@ -12,6 +12,9 @@ import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
 import { startH2Server } from "../support/hostile/servers.js";
+import { respondOk } from "../support/hostile/grpc-wire.js";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { MultiTaskResponseSchema, StatusCode } from "clarifai-grpc-es";
 import { clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
 
 const certs = new URL("../support/certs/", import.meta.url);
@@ -161,6 +164,56 @@ describe.each(TRANSPORTS)("the PAT never leaks, over %s", (transport) => {
     } finally {
       for (const s of spies) s.mockRestore();
       stderr.mockRestore();
+      await echo.close();
+    }
+  });
+});
+
+describe.each(TRANSPORTS)("the PAT never leaks through a MIXED_STATUS item, over %s", (transport) => {
+  it("a server that echoes the key in an item's status: no rendering of the error carries it", async () => {
+    // Answers PostTasks with MIXED_STATUS: the first item fine, the second's status quoting the
+    // authorization header in every text field it has.
+    const echo = await startH2Server((stream, headers) => {
+      const key = String(headers["authorization"]);
+      stream.resume();
+      stream.once("end", () =>
+        respondOk(
+          stream,
+          toBinary(
+            MultiTaskResponseSchema,
+            create(MultiTaskResponseSchema, {
+              status: { code: StatusCode.MIXED_STATUS, description: "Mixed status" },
+              tasks: [
+                { id: "ok", status: { code: StatusCode.SUCCESS, description: "Ok" } },
+                {
+                  id: `bad-${key}`,
+                  status: {
+                    code: StatusCode.TASK_CONFLICT,
+                    description: `refused: ${key}`,
+                    details: `details: ${key}`,
+                    developerNotes: `notes: ${key}`,
+                    stackTrace: [`at ${key}`],
+                    internalDetails: key,
+                  },
+                },
+              ],
+            }),
+          ),
+        ),
+      );
+    });
+    const client = clientFor(transport, echo.baseUrl, { pat: SECRET });
+    try {
+      const e = await expectTypedError(client.tasks.create([validTask("a"), validTask("b")]), 1000);
+      expect(e.codeName).toBe("MIXED_STATUS");
+      expect(e.items).toHaveLength(2);
+      // The echo did happen: the item carries the (scrubbed) key.
+      expect(e.items[1]!.status.description).toBe("refused: Key [REDACTED]");
+      expect(e.items[1]!.status.code).toBe(StatusCode.TASK_CONFLICT);
+      const texts = [...renderings(e), inspect(e.items, { depth: 20 }), JSON.stringify(e.items)];
+      for (const text of texts) expect(text).not.toContain(SECRET);
+    } finally {
+      await client.close();
       await echo.close();
     }
   });
