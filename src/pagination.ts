@@ -4,6 +4,8 @@
 
 /** Default page size of `listAll` (the API's own default, 128). */
 export const DEFAULT_PAGE_SIZE = 128;
+/** The largest `perPage` the API honours (it clamps larger values, which would end a walk early). */
+export const MAX_PAGE_SIZE = 1000;
 /** Default bound on the pages `listAll` fetches: 10 000 (1.28 million items at the default size). */
 export const DEFAULT_MAX_PAGES = 10_000;
 
@@ -11,7 +13,7 @@ export const DEFAULT_MAX_PAGES = 10_000;
 export interface PaginateOptions {
   /** First page (1-based). Default 1. */
   readonly page?: number;
-  /** Items per page. Default {@link DEFAULT_PAGE_SIZE}. */
+  /** Items per page, 1 to {@link MAX_PAGE_SIZE} (1000). Default {@link DEFAULT_PAGE_SIZE}. */
   readonly perPage?: number;
   /** Stops the walk; the pending page request is aborted too. Default: none. */
   readonly signal?: AbortSignal;
@@ -28,12 +30,16 @@ export type ItemKey<T> = (item: T) => string;
 /**
  * Walks pages `page, page+1, …` until one has fewer than `perPage` items. Throws when the server
  * returns the same full page twice (it ignored `page`) or after `maxPages` pages, instead of looping;
- * throws the signal's reason when `signal` aborts.
+ * throws the signal's reason when `signal` aborts (`listAll` turns it into a `ClarifaiError`); throws a
+ * `TypeError` for a `perPage` above {@link MAX_PAGE_SIZE} before fetching anything.
  */
 export async function* paginate<T>(fetchPage: PageFetcher<T>, key: ItemKey<T>, options: PaginateOptions = {}): AsyncGenerator<T, void, undefined> {
   const perPage = options.perPage ?? DEFAULT_PAGE_SIZE;
   const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
   if (!Number.isInteger(perPage) || perPage < 1) throw new TypeError(`perPage must be a positive integer, got ${perPage}`);
+  // A server that clamps perPage answers full pages that look short, and the walk would stop early,
+  // silently dropping every item after the first page.
+  if (perPage > MAX_PAGE_SIZE) throw new TypeError(`perPage must be at most ${MAX_PAGE_SIZE} (the API's maximum page size), got ${perPage}`);
   if (!Number.isInteger(maxPages) || maxPages < 1) throw new TypeError(`maxPages must be a positive integer, got ${maxPages}`);
   let page = options.page ?? 1;
   let previous: string | undefined;

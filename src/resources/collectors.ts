@@ -4,18 +4,21 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../../gen/clarifai/api/service_pb.js";
 import type { Caller } from "../client.js";
-import { createClarifaiError, ValidationError } from "../errors.js";
+import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { validateCollectorPatches, validateCollectors } from "../validation/index.js";
+import { listAllOf, required } from "./common.js";
 
 /** A collector as protobuf-es init shape (plain object, camelCase) or a `Collector` message. */
 export type CollectorInput = MessageInitShape<typeof CollectorSchema>;
 
-/** Paging of `collectors.list`. `page` starts at 1; the API's default `perPage` is 128. */
+/** Paging of `collectors.list`. */
 export interface ListCollectorsParams {
+  /** The page to fetch, starting at 1. Default: unset, which the API reads as the first page. */
   readonly page?: number;
+  /** Collectors per page, at most 1000. Default: unset, which the API reads as 128. */
   readonly perPage?: number;
 }
 
@@ -47,12 +50,6 @@ export class Collectors {
     return messages;
   }
 
-  #callOptions(options: WriteOptions | undefined): CallOptions | undefined {
-    if (!options || !("validate" in options)) return options;
-    const { validate: _validate, ...rest } = options;
-    return rest;
-  }
-
   /**
    * Creates a collector (PostCollectors) and returns it as stored. An array in gives an array out.
    * Validates first unless `{ validate: false }`.
@@ -65,16 +62,15 @@ export class Collectors {
     const res = await this.#caller.call(
       m.postCollectors,
       { userAppId: this.#caller.userAppId(options, "PostCollectors"), collectors },
-      this.#callOptions(options),
+      options,
     );
-    return many ? res.collectors : first(res.collectors, "PostCollectors");
+    return many ? res.collectors : required(res.collectors[0], "PostCollectors", "collector");
   }
 
   /** Gets one collector by id (GetCollector). A missing collector throws `NotFoundError`. */
   async get(id: string, options?: CallOptions): Promise<Collector> {
     const res = await this.#caller.call(m.getCollector, { userAppId: this.#caller.userAppId(options, "GetCollector"), collectorId: id }, options);
-    if (!res.collector) throw createClarifaiError({ method: "GetCollector", description: "the response carried no collector" });
-    return res.collector;
+    return required(res.collector, "GetCollector", "collector");
   }
 
   /** One page of collectors (ListCollectors). */
@@ -87,12 +83,17 @@ export class Collectors {
     return res.collectors;
   }
 
-  /** Every collector, page by page until a short page; bounded and abortable like `tasks.listAll`. */
+  /**
+   * Every collector, page by page until a short page; bounded and abortable like `tasks.listAll` (an
+   * abort is a `ClarifaiError` with `grpcCode` CANCELED; `perPage` above 1000 is a `TypeError`).
+   */
   listAll(params: ListAllCollectorsParams = {}, options?: CallOptions): AsyncIterable<Collector> {
-    return paginate(
-      (page, perPage) => this.list({ page, perPage }, options),
-      (c) => c.id,
-      { ...params, signal: options?.signal },
+    const signal = options?.signal;
+    return listAllOf(
+      this.#caller,
+      "ListCollectors",
+      signal,
+      paginate((page, perPage) => this.list({ page, perPage }, options), (c) => c.id, { ...params, signal }),
     );
   }
 
@@ -109,9 +110,9 @@ export class Collectors {
     const res = await this.#caller.call(
       m.patchCollectors,
       { userAppId: this.#caller.userAppId(options, "PatchCollectors"), collectors, action: "overwrite" },
-      this.#callOptions(options),
+      options,
     );
-    return many ? res.collectors : first(res.collectors, "PatchCollectors");
+    return many ? res.collectors : required(res.collectors[0], "PatchCollectors", "collector");
   }
 
   /** Deletes collectors by id (DeleteCollectors). */
@@ -124,10 +125,4 @@ export class Collectors {
   async deleteAll(options?: CallOptions): Promise<void> {
     await this.#caller.call(m.deleteCollectors, { userAppId: this.#caller.userAppId(options, "DeleteCollectors"), deleteAll: true }, options);
   }
-}
-
-function first(items: readonly Collector[], method: string): Collector {
-  const c = items[0];
-  if (c === undefined) throw createClarifaiError({ method, description: "the response carried no collector" });
-  return c;
 }

@@ -4,10 +4,11 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { TaskSchema, type Task, type TaskStatusCountPerUser } from "../../gen/clarifai/api/resources_pb.js";
 import { type ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
 import type { Caller } from "../client.js";
-import { createClarifaiError, ValidationError } from "../errors.js";
+import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
 import { normalizeTask, validateTasks } from "../validation/index.js";
+import { listAllOf, required } from "./common.js";
 
 /** A task as protobuf-es init shape (plain object, camelCase) or a `Task` message. */
 export type TaskInput = MessageInitShape<typeof TaskSchema>;
@@ -26,18 +27,15 @@ export interface GetTaskOptions extends CallOptions {
 
 /** Filters of `tasks.annotationCount` / `tasks.inputCount`: only count these workers. Default: all. */
 export interface TaskCountFilters {
+  /** Count only the work of these users. Default `[]`: every user. */
   readonly userIds?: readonly string[];
+  /** Count only the work of these model versions (auto-annotation). Default `[]`: every model version. */
   readonly modelVersionIds?: readonly string[];
+  /** Count only the work of these workflow versions. Default `[]`: every workflow version. */
   readonly workflowVersionIds?: readonly string[];
 }
 
 const m = V2.method;
-
-function one<T>(items: readonly T[], method: string, what: string): T {
-  const first = items[0];
-  if (first === undefined) throw createClarifaiError({ method, description: `the response carried no ${what}` });
-  return first;
-}
 
 /** `client.tasks`: labeling tasks of an app. Every method's last argument is {@link CallOptions}. */
 export class Tasks {
@@ -49,27 +47,26 @@ export class Tasks {
   }
 
   #validate(tasks: readonly TaskInput[], method: string, options: WriteOptions | undefined): Task[] {
-    // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,
-    // so the client never sends them, whether or not it validates.
-    const messages = tasks.map((t) => normalizeTask(create(TaskSchema, t)));
+    const messages = tasks.map((t) => create(TaskSchema, t));
     if (options?.validate !== false) {
-      const issues = validateTasks(messages);
+      // The caller's own messages are validated, before any rewriting: a task that mixes a deprecated
+      // field with its replacement (worker.users and worker.workers, or a contradicting
+      // approvalThreshold) is refused rather than merged, and each issue's path names a field the
+      // caller wrote. Deprecated fields alone are accepted: they are rewritten below.
+      const issues = validateTasks(messages, "tasks", { deprecated: "accept" });
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
     }
-    return messages;
-  }
-
-  #split<O extends WriteOptions>(options: O | undefined): CallOptions | undefined {
-    if (!options || !("validate" in options)) return options;
-    const { validate: _validate, ...rest } = options;
-    return rest;
+    // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,
+    // so the client never sends them, whether or not it validates.
+    return messages.map(normalizeTask);
   }
 
   /**
    * Creates one task (PostTasks) and returns it as stored (with its id, timestamps, status). An array
-   * in gives an array out. Deprecated upstream fields are rewritten to the current ones
-   * ({@link normalizeTask}); then the task is validated unless `{ validate: false }`: a
-   * `ValidationError` lists every issue and nothing is sent.
+   * in gives an array out. The task is validated as you wrote it unless `{ validate: false }`: a
+   * `ValidationError` lists every issue and nothing is sent (deprecated upstream fields are accepted,
+   * but mixing one with its replacement is an issue). Deprecated fields are then rewritten to the
+   * current ones ({@link normalizeTask}) before sending.
    */
   create(task: TaskInput, options?: WriteOptions): Promise<Task>;
   create(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
@@ -79,9 +76,9 @@ export class Tasks {
     const res = await this.#caller.call(
       m.postTasks,
       { userAppId: this.#caller.userAppId(options, "PostTasks"), tasks },
-      this.#split(options),
+      options,
     );
-    return many ? res.tasks : one(res.tasks, "PostTasks", "task");
+    return many ? res.tasks : required(res.tasks[0], "PostTasks", "task");
   }
 
   /** Gets one task by id (GetTask). A missing task throws `NotFoundError`. */
@@ -92,8 +89,7 @@ export class Tasks {
       { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: [...additionalFields] },
       call,
     );
-    if (!res.task) throw createClarifaiError({ method: "GetTask", description: "the response carried no task" });
-    return res.task;
+    return required(res.task, "GetTask", "task");
   }
 
   /** One page of tasks (ListTasks). `page` starts at 1; the API's default `perPage` is 128. */
@@ -104,15 +100,19 @@ export class Tasks {
 
   /**
    * Every task matching `params`, page by page (fetched lazily) until a short page. `options.signal`
-   * stops the walk; a server that ignores `page`, or more than `maxPages` pages, throws instead of
-   * looping.
+   * stops the walk with a `ClarifaiError` whose `grpcCode` is CANCELED, whether it aborts during a
+   * page request, between pages or while you handle an item. A server that ignores `page`, or more
+   * than `maxPages` pages, throws instead of looping; `perPage` above 1000 (the API's maximum) throws
+   * a `TypeError` before anything is sent.
    */
   listAll(params: ListAllTasksParams = {}, options?: CallOptions): AsyncIterable<Task> {
     const { page, perPage, maxPages, ...filters } = params;
-    return paginate(
-      (p, n) => this.list({ ...filters, page: p, perPage: n }, options),
-      (t) => t.id,
-      { page, perPage, maxPages, signal: options?.signal },
+    const signal = options?.signal;
+    return listAllOf(
+      this.#caller,
+      "ListTasks",
+      signal,
+      paginate((p, n) => this.list({ ...filters, page: p, perPage: n }, options), (t) => t.id, { page, perPage, maxPages, signal }),
     );
   }
 
@@ -129,9 +129,9 @@ export class Tasks {
     const res = await this.#caller.call(
       m.patchTasks,
       { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: "overwrite" },
-      this.#split(options),
+      options,
     );
-    return many ? res.tasks : one(res.tasks, "PatchTasks", "task");
+    return many ? res.tasks : required(res.tasks[0], "PatchTasks", "task");
   }
 
   /** Deletes tasks by id (DeleteTasks). */

@@ -20,6 +20,7 @@ import {
   TaskReview_TaskReviewStrategy,
   TaskWorker_TaskWorkerStrategy,
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
+  ValidationError,
   type CollectorInput,
   type TaskInput,
 } from "clarifai-grpc-es";
@@ -147,6 +148,23 @@ describe.each(["connect", "grpc-js"] as const)("every method over %s against the
       expect(consensus).toMatchObject({ approvalThreshold: 0, approvalThresholdLabelers: 2 });
       expect(t.status?.code).toBe(StatusCode.TASK_DONE);
     }
+  });
+
+  it("a task mixing a deprecated field with its replacement is refused as written, not merged, and nothing is sent", async () => {
+    const mixed = task("mixed");
+    const worker = mixed.worker as { users?: { id: string }[] };
+    worker.users = [{ id: "w3" }];
+    const contradicting = task("contradicting");
+    const review = contradicting.review as { strategyInfo: { value: { approvalThreshold?: number } } };
+    review.strategyInfo.value.approvalThreshold = 5;
+    const before = emulator.store.countTasks(USER, appId);
+    const e = (await client.tasks.create([mixed, contradicting]).catch((x: unknown) => x)) as ValidationError;
+    expect(e).toBeInstanceOf(ValidationError);
+    // The paths name the fields the caller wrote.
+    expect(e.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["tasks[0].worker.users", "tasks[1].review.consensusStrategyInfo.approvalThreshold"]),
+    );
+    expect(emulator.store.countTasks(USER, appId)).toBe(before);
   });
 
   it("a wrong key is an AuthenticationError with the emulator's status", async () => {
