@@ -20,23 +20,27 @@ export interface ItemStatus {
   readonly status: Status;
 }
 
-/** Everything `createClarifaiError` needs; every field is optional except `message`-free `method`. */
+/**
+ * The fields of a new `ClarifaiError` (see `createClarifaiError`). Every field is optional. There is
+ * no `message`: it is built from `code`/`grpcCode`, `method`, `description`, `details`, `items` and
+ * `reqId`.
+ */
 export interface ClarifaiErrorInit {
-  /** The RPC name, e.g. `PostTasks`. Empty when the failure is not tied to one call. */
+  /** The RPC name, e.g. `PostTasks`. Default `""`: the failure is not tied to one call. */
   method?: string;
-  /** The Clarifai status code, when the API answered. */
+  /** The Clarifai status code, when the API answered. Default `undefined`. */
   code?: StatusCode;
-  /** The gRPC status code, when the transport failed (or the API answered with a gRPC error). */
+  /** The gRPC status code, when the transport failed (or the API answered with a gRPC error). Default `undefined`. */
   grpcCode?: Code;
-  /** Short human summary (Clarifai `status.description`, or the transport's message). */
+  /** Short human summary (Clarifai `status.description`, or the transport's message). Default `""` (the message says "request failed"). */
   description?: string;
-  /** Clarifai `status.details`. */
+  /** Clarifai `status.details`. Default `""`. */
   details?: string;
-  /** Clarifai `status.developer_notes`. */
+  /** Clarifai `status.developer_notes`. Default `""`. */
   developerNotes?: string;
-  /** Clarifai `status.req_id`, to quote to Clarifai support. */
+  /** Clarifai `status.req_id`, to quote to Clarifai support. Default `""`. */
   reqId?: string;
-  /** Per-item statuses (kept for `MIXED_STATUS`). */
+  /** Per-item statuses (kept for `MIXED_STATUS`). Default `[]`. */
   items?: readonly ItemStatus[];
   /** The request may have been processed: the connection was lost after it was sent. Default `false`. */
   outcomeUnknown?: boolean;
@@ -44,7 +48,7 @@ export interface ClarifaiErrorInit {
   attempts?: number;
   /** The failures of the earlier attempts, oldest first, when the call was retried. Default `[]`. */
   previousErrors?: readonly ClarifaiError[];
-  /** The underlying error (a `ConnectError`, an abort reason, …). */
+  /** The underlying error (a `ConnectError`, an abort reason, …). Default: none. */
   cause?: unknown;
 }
 

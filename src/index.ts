@@ -29,6 +29,11 @@ export {
 } from "./options.js";
 export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
 export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
+/**
+ * connect's gRPC status codes (`Code.Unavailable`, `Code.Canceled`, …), re-exported so that
+ * `error.grpcCode` can be compared without a direct dependency on `@connectrpc/connect`. Numbers are
+ * the gRPC spec's; `grpcCodeName(code)` gives the spec's upper-snake name.
+ */
 export { Code } from "@connectrpc/connect";
 // Building and checking tasks and collectors (end-user API).
 export type { ValidationIssue } from "./validation/issue.js";
@@ -62,7 +67,7 @@ export {
   type MethodKind,
 } from "./retry.js";
 export { abortableSleep } from "./deadline.js";
-export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
+export { paginate, DEFAULT_PAGE_SIZE, DEFAULT_MAX_PAGES, MAX_PAGE_SIZE, type PaginateOptions, type PageFetcher, type ItemKey } from "./pagination.js";
 // Generated messages, schemas and enums.
 export * from "../gen/clarifai/api/status/status_code_pb.js";
 export * from "../gen/clarifai/api/status/status_pb.js";
