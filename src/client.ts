@@ -2,6 +2,7 @@
 // hands the resource namespaces (`tasks`, `collectors`) a single `call` to go through.
 import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createContextValues, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
+import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
 import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
@@ -61,6 +62,15 @@ function wrapTransport(inner: Transport, interceptors: Interceptor[], defaultTim
   };
 }
 
+// Every call in flight links its signal to this one (connect removes the listener when the call ends),
+// so its listener count is the client's concurrency: lift Node's limit of 10, which would otherwise
+// print a MaxListenersExceededWarning at 11 concurrent calls.
+function closingController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
+}
+
 /**
  * The Clarifai API's labeling Tasks and Collectors over gRPC.
  *
@@ -93,7 +103,7 @@ export class ClarifaiClient {
   readonly #redact: Redactor;
   // Aborted by close(): every call's signal follows it, so calls in flight end and their retries stop
   // (a retry after close would open a new connection nobody closes).
-  readonly #closing = new AbortController();
+  readonly #closing = closingController();
 
   /**
    * @param options - every field optional; see {@link ClarifaiClientOptions} for defaults (env

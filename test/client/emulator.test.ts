@@ -167,6 +167,21 @@ describe.each(["connect", "grpc-js"] as const)("every method over %s against the
     expect(emulator.store.countTasks(USER, appId)).toBe(before);
   });
 
+  it("many concurrent calls print no MaxListenersExceededWarning (each links to the client's close signal)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const created = await client.tasks.create(task("concurrent"));
+      await Promise.all(Array.from({ length: 50 }, () => client.tasks.get(created.id)));
+      // process.emitWarning delivers on the next tick; one turn of the event loop lets it arrive.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+
   it("a wrong key is an AuthenticationError with the emulator's status", async () => {
     const bad = new ClarifaiClient({ pat: "wrong-key", userId: USER, appId, baseUrl: emulator.baseUrl, transport });
     try {
