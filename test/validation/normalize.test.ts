@@ -81,6 +81,13 @@ describe("deprecated fields", () => {
 });
 
 describe("normalizeTask", () => {
+  test("returns a task without deprecated fields as it is (no copy), and copies one that has them", () => {
+    const current = newStyle();
+    expect(normalizeTask(current)).toBe(current);
+    const old = oldStyle();
+    expect(normalizeTask(old)).not.toBe(old);
+  });
+
   test("rewrites every deprecated field onto the current one", () => {
     const n = normalizeTask(oldStyle());
     expect(equals(TaskSchema, n, newStyle())).toBe(true);
