@@ -73,12 +73,13 @@ function causeChain(reason: unknown): unknown[] {
 }
 
 /**
- * `true` for a status the server sent (gRPC status in its headers or trailers): connect marks those
- * `isWireError`, and the grpc-js transport does the same for a status that came with response
- * metadata. Its text is the server's, so it proves nothing about what the client could send.
+ * `true` for a status the server sent: connect builds those from the response's headers or trailers,
+ * which carry `grpc-status` (connect ≥ 2.2 also marks them `isWireError`, 2.1 does not), and the grpc-js
+ * transport records the `grpc-status` of a status that came with response metadata the same way. Its
+ * text is the server's, so it proves nothing about what the client could send.
  */
 function fromServer(e: unknown): boolean {
-  return e instanceof ConnectError && e.isWireError;
+  return e instanceof ConnectError && e.metadata.has("grpc-status");
 }
 
 /** The text of an error the client raised itself (its message, grpc-js' `details`); `""` for a server's status. */

@@ -63,8 +63,9 @@ export function metadataToHeaders(metadata: { getMap(): Record<string, string | 
  * A grpc-js failure as a ConnectError (the status numbers are the same), keeping the original as
  * `cause`. `header` is the response header the call received, if any. A status that came with
  * response metadata (headers, or the content-type of a trailers-only answer) was sent by the server,
- * and is marked `isWireError` as connect marks its own: its text is the server's, never evidence of
- * what the client failed to send. grpc-js' own statuses (no connection, name resolution, …) carry none.
+ * and keeps its `grpc-status` in the metadata, as connect's own errors from a response do: its text is
+ * the server's, never evidence of what the client failed to send. grpc-js' own statuses (no
+ * connection, name resolution, …) carry none.
  * @internal
  */
 export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error, header?: Headers): ConnectError {
@@ -74,9 +75,8 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
   header?.forEach((v, k) => {
     if (!metadata.has(k)) metadata.append(k, v);
   });
-  const ce = new ConnectError(error.details || error.message, code, metadata, undefined, error);
-  ce.isWireError = fromServer;
-  return ce;
+  if (fromServer) metadata.set("grpc-status", String(code));
+  return new ConnectError(error.details || error.message, code, metadata, undefined, error);
 }
 
 function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
