@@ -16,7 +16,7 @@ import {
   PostTasksRequestSchema,
 } from "../../gen/clarifai/api/service_pb.js";
 import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
-import { autoAnnotationTask, collector, collectorPatch, labelingTask } from "../../src/builders/index.js";
+import { autoAnnotationTask, collector, collectorPatch, labelingTask, type LabelingTaskSpec } from "../../src/builders/index.js";
 import { deprecatedTaskFields, normalizeTask, validateCollectorPatch, validateTask } from "../../src/validation/index.js";
 import {
   COLLECTOR_DESCRIPTION,
@@ -65,6 +65,41 @@ function expectSame<D extends DescMessage>(schema: D, a: MessageShape<D>, b: Mes
   expect(equals(schema, a, b)).toBe(true);
 }
 
+/** The docs' consensus task (weighted partitioning over three workers) as builder input. */
+const consensusSpec = () =>
+  ({
+    name: `Annotate ${CONCEPT_ID}`,
+    type: "CONCEPTS_CLASSIFICATION",
+    concepts: [CONCEPT_ID],
+    workers: {
+      strategy: "PARTITIONED",
+      users: [...CONSENSUS_WORKER_IDS],
+      partition: { type: "WEIGHTED", workersPerInput: 3, weights },
+    },
+    inputSource: { type: "ALL_INPUTS" },
+    sampleMs: 1000,
+    review: { strategy: "CONSENSUS", approvalThresholdLabelers: 2, reviewers: [REVIEWER_USER_ID] },
+  }) satisfies LabelingTaskSpec;
+
+/** The same task as a protobuf-es init shape with numeric enums. */
+const consensusInit = () => ({
+    type: 1,
+    name: `Annotate ${CONCEPT_ID}`,
+    worker: {
+      strategy: 2,
+      workers: CONSENSUS_WORKER_IDS.map((id) => ({ worker: { case: "user" as const, value: { id } } })),
+      strategyInfo: { case: "partitionedStrategyInfo", value: { type: 2, workersPerInput: 3, weights } },
+    },
+    concepts: [{ concept: { id: CONCEPT_ID } }],
+    inputSource: { type: 1 },
+    sampleMs: 1000,
+    review: {
+      strategy: 3,
+      strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 2 } },
+      users: [{ id: REVIEWER_USER_ID }],
+    },
+});
+
 describe("seed fidelity: tasks", () => {
   test("assigned task with manual review", () => {
     const built = labelingTask({
@@ -102,36 +137,8 @@ describe("seed fidelity: tasks", () => {
   });
 
   test("consensus review with weighted partitioning over three workers", () => {
-    const built = labelingTask({
-      name: `Annotate ${CONCEPT_ID}`,
-      type: "CONCEPTS_CLASSIFICATION",
-      concepts: [CONCEPT_ID],
-      workers: {
-        strategy: "PARTITIONED",
-        users: [...CONSENSUS_WORKER_IDS],
-        partition: { type: "WEIGHTED", workersPerInput: 3, weights },
-      },
-      inputSource: { type: "ALL_INPUTS" },
-      sampleMs: 1000,
-      review: { strategy: "CONSENSUS", approvalThresholdLabelers: 2, reviewers: [REVIEWER_USER_ID] },
-    });
-    const init = create(TaskSchema, {
-      type: 1,
-      name: `Annotate ${CONCEPT_ID}`,
-      worker: {
-        strategy: 2,
-        workers: CONSENSUS_WORKER_IDS.map((id) => ({ worker: { case: "user" as const, value: { id } } })),
-        strategyInfo: { case: "partitionedStrategyInfo", value: { type: 2, workersPerInput: 3, weights } },
-      },
-      concepts: [{ concept: { id: CONCEPT_ID } }],
-      inputSource: { type: 1 },
-      sampleMs: 1000,
-      review: {
-        strategy: 3,
-        strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 2 } },
-        users: [{ id: REVIEWER_USER_ID }],
-      },
-    });
+    const built = labelingTask(consensusSpec());
+    const init = create(TaskSchema, consensusInit());
     expectSame(TaskSchema, built, init);
     for (const { label, json } of spellings(seeds.consensusTask)) {
       const [doc] = docTasks(json, "post");
@@ -195,40 +202,9 @@ describe("seed fidelity: tasks", () => {
   });
 
   test("overwrite update with status TASK_DONE", () => {
-    const built = labelingTask({
-      id: TASK_ID,
-      name: `Annotate ${CONCEPT_ID}`,
-      type: "CONCEPTS_CLASSIFICATION",
-      concepts: [CONCEPT_ID],
-      workers: {
-        strategy: "PARTITIONED",
-        users: [...CONSENSUS_WORKER_IDS],
-        partition: { type: "WEIGHTED", workersPerInput: 3, weights },
-      },
-      inputSource: { type: "ALL_INPUTS" },
-      sampleMs: 1000,
-      review: { strategy: "CONSENSUS", approvalThresholdLabelers: 2, reviewers: [REVIEWER_USER_ID] },
-      status: "TASK_DONE",
-    });
-    const init = create(TaskSchema, {
-      id: TASK_ID,
-      type: 1,
-      name: `Annotate ${CONCEPT_ID}`,
-      worker: {
-        strategy: 2,
-        workers: CONSENSUS_WORKER_IDS.map((id) => ({ worker: { case: "user" as const, value: { id } } })),
-        strategyInfo: { case: "partitionedStrategyInfo", value: { type: 2, workersPerInput: 3, weights } },
-      },
-      concepts: [{ concept: { id: CONCEPT_ID } }],
-      inputSource: { type: 1 },
-      sampleMs: 1000,
-      review: {
-        strategy: 3,
-        strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 2 } },
-        users: [{ id: REVIEWER_USER_ID }],
-      },
-      status: { code: StatusCode.TASK_DONE },
-    });
+    // The docs' update sends the whole consensus task again, with its id and the new status.
+    const built = labelingTask({ ...consensusSpec(), id: TASK_ID, status: "TASK_DONE" });
+    const init = create(TaskSchema, { ...consensusInit(), id: TASK_ID, status: { code: StatusCode.TASK_DONE } });
     expectSame(TaskSchema, built, init);
     for (const { label, json } of spellings(seeds.updateTask)) {
       const [doc] = docTasks(json, "patch");
