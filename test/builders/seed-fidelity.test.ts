@@ -1,7 +1,7 @@
 // Every create/update example of the documentation, three ways: our builder, a protobuf-es init shape,
 // and the docs' REST JSON through fromJson (deprecated fields normalized). All three must be equal.
 
-import { create, type DescMessage, equals, fromJson, type JsonObject, type MessageShape, toJson } from "@bufbuild/protobuf";
+import { create, type DescMessage, equals, fromJson, type JsonObject, type MessageInitShape, type MessageShape, toJson } from "@bufbuild/protobuf";
 import { describe, expect, test } from "vitest";
 import {
   type Collector,
@@ -82,7 +82,7 @@ const consensusSpec = () =>
   }) satisfies LabelingTaskSpec;
 
 /** The same task as a protobuf-es init shape with numeric enums. */
-const consensusInit = () => ({
+const consensusInit = (): MessageInitShape<typeof TaskSchema> => ({
     type: 1,
     name: `Annotate ${CONCEPT_ID}`,
     worker: {
