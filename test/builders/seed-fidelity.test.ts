@@ -82,7 +82,8 @@ const consensusSpec = () =>
   }) satisfies LabelingTaskSpec;
 
 /** The same task as a protobuf-es init shape with numeric enums. */
-const consensusInit = (): MessageInitShape<typeof TaskSchema> => ({
+const consensusInit = () =>
+  ({
     type: 1,
     name: `Annotate ${CONCEPT_ID}`,
     worker: {
@@ -98,7 +99,7 @@ const consensusInit = (): MessageInitShape<typeof TaskSchema> => ({
       strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 2 } },
       users: [{ id: REVIEWER_USER_ID }],
     },
-});
+  }) satisfies MessageInitShape<typeof TaskSchema>;
 
 describe("seed fidelity: tasks", () => {
   test("assigned task with manual review", () => {
