@@ -6,6 +6,7 @@ import { setMaxListeners } from "node:events";
 import { inspect } from "node:util";
 import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
+import { linkSignals } from "./abort.js";
 import { createAuthInterceptor, createRedactor, type Redactor } from "./auth.js";
 import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
 import { callTimeout, checkCallOptions, resolveClientOptions, type CallOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
@@ -119,7 +120,12 @@ export class ClarifaiClient {
     // facade's already are (connect passes the interceptor's signal down to the transport).
     const closedGuard: Interceptor = (next) => async (req) => {
       if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
-      return next({ ...req, signal: AbortSignal.any([req.signal, closing]) });
+      const link = linkSignals(req.signal, closing);
+      try {
+        return await next({ ...req, signal: link.signal });
+      } finally {
+        link.dispose();
+      }
     };
     const interceptors: Interceptor[] = [
       closedGuard,
@@ -187,7 +193,8 @@ export class ClarifaiClient {
       throw toClarifaiError(new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition), { method: method.name, redact: this.#redact });
     }
     // The caller's signal and close(): whichever comes first ends the call, its retries and its backoff.
-    const signal = options?.signal ? AbortSignal.any([options.signal, this.#closing.signal]) : this.#closing.signal;
+    const link = linkSignals(options?.signal, this.#closing.signal);
+    const signal = link.signal;
     try {
       const response = await this.#transport.unary(
         method,
@@ -200,6 +207,8 @@ export class ClarifaiClient {
       return checkStatus(response.message, ctx());
     } catch (e) {
       throw toClarifaiError(e, ctx(), signal);
+    } finally {
+      link.dispose();
     }
   }
 

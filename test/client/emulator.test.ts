@@ -1,5 +1,6 @@
 // Every facade method over both transports against the emulator on a real socket, plus TLS (a
 // self-signed server is refused unless its CA is given) and a caller-supplied in-memory transport.
+import { getEventListeners } from "node:events";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fromJson } from "@bufbuild/protobuf";
@@ -180,6 +181,14 @@ describe.each(["connect", "grpc-js"] as const)("every method over %s against the
       process.off("warning", onWarning);
     }
     expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+
+  it("a caller's long-lived signal keeps no listener after its calls end (nothing accumulates per call)", async () => {
+    const shutdown = new AbortController();
+    const created = await client.tasks.create(task("long-lived"), { signal: shutdown.signal });
+    await Promise.all(Array.from({ length: 20 }, () => client.tasks.get(created.id, { signal: shutdown.signal })));
+    await client.tasks.list({}, { signal: shutdown.signal });
+    expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(0);
   });
 
   it("a wrong key is an AuthenticationError with the emulator's status", async () => {
