@@ -2,10 +2,9 @@
 // page, only when the consumer wants more); the walk stops on a short page and is bounded so a server
 // that ignores `page` cannot keep it running forever.
 
-/** Default page size of `listAll` (the API's own default, 128). */
-export const DEFAULT_PAGE_SIZE = 128;
-/** The largest `perPage` the API honours (it clamps larger values, which would end a walk early). */
-export const MAX_PAGE_SIZE = 1000;
+// The API's documented page sizes (default 128, at most 1000), shared with the emulator and the CLI.
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./api-constants.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./api-constants.js";
 /** Default bound on the pages `listAll` fetches: 10 000 (1.28 million items at the default size). */
 export const DEFAULT_MAX_PAGES = 10_000;
 

@@ -1,5 +1,6 @@
 // `client.collectors`: the five Collector RPCs. Updates are partial by design (the API documents a patch
 // with only id, description and pre_queue_workflow_id), so they validate with the patch rules.
+import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../../gen/clarifai/api/service_pb.js";
@@ -109,7 +110,7 @@ export class Collectors {
     const collectors = this.#prepare(many ? input : [input as CollectorInput], "PatchCollectors", options, (c) => validateCollectorPatches(c));
     const res = await this.#caller.call(
       m.patchCollectors,
-      { userAppId: this.#caller.userAppId(options, "PatchCollectors"), collectors, action: "overwrite" },
+      { userAppId: this.#caller.userAppId(options, "PatchCollectors"), collectors, action: PATCH_ACTION_OVERWRITE },
       options,
     );
     return many ? res.collectors : required(res.collectors[0], "PatchCollectors", "collector");

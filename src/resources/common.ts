@@ -15,15 +15,19 @@ export function required<T>(value: T | undefined, method: string, what: string):
 /**
  * `pages` with the failures of the walk itself in the form every call promises: an abort of `signal`
  * between pages, or while the consumer handles an item, surfaces as the signal's bare reason from
- * `paginate`; here it goes through the one converter, as a call's own abort does (`grpcCode`
- * CANCELED, the reason as `cause`). Errors of the page calls are `ClarifaiError`s already.
+ * `paginate`, and its guards (maxPages, a repeated page) as plain errors; here they go through the one
+ * converter (an abort as `grpcCode` CANCELED with the reason as `cause`, as a call's own abort is).
+ * Errors of the page calls are `ClarifaiError`s already.
  * @internal
  */
 export async function* listAllOf<T>(caller: Caller, method: string, signal: AbortSignal | undefined, pages: AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
   try {
     yield* pages;
   } catch (e) {
-    if (signal?.aborted && !(e instanceof ClarifaiError)) caller.fail(e, method, signal);
-    throw e;
+    // A TypeError is the caller's own mistake (perPage out of range), kept as every option mistake is.
+    if (e instanceof ClarifaiError || e instanceof TypeError) throw e;
+    // The walk's own guards (maxPages, a server that repeats a page) and aborts become ClarifaiErrors
+    // like every other failure of a call.
+    caller.fail(e, method, signal?.aborted ? signal : undefined);
   }
 }

@@ -1,5 +1,6 @@
 // `client.tasks`: the seven Task RPCs with the shapes a caller wants (a Task in, a Task out; one page or
 // every page), validation before sending, and nothing else — transport concerns live in the client.
+import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { TaskSchema, type Task, type TaskStatusCountPerUser } from "../../gen/clarifai/api/resources_pb.js";
 import { type ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
@@ -118,7 +119,7 @@ export class Tasks {
 
   /**
    * Replaces tasks (PatchTasks, action `overwrite`): send the whole task, as the API documents.
-   * Deprecated fields are rewritten and the task validated first, as in {@link Tasks.create}. An array
+   * Validated as written, then deprecated fields rewritten, as in {@link Tasks.create}. An array
    * in gives an array out.
    */
   update(task: TaskInput, options?: WriteOptions): Promise<Task>;
@@ -128,7 +129,7 @@ export class Tasks {
     const tasks = this.#validate(many ? input : [input as TaskInput], "PatchTasks", options);
     const res = await this.#caller.call(
       m.patchTasks,
-      { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: "overwrite" },
+      { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: PATCH_ACTION_OVERWRITE },
       options,
     );
     return many ? res.tasks : required(res.tasks[0], "PatchTasks", "task");

@@ -35,9 +35,10 @@ export interface TaskValidationOptions {
    *
    * - `"reject"` (default): each one is an issue whose message names the field to use instead, so a
    *   caller who validates a message learns what to write now.
-   * - `"accept"`: they are read as their current equivalents and are not issues. The emulator does
-   *   this (the real API accepts them on the wire); the client instead rewrites them with
-   *   {@link normalizeTask} before it validates and sends, so it never sends a deprecated field.
+   * - `"accept"`: they are read as their current equivalents and are not issues (mixing one with its
+   *   replacement still is). The emulator does this, as the real API accepts them on the wire; the
+   *   client does it too on the caller's message, then rewrites them with {@link normalizeTask} before
+   *   sending, so it never sends a deprecated field.
    *
    * @defaultValue "reject"
    */

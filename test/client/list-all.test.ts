@@ -22,6 +22,22 @@ describe.each(["tasks", "collectors"] as const)("%s.listAll", (resource) => {
   const walk = (client: ClarifaiClient, params: { perPage?: number }, signal?: AbortSignal) =>
     (resource === "tasks" ? client.tasks.listAll(params, { signal }) : client.collectors.listAll(params, { signal })) as AsyncIterable<{ id: string }>;
 
+  it("a server that ignores page (the same full page every time) ends the walk with a ClarifaiError, not a loop", async () => {
+    const transport = createRouterTransport(({ service }) =>
+      service(V2, {
+        listTasks: (req) => ({ status: { code: StatusCode.SUCCESS }, tasks: Array.from({ length: req.perPage }, (_, i) => ({ id: `t${i}` })) }),
+        listCollectors: (req) => ({ status: { code: StatusCode.SUCCESS }, collectors: Array.from({ length: req.perPage }, (_, i) => ({ id: `c${i}` })) }),
+      }),
+    );
+    const client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", transport });
+    const e = await (async () => {
+      for await (const _ of walk(client, { perPage: 2 }));
+    })().catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ClarifaiError);
+    expect((e as ClarifaiError).method).toBe(method);
+    expect((e as ClarifaiError).message).toMatch(/repeated page 1/);
+  });
+
   it("an abort while the consumer handles an item is a ClarifaiError CANCELED with the reason as cause", async () => {
     const { client, calls } = fullPages();
     const controller = new AbortController();

@@ -13,7 +13,7 @@ import type { ListTasksParams } from "../../resources/tasks.js";
 import { statusCodeName } from "../../errors.js";
 import { enumLabel } from "../../validation/enums.js";
 import { formatIssue } from "../../validation/issue.js";
-import { deprecatedTaskFields, normalizeTask } from "../../validation/index.js";
+import { deprecatedTaskFields } from "../../validation/index.js";
 import type { Command } from "../command.js";
 import { resourceCommand } from "../resource.js";
 import { shortTime } from "../table.js";
@@ -52,6 +52,6 @@ export const tasksCommand: Command = resourceCommand({
     params: (v): ListTasksParams => ({ workerUserIds: (v.worker as string[] | undefined) ?? [], reviewUserIds: (v.reviewer as string[] | undefined) ?? [] }),
   },
   // The docs' own bodies use deprecated fields (worker.users, concept_ids): send the current ones, and say so.
-  prepare: (task, path) => ({ item: normalizeTask(task), notes: deprecatedTaskFields(task, path).map(formatIssue) }),
+  prepare: (task, path) => ({ item: task, notes: deprecatedTaskFields(task, path).map(formatIssue) }),
   api: (client) => client.tasks,
 });
