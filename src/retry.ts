@@ -31,6 +31,8 @@ export interface RetryRule {
    * Clarifai status codes (in an OK response) to retry. Default: the "try again" statuses listed at
    * {@link defaultRetryRules} for reads and deletes; for writes only the throttling statuses that
    * reject before processing (CONN_THROTTLED, CONN_EXCEED_HOURLY_LIMIT, RPC_REQUEST_QUEUE_FULL).
+   * For writes, list only statuses that mean nothing was applied: the client retries them and, if the
+   * call then ends (abort, deadline), reports the outcome as known.
    */
   readonly statusCodes: readonly StatusCode[];
   /**

@@ -3,7 +3,7 @@
 import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
-import { DEFAULT_PAGE_SIZE, PATCH_ACTION_OVERWRITE } from "../api-constants.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { ClarifaiClient } from "../client.js";
 import { isClarifaiError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
@@ -96,6 +96,7 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
       help: `  --all            every page\n  --page N         page number, from 1 (default 1)\n  --per-page N     page size (default ${DEFAULT_PAGE_SIZE})\n${spec.listFilters.help}`,
       async run(c) {
         const params = { ...spec.listFilters.params(c.values), page: positiveInt(c.values, "page"), perPage: positiveInt(c.values, "per-page") };
+        if (params.perPage !== undefined && params.perPage > MAX_PAGE_SIZE) throw new UsageError(`--per-page is at most ${MAX_PAGE_SIZE} (the API's maximum)`);
         if (c.values.all && params.page !== undefined) throw new UsageError("--all and --page cannot be combined");
         let items: Item[] = [];
         if (c.values.all) for await (const item of c.api.listAll(params)) items.push(item);

@@ -92,6 +92,7 @@ export function validateTask(
   checkConcepts(task, path, add);
   checkInputSource(task, path, add);
   checkReview(task.review, workers, `${path}.review`, add);
+  checkAiAssistant(task, path, add);
   return issues;
 }
 
@@ -343,6 +344,18 @@ function checkConcepts(task: Task, path: string, add: Add): void {
     if (id === "") add(p, "a concept id must not be empty");
     else note(id, p);
   });
+}
+
+// The deprecated aiAssistant.workflowId may stand alone; next to a different workflow.id one of them
+// would be silently lost when normalizing, so the mix is refused like the other deprecated pairs.
+function checkAiAssistant(task: Task, path: string, add: Add): void {
+  const a = task.aiAssistant;
+  if (a !== undefined && a.workflowId !== "" && a.workflow !== undefined && a.workflow.id !== a.workflowId) {
+    add(
+      `${path}.aiAssistant.workflowId`,
+      `the deprecated aiAssistant.workflowId ("${a.workflowId}") contradicts aiAssistant.workflow.id ("${a.workflow.id}"); set aiAssistant.workflow only`,
+    );
+  }
 }
 
 function checkInputSource(task: Task, path: string, add: Add): void {

@@ -219,7 +219,7 @@ describe.concurrent("usage", () => {
       cli(["tasks", "list"], { env: { CLARIFAI_PAT: "", CLARIFAI_APP_ID: "" } }),
     ]);
     const typoFile = await file("typo.json", { nmae: "typo" });
-    const [noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile] = await Promise.all([
+    const [noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile, bigPage] = await Promise.all([
       inProcess(["tasks"]),
       inProcess(["tasks", "frob"]),
       // Names every object inherits are not actions either.
@@ -229,8 +229,11 @@ describe.concurrent("usage", () => {
       inProcess(["collectors", "get"]),
       inProcess(["tasks", "create", "-f", typoFile]),
       inProcess(["collectors", "create", "-f", join(dir, "missing.json")]),
+      // The API's maximum page size: a larger one is refused here, not sent (the API would clamp it).
+      inProcess(["tasks", "list", "--all", "--per-page", "5000"]),
     ]);
-    for (const r of [notJson, noEnv, noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile]) expect(r.code, r.stderr).toBe(2);
+    for (const r of [notJson, noEnv, noAction, unknownAction, inherited, badFlag, badPage, noId, typo, missingFile, bigPage]) expect(r.code, r.stderr).toBe(2);
+    expect(bigPage.stderr).toContain("--per-page is at most 1000");
     expect(notJson.stderr).toMatch(/^clarifai-grpc-es tasks create: stdin is not JSON/);
     expect(noEnv.stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
     expect(unknownAction.stderr).toContain('unknown action "frob"');

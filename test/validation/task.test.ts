@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, test } from "vitest";
 import {
   type Task,
+  TaskAIAssistantSchema,
   TaskSchema,
   TaskReviewConsensusStrategyInfoSchema,
   TaskWorkerPartitionedStrategyInfoSchema,
@@ -473,6 +474,25 @@ describe("review", () => {
     expect(validateTask(t)).toEqual([
       { path: "task.review.users[1].id", message: "a reviewer needs a user id" },
       { path: "task.review.users[2].id", message: 'duplicate reviewer "r1": already listed at task.review.users[0].id' },
+    ]);
+  });
+});
+
+describe("AI assistant", () => {
+  test("the deprecated workflowId may stand alone, but not contradict workflow.id", () => {
+    const alone = consensusTask();
+    alone.aiAssistant = create(TaskAIAssistantSchema, { workflowId: "assist" });
+    expect(validateTask(alone, "task", { deprecated: "accept" })).toEqual([]);
+    const same = consensusTask();
+    same.aiAssistant = create(TaskAIAssistantSchema, { workflowId: "assist", workflow: { id: "assist" } });
+    expect(validateTask(same, "task", { deprecated: "accept" })).toEqual([]);
+    const mixed = consensusTask();
+    mixed.aiAssistant = create(TaskAIAssistantSchema, { workflowId: "old", workflow: { id: "new" } });
+    expect(validateTask(mixed, "task", { deprecated: "accept" })).toEqual([
+      {
+        path: "task.aiAssistant.workflowId",
+        message: 'the deprecated aiAssistant.workflowId ("old") contradicts aiAssistant.workflow.id ("new"); set aiAssistant.workflow only',
+      },
     ]);
   });
 });
