@@ -1,6 +1,5 @@
 // `clarifai-grpc-es tasks|collectors …` as a user runs them: the built bin in a child process, talking
 // to a real emulator over HTTP/2, fed the documentation's REST bodies from a file or stdin.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,13 +18,7 @@ import {
 } from "../fixtures/seeds.js";
 import { readInput } from "../../src/cli/input.js";
 import { main } from "../../src/cli/main.js";
-import { bin, buildOnce, root } from "../support/build.js";
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { bin, buildOnce, runScript, type Run } from "../support/build.js";
 
 let emulator: Emulator;
 let dir: string;
@@ -33,16 +26,7 @@ let env: NodeJS.ProcessEnv;
 
 /** Runs the bin to completion with `args`, optional stdin text and extra env; never rejects. */
 function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: root, env: { ...env, ...options.env }, stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+  return runScript(bin, args, { env: { ...env, ...options.env }, input: options.input });
 }
 
 /** Runs and parses `--json` output, failing with the child's stderr when it did not exit 0. */

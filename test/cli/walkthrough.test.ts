@@ -1,25 +1,16 @@
 // `npm start` as a newcomer runs it (the built walkthrough, `node dist/src/walkthrough/main.js`): every
 // step passes and the run exits 0; `--live` without credentials says what to set and exits non-zero.
-import { spawn } from "node:child_process";
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, collector } from "clarifai-grpc-es";
 import { startEmulator } from "clarifai-grpc-es/testing";
-import { buildOnce, root } from "../support/build.js";
+import { buildOnce, root, runScript, type Run } from "../support/build.js";
 
 const walkthrough = "dist/src/walkthrough/main.js";
 
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [walkthrough, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return runScript(walkthrough, args, { env });
 }
 
 beforeAll(buildOnce, 60_000);

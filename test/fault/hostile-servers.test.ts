@@ -48,6 +48,25 @@ function answerOk(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHe
   );
 }
 
+/**
+ * A server whose first connection is the hostile one: its streams go to `hold` (by default they are
+ * never answered), while later connections are answered normally, so a test can see the client recover.
+ * `firstSession()` is that first connection, for the test to GOAWAY or destroy.
+ */
+async function firstConnectionHostile(
+  hold: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void = () => {},
+): Promise<{ server: H2HostileServer; firstSession: () => http2.ServerHttp2Session }> {
+  let first: http2.ServerHttp2Session | undefined;
+  const server: H2HostileServer = track(
+    await startH2Server((stream, headers, session) => {
+      first ??= session;
+      if (session === first) hold(stream, headers);
+      else answerOk(stream, headers);
+    }),
+  );
+  return { server, firstSession: () => first! };
+}
+
 describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
   const connectionLevel: [string, () => Promise<HostileServer>][] = [
     ["a TCP listener that never speaks HTTP/2", startSilentTcpServer],
@@ -74,40 +93,26 @@ describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
   }
 
   it("GOAWAY then the connection closes while calls are in flight: each in-flight call fails typed, the next call succeeds", async () => {
-    let firstSession: http2.ServerHttp2Session | undefined;
-    const server: H2HostileServer = track(
-      await startH2Server((stream, headers, session) => {
-        firstSession ??= session;
-        // Only the first connection is hostile: it holds its streams; later connections are healthy.
-        if (session !== firstSession) answerOk(stream, headers);
-      }),
-    );
+    const { server, firstSession } = await firstConnectionHostile();
     const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
     const inFlight = [client.tasks.get("a"), client.tasks.get("b"), client.tasks.create(validTask("c"))];
     await streamsReceived(server, inFlight.length);
-    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
-    firstSession!.destroy();
+    firstSession().goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
+    firstSession().destroy();
     await Promise.all(inFlight.map((call) => expectTypedError(call, 2000)));
     const after = await settle(client.tasks.get("t1"));
     expect(after.ok, after.ok ? "" : String(after.error)).toBe(true);
   });
 
   it("GOAWAY while calls are in flight, then those calls are answered: they succeed, and new calls use a new connection", async () => {
-    let firstSession: http2.ServerHttp2Session | undefined;
     const held: [http2.ServerHttp2Stream, http2.IncomingHttpHeaders][] = [];
-    const server: H2HostileServer = track(
-      await startH2Server((stream, headers, session) => {
-        firstSession ??= session;
-        if (session === firstSession) held.push([stream, headers]);
-        else answerOk(stream, headers);
-      }),
-    );
+    const { server, firstSession } = await firstConnectionHostile((stream, headers) => held.push([stream, headers]));
     const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
     const inFlight = [client.tasks.get("a"), client.tasks.get("b"), client.tasks.create(validTask("c"))];
     await streamsReceived(server, inFlight.length);
     // A graceful drain: "no new streams here", then the old ones complete.
     const lastId = Math.max(...held.map(([s]) => s.id ?? 0));
-    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, lastId);
+    firstSession().goaway(http2.constants.NGHTTP2_NO_ERROR, lastId);
     for (const [stream, headers] of held) answerOk(stream, headers);
     for (const outcome of await Promise.all(inFlight.map((call) => settle(call)))) {
       expect(outcome.ok, outcome.ok ? "" : String(outcome.error)).toBe(true);
@@ -118,35 +123,23 @@ describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
   });
 
   it("GOAWAY while calls are in flight, then silence: the calls end at their deadline, typed", async () => {
-    let firstSession: http2.ServerHttp2Session | undefined;
-    const server: H2HostileServer = track(
-      await startH2Server((stream, headers, session) => {
-        firstSession ??= session;
-        if (session !== firstSession) answerOk(stream, headers);
-      }),
-    );
+    const { server, firstSession } = await firstConnectionHostile();
     const client = track(clientFor(transport, server.baseUrl, { timeoutMs: DEADLINE }));
     const inFlight = [client.tasks.get("a"), client.tasks.create(validTask("c"))];
     await streamsReceived(server, inFlight.length);
-    firstSession!.goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
+    firstSession().goaway(http2.constants.NGHTTP2_NO_ERROR, 2 ** 31 - 1);
     for (const error of await Promise.all(inFlight.map((call) => expectTypedError(call, DEADLINE)))) {
       expect(error.grpcCode).toBe(Code.DeadlineExceeded);
     }
   });
 
   it("GOAWAY(ENHANCE_YOUR_CALM) with last-stream-id 0: in-flight calls were refused, not processed", async () => {
-    let firstSession: http2.ServerHttp2Session | undefined;
-    const server: H2HostileServer = track(
-      await startH2Server((stream, headers, session) => {
-        firstSession ??= session;
-        if (session !== firstSession) answerOk(stream, headers);
-      }),
-    );
+    const { server, firstSession } = await firstConnectionHostile();
     const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
     const write = client.tasks.create(validTask("refused"));
     await streamsReceived(server, 1);
-    firstSession!.goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 0);
-    firstSession!.destroy();
+    firstSession().goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM, 0);
+    firstSession().destroy();
     const outcome = await settle(write);
     // Either the client retried the refused write on a new connection (safe: the server said it did
     // not process it), or it failed with a typed error. It must not hang or crash.

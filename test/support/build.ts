@@ -1,7 +1,7 @@
 // Builds dist/ once for the tests that spawn the bin (test/cli, test/emulator/cli.test.ts), however
 // many test files ask at the same time: a lock directory serializes the builds, and a stamp newer
 // than every source file lets later callers skip theirs.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdir, readdir, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -15,8 +15,8 @@ export const bin = "dist/src/cli/main.js";
 
 const lock = join(root, "dist", ".test-build.lock");
 const stamp = join(root, "dist", ".test-build.stamp");
-// Everything the build compiles: the sources, the generated code, and the fixtures the walkthrough imports.
-const inputs = ["src", "gen", "test/fixtures", "tsconfig.json", "tsconfig.build.json"].map((p) => join(root, p));
+// Everything the build compiles: the sources and the generated code.
+const inputs = ["src", "gen", "tsconfig.json", "tsconfig.build.json"].map((p) => join(root, p));
 
 async function newestInput(path: string): Promise<number> {
   const s = await stat(path);
@@ -59,4 +59,28 @@ export async function buildOnce(): Promise<void> {
   } finally {
     await rm(lock, { recursive: true, force: true });
   }
+}
+
+/** What a spawned script printed and how it exited. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `node <script> ...args` from {@link root} to completion, as a user would, with `env` and an
+ * optional stdin text (stdin is closed either way); resolves however it exits.
+ */
+export function runScript(script: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, env: options.env ?? process.env, stdio: "pipe" });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
 }
