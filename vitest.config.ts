@@ -16,7 +16,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // The JSON report is what .ci/run counts; the default reporter is for people.
-    reporters: ["default", ["json", { outputFile: "reports/vitest.json" }]],
+    reporters: ["default", ["json", { outputFile: process.env["VITEST_JSON_REPORT"] ?? "reports/vitest.json" }]],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },
   },
 });
