@@ -7,7 +7,8 @@ import { inspect } from "node:util";
 import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
 import { linkSignals } from "./abort.js";
-import { createAuthInterceptor, createRedactor, type Redactor } from "./auth.js";
+import { createAuthInterceptor } from "./auth.js";
+import { createRedactor, redactError, type Redactor } from "./redact.js";
 import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
 import { callTimeout, checkCallOptions, resolveClientOptions, type CallOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
 import { Collectors } from "./resources/collectors.js";
@@ -123,6 +124,9 @@ export class ClarifaiClient {
       const link = linkSignals(req.signal, closing);
       try {
         return await next({ ...req, signal: link.signal });
+      } catch (e) {
+        // The raw `v2` client throws what connect gives it: scrub the PAT from that too.
+        throw redactError(e, this.#redact);
       } finally {
         link.dispose();
       }

@@ -3,7 +3,7 @@
 // maximum attempt count, and the call's total deadline respected (no wait that the deadline would cut).
 import { Code, createContextKey, type Interceptor } from "@connectrpc/connect";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
-import type { Redactor } from "./auth.js";
+import type { Redactor } from "./redact.js";
 import { abortableSleep, defaultNow, encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import { rejectUnknownKeys } from "./options.js";

@@ -4,7 +4,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import type { Status } from "../gen/clarifai/api/status/status_pb.js";
-import { redactError, type Redactor } from "./auth.js";
+import { redactError, type Redactor } from "./redact.js";
 import { ClarifaiError, createClarifaiError, type ItemStatus } from "./errors.js";
 
 /** What the converter needs to know about the call. @internal */
@@ -231,16 +231,6 @@ export function itemStatuses(response: object): ItemStatus[] {
   return [];
 }
 
-/** A copy of a message (plain protobuf-es object) with every string in it, however deep, scrubbed. */
-function redactStrings<T>(value: T, redact: Redactor): T {
-  if (typeof value === "string") return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v, redact)) as T;
-  if (typeof value !== "object" || value === null || ArrayBuffer.isView(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = redactStrings(v, redact);
-  return out as T;
-}
-
 /** The Clarifai status code of a response (`ZERO` when it has none). @internal */
 export function responseStatusCode(response: unknown): StatusCode {
   return (response as WithStatus | undefined)?.status?.code ?? StatusCode.ZERO;
@@ -261,8 +251,9 @@ export function statusFailure(response: object, ctx: FailureContext): ClarifaiEr
     details: redact(status?.details ?? ""),
     developerNotes: redact(status?.developerNotes ?? ""),
     reqId: status?.reqId ?? "",
-    // Each item's status is server text as much as the top-level one: a server may echo the key there too.
-    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response).map((i) => ({ ...i, id: redact(i.id), status: redactStrings(i.status, redact) })) : [],
+    // Each item's status is server text as much as the top-level one (a server may echo the key there
+    // too): redactError below scrubs them with the rest of the error.
+    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [],
     attempts: ctx.attempts ?? 1,
     previousErrors: ctx.previousErrors ?? [],
   });

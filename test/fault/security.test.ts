@@ -11,9 +11,11 @@ import { once } from "node:events";
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { renderings } from "../support/renderings.js";
 import { startH2Server } from "../support/hostile/servers.js";
 import { respondOk } from "../support/hostile/grpc-wire.js";
 import { create, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { MultiTaskResponseSchema, StatusCode } from "clarifai-grpc-es";
 import { clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
 
@@ -42,16 +44,6 @@ afterEach(async () => {
   await flushRejections();
   expect(guard.stop()).toEqual([]);
 });
-
-/** Every way an error can be turned into text by a caller or a logger. */
-function renderings(error: unknown): string[] {
-  const out = [String(error), inspect(error, { depth: 20, showHidden: true }), JSON.stringify(error) ?? ""];
-  for (let e: unknown = error, i = 0; e instanceof Error && i < 10; e = e.cause, i++) {
-    out.push(e.message, e.stack ?? "", inspect(e, { depth: 20, showHidden: true }));
-    for (const key of Object.getOwnPropertyNames(e)) out.push(String((e as unknown as Record<string, unknown>)[key]));
-  }
-  return out;
-}
 
 describe.each(TRANSPORTS)("TLS over %s", (transport) => {
   it("a self-signed server is refused by default, with a typed error that says why; nothing reaches the API", async () => {
@@ -132,12 +124,23 @@ describe.each(TRANSPORTS)("the PAT never leaks, over %s", (transport) => {
       vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void logged.push(args.map((a) => inspect(a)).join(" "))),
     );
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (logged.push(String(chunk)), true));
-    // A hostile server that puts the authorization header into its error message and trailers.
+    // A hostile server that echoes the authorization header through every channel a status has: the
+    // status message, a text header, a binary header, and a google.rpc.Status in grpc-status-details-bin
+    // whose message and detail carry it too.
     const echo = await startH2Server((stream, headers) => {
+      const key = String(headers["authorization"]);
       stream.resume();
       stream.once("end", () =>
         stream.respond(
-          { ":status": 200, "content-type": "application/grpc", "grpc-status": "16", "grpc-message": `bad key: ${String(headers["authorization"])}`, "x-echo": String(headers["authorization"]) },
+          {
+            ":status": 200,
+            "content-type": "application/grpc",
+            "grpc-status": "16",
+            "grpc-message": `bad key: ${key}`,
+            "x-echo": key,
+            "x-echo-bin": Buffer.from(key).toString("base64"),
+            "grpc-status-details-bin": Buffer.from(rpcStatus(16, `bad key: ${key}`, "type.googleapis.com/google.rpc.DebugInfo", debugInfo(key))).toString("base64"),
+          },
           { endStream: true },
         ),
       );
@@ -153,6 +156,12 @@ describe.each(TRANSPORTS)("the PAT never leaks, over %s", (transport) => {
       errors.push(e);
       const dead = clientFor(transport, "http://127.0.0.1:1", { pat: SECRET });
       errors.push(await expectTypedError(dead.tasks.get("t"), 1000));
+      // The raw `v2` client throws connect's errors as they are: scrubbed too.
+      const raw = await echoed.v2.getTask({ taskId: "t" }).then(() => undefined, (x: unknown) => x);
+      expect(raw).toBeInstanceOf(Error);
+      errors.push(raw);
+      console.error(e);
+      console.error(raw);
       const clients = [refused, echoed, dead, new ClarifaiClient({ pat: SECRET, userId: "u", appId: "a", baseUrl: "http://127.0.0.1:1", transport })];
       const texts = [
         ...errors.flatMap(renderings),
@@ -286,3 +295,14 @@ describe("per-call headers cannot smuggle a second header either", () => {
     await server.close();
   });
 });
+
+/** A google.rpc.Status, encoded by hand: code (1), message (2), details (3: Any { type_url, value }). */
+function rpcStatus(code: number, message: string, typeUrl: string, value: Uint8Array): Uint8Array {
+  const any = new BinaryWriter().uint32(10).string(typeUrl).uint32(18).bytes(value).finish();
+  return new BinaryWriter().uint32(8).int32(code).uint32(18).string(message).uint32(26).bytes(any).finish();
+}
+
+/** A google.rpc.DebugInfo whose `detail` (2) is `text`. */
+function debugInfo(text: string): Uint8Array {
+  return new BinaryWriter().uint32(18).string(text).finish();
+}

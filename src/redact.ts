@@ -1,0 +1,161 @@
+// Keeping the PAT out of everything the client throws. A server may echo the key back (in a status
+// message, a trailer, an item's status, binary metadata), and any error we keep may be rendered by
+// someone: `String(e)`, `e.stack`, `JSON.stringify(e)`, `util.inspect(e)` at any depth (Node >= 22
+// prints every nested `cause` with its stack), a logger walking own properties. So secrets are
+// scrubbed where an error is captured, in every place a rendering could reach, not where it is shown.
+
+/** What a scrubbed secret is replaced with in text. */
+export const REDACTED = "[REDACTED]";
+
+/** Secrets shorter than this are not scrubbed from text (real PATs are 32 characters). @internal */
+export const MIN_REDACTED_LENGTH = 6;
+
+/** Replaces every occurrence of the secrets in a text. @internal */
+export type Redactor = ((text: string) => string) & {
+  /** The same for bytes (binary metadata, encoded details): each secret byte masked with `*`, length kept. */
+  readonly bytes?: (data: Uint8Array) => Uint8Array;
+};
+
+/** A redactor for the given secrets (ones shorter than {@link MIN_REDACTED_LENGTH} ignored). @internal */
+export function createRedactor(...secrets: string[]): Redactor {
+  // A secret of a few characters cannot be told apart from ordinary text (scrubbing "p" would mangle
+  // every message), and no real PAT is that short.
+  const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH);
+  if (live.length === 0) return (text) => text;
+  const patterns = live.map((s) => Buffer.from(s, "utf8"));
+  const text = (value: string) => {
+    let out = value;
+    for (const s of live) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    return out;
+  };
+  // Bytes keep their length: a secret inside an encoded message (a google.rpc.Status detail) is a
+  // length-prefixed string, and a masked copy of it still decodes.
+  const bytes = (data: Uint8Array) => {
+    let out: Buffer | undefined;
+    for (const p of patterns) {
+      const view = out ?? Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      for (let at = view.indexOf(p); at !== -1; at = view.indexOf(p, at + p.length)) {
+        out ??= Buffer.from(data);
+        out.fill(0x2a, at, at + p.length);
+      }
+    }
+    return out ?? data;
+  };
+  return Object.assign(text, { bytes });
+}
+
+// How far into an error's properties the walk goes: deep enough for a ConnectError's details and a
+// grpc-js error's metadata under two levels of `cause`, bounded so that a caller's odd abort reason
+// (a graph of objects) cannot make a failure expensive.
+const MAX_DEPTH = 12;
+const MAX_NODES = 2000;
+
+interface Walk {
+  readonly redact: Redactor;
+  readonly seen: Set<object>;
+  nodes: number;
+}
+
+/**
+ * Scrubs the secrets from an error in place and returns it: every own property, string- or
+ * symbol-keyed, data or accessor (`stack` is an accessor on Node >= 22), replaced by a clean data
+ * property where it held a secret; and, the same way, every error and plain object it refers to — the
+ * `cause` chain, an `AggregateError`'s `errors`, a ConnectError's `metadata` (`Headers`) and `details`,
+ * a grpc-js error's `metadata` (`Metadata`), `Map`s, arrays and bytes. @internal
+ */
+export function redactError<E>(error: E, redact: Redactor): E {
+  if (typeof error !== "object" || error === null) return error;
+  scrub(error, { redact, seen: new Set(), nodes: 0 }, 0);
+  return error;
+}
+
+/** A clean version of `value`: strings and bytes replaced, objects cleaned in place and returned. */
+function scrub(value: unknown, walk: Walk, depth: number): unknown {
+  if (typeof value === "string") return walk.redact(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (walk.seen.has(value) || depth > MAX_DEPTH || ++walk.nodes > MAX_NODES) return value;
+  walk.seen.add(value);
+  if (ArrayBuffer.isView(value)) {
+    if (!(value instanceof Uint8Array)) return value;
+    return walk.redact.bytes?.(value) ?? value;
+  }
+  if (value instanceof Headers) {
+    for (const [k, v] of [...value.entries()]) {
+      const clean = walk.redact(v);
+      if (clean !== v) value.set(k, clean);
+    }
+    return value;
+  }
+  if (value instanceof Map) {
+    for (const [k, v] of value) {
+      const clean = scrub(v, walk, depth + 1);
+      if (clean !== v) value.set(k, clean);
+    }
+    return value;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const clean = scrub(value[i], walk, depth + 1);
+      if (clean !== value[i]) value[i] = clean;
+    }
+    return value;
+  }
+  if (!walkable(value)) return value;
+  for (const key of Reflect.ownKeys(value)) scrubProperty(value, key, walk, depth);
+  // `message` and `stack` may live on the prototype chain of an odd error (a subclass that defines a
+  // getter): an own clean copy shadows them.
+  if (value instanceof Error) {
+    for (const key of ["message", "stack"] as const) if (!Object.prototype.hasOwnProperty.call(value, key)) scrubProperty(value, key, walk, depth);
+  }
+  return value;
+}
+
+/**
+ * Objects whose properties are data a rendering shows: errors, plain objects (protobuf-es messages
+ * among them) and grpc-js `Metadata` (found by its `internalRepr` map). Other class instances (a
+ * socket a caller hung on an abort reason) are left alone rather than walked.
+ */
+function walkable(value: object): boolean {
+  if (value instanceof Error) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === null || proto === Object.prototype) return true;
+  return (value as { internalRepr?: unknown }).internalRepr instanceof Map;
+}
+
+function scrubProperty(object: object, key: string | symbol, walk: Walk, depth: number): void {
+  const descriptor = findDescriptor(object, key);
+  if (!descriptor) return;
+  let value: unknown;
+  if ("value" in descriptor) {
+    value = descriptor.value;
+  } else if (descriptor.get) {
+    try {
+      value = descriptor.get.call(object);
+    } catch {
+      return;
+    }
+  } else {
+    return;
+  }
+  const clean = scrub(value, walk, depth + 1);
+  if (clean === value) return;
+  try {
+    Object.defineProperty(object, key, { value: clean, configurable: true, writable: true, enumerable: descriptor.enumerable ?? false });
+  } catch {
+    // A non-configurable property can still be writable; a frozen error keeps its text (nothing we
+    // can do, and nothing we should crash over).
+    try {
+      if (descriptor.writable) (object as Record<string | symbol, unknown>)[key] = clean;
+    } catch {
+      // frozen
+    }
+  }
+}
+
+function findDescriptor(object: object, key: string | symbol): PropertyDescriptor | undefined {
+  for (let o: object | null = object; o && o !== Error.prototype && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, key);
+    if (d) return d;
+  }
+  return undefined;
+}

@@ -1,0 +1,115 @@
+// redactError on every shape an error can take, so that no rendering of it carries the secret: the
+// chain of causes, accessor stacks (Node >= 22), symbol-keyed and non-enumerable properties, an
+// AggregateError's errors, fetch Headers, grpc-js Metadata (text and binary values), bytes inside
+// details, cycles; and the errors stay usable (bytes keep their length, frozen errors do not throw).
+import * as grpc from "@grpc/grpc-js";
+import { ConnectError, Code } from "@connectrpc/connect";
+import { describe, expect, it } from "vitest";
+import { createRedactor, MIN_REDACTED_LENGTH, REDACTED, redactError } from "../../src/redact.js";
+import { renderings } from "../support/renderings.js";
+
+const SECRET = "0123456789abcdef0123456789abcdef";
+const redact = createRedactor(SECRET);
+const clean = (e: unknown) => {
+  const texts = renderings(e);
+  for (const t of texts) expect(t).not.toContain(SECRET);
+  return texts;
+};
+
+describe("createRedactor", () => {
+  it("replaces every occurrence in text and masks bytes in place of the same length", () => {
+    expect(redact(`a ${SECRET} b ${SECRET}`)).toBe(`a ${REDACTED} b ${REDACTED}`);
+    const bytes = Buffer.from(`x${SECRET}y${SECRET}`);
+    const masked = Buffer.from(redact.bytes!(bytes));
+    expect(masked.length).toBe(bytes.length);
+    expect(masked.toString()).toBe(`x${"*".repeat(SECRET.length)}y${"*".repeat(SECRET.length)}`);
+    // The caller's bytes are not modified, and bytes without the secret come back as they are.
+    expect(bytes.toString()).toContain(SECRET);
+    const plain = Buffer.from("nothing here");
+    expect(redact.bytes!(plain)).toBe(plain);
+  });
+
+  it(`scrubs secrets of ${MIN_REDACTED_LENGTH} characters or more, and leaves shorter ones alone`, () => {
+    const short = "x".repeat(MIN_REDACTED_LENGTH - 1);
+    const shortest = "y".repeat(MIN_REDACTED_LENGTH);
+    expect(createRedactor(short)(`a ${short} b`)).toBe(`a ${short} b`);
+    expect(createRedactor(shortest)(`a ${shortest} b`)).toBe(`a ${REDACTED} b`);
+    expect(createRedactor("")("text")).toBe("text");
+  });
+});
+
+describe("redactError", () => {
+  it("scrubs message and stack (accessor or data) down a cause chain", () => {
+    const inner = new Error(`inner ${SECRET}`);
+    const middle = new Error(`middle ${SECRET}`, { cause: inner });
+    const outer = new Error("outer", { cause: middle });
+    redactError(outer, redact);
+    clean(outer);
+    expect(inner.message).toBe(`inner ${REDACTED}`);
+    expect(inner.stack).toContain(`inner ${REDACTED}`);
+  });
+
+  it("scrubs symbol-keyed, non-enumerable and nested plain-object properties", () => {
+    const e = new Error("x");
+    const sym = Symbol("hidden");
+    Object.defineProperty(e, sym, { value: SECRET, enumerable: false, configurable: true });
+    Object.defineProperty(e, "fixed", { value: `f ${SECRET}`, enumerable: true, writable: true, configurable: false });
+    Object.defineProperty(e, "quiet", { value: { deep: [{ deeper: `k=${SECRET}` }] }, enumerable: false });
+    redactError(e, redact);
+    clean(e);
+    expect((e as unknown as Record<symbol, unknown>)[sym]).toBe(REDACTED);
+  });
+
+  it("scrubs an AggregateError's errors and a getter's text", () => {
+    const withGetter = new Error("g");
+    Object.defineProperty(withGetter, "details", { get: () => `details ${SECRET}`, enumerable: true, configurable: true });
+    const agg = new AggregateError([new Error(SECRET), withGetter], "many");
+    redactError(new Error("top", { cause: agg }), redact);
+    clean(agg);
+    expect((withGetter as unknown as { details: string }).details).toBe(`details ${REDACTED}`);
+  });
+
+  it("scrubs a ConnectError's metadata and details, keeping encoded details decodable (same length)", () => {
+    const value = Buffer.from(`\x12\x20${SECRET}`);
+    const e = new ConnectError(`bad ${SECRET}`, Code.Unauthenticated, { "x-echo": `Key ${SECRET}` });
+    e.details.push({ type: "google.rpc.DebugInfo", value });
+    redactError(e, redact);
+    clean(e);
+    expect(e.metadata.get("x-echo")).toBe(`Key ${REDACTED}`);
+    const detail = e.details[0] as { value: Uint8Array };
+    expect(detail.value.length).toBe(value.length);
+    expect(detail.value[1]).toBe(0x20);
+  });
+
+  it("scrubs grpc-js Metadata, text and binary values", () => {
+    const md = new grpc.Metadata();
+    md.set("x-echo", `Key ${SECRET}`);
+    md.set("x-echo-bin", Buffer.from(SECRET));
+    const e = Object.assign(new Error("16 UNAUTHENTICATED"), { code: 16, details: `bad ${SECRET}`, metadata: md });
+    redactError(new ConnectError("wrapped", Code.Unauthenticated, undefined, undefined, e), redact);
+    clean(e);
+    expect(md.get("x-echo")).toEqual([`Key ${REDACTED}`]);
+    expect(Buffer.from(md.get("x-echo-bin")[0] as Buffer).toString()).toBe("*".repeat(SECRET.length));
+  });
+
+  it("survives cycles and frozen errors, and leaves other values alone", () => {
+    const a = new Error(`a ${SECRET}`);
+    const b = new Error("b", { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    expect(redactError(b, redact)).toBe(b);
+    clean(b);
+    const frozen = Object.freeze(new Error(`frozen ${SECRET}`));
+    expect(() => redactError(frozen, redact)).not.toThrow();
+    expect(redactError("text", redact)).toBe("text");
+    expect(redactError(undefined, redact)).toBe(undefined);
+  });
+
+  it("does not walk into class instances that are not errors (a socket hung on an abort reason)", () => {
+    class Resource {
+      note = SECRET;
+    }
+    const r = new Resource();
+    redactError(Object.assign(new Error("x"), { resource: r }), redact);
+    expect(r.note).toBe(SECRET);
+  });
+});
