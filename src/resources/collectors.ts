@@ -4,7 +4,7 @@ import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../../gen/clarifai/api/service_pb.js";
-import type { Caller } from "../client.js";
+import type { Caller } from "../caller.js";
 import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
