@@ -2,6 +2,7 @@
 // (`createClarifaiError`), as Stripe does; `src/status.ts` is the only place that builds them from
 // transport failures and non-SUCCESS statuses.
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { Metadata as GrpcJsMetadata } from "@grpc/grpc-js";
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { fromBinary } from "@bufbuild/protobuf";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
@@ -222,7 +223,7 @@ export class ClarifaiError extends Error {
    * `Metadata` class to build it with; default: `@grpc/grpc-js` as this package resolves it (pass your
    * own when your service uses another copy).
    */
-  toGrpcStatus<M extends InstanceType<GrpcMetadataConstructor>>(Metadata?: new () => M): GrpcStatusObject<M> {
+  toGrpcStatus<M extends InstanceType<GrpcMetadataConstructor> = GrpcJsMetadata>(Metadata?: new () => M): GrpcStatusObject<M> {
     const Ctor = (Metadata ?? loadGrpcJsMetadata()) as new () => M;
     const metadata = new Ctor();
     for (const [key, value] of Object.entries(this.#trailers())) metadata.set(key, value);

@@ -110,6 +110,9 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
           (s) => {
             stream = s;
             if (settled) {
+              // Ended (aborted, deadline) while the stream was being opened: nobody reads it any more,
+              // but its late errors (the session closing under it) must not go uncaught.
+              s.on("error", () => {});
               s.close(NGHTTP2_CANCEL);
               return;
             }
