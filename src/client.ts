@@ -16,9 +16,11 @@ import { Tasks } from "./resources/tasks.js";
 import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, type RetryRecord } from "./retry.js";
 import { resolveUserAppId } from "./scope.js";
 import { checkStatus, clientClosedReason, toClarifaiError } from "./status.js";
-import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
+import { asConnectTransport } from "./transports/as-connect.js";
+import type { ClosableTransport } from "./transports/connect.js";
 import { runInterceptedUnary } from "./transports/intercepted-unary.js";
 import { createLazyTransport } from "./transports/lazy.js";
+import { createRestTransport } from "./transports/rest.js";
 
 /** What a resource namespace needs from the client. @internal */
 export interface Caller {
@@ -139,7 +141,13 @@ export class ClarifaiClient {
       ...rest.interceptors,
     ];
     if (rest.transport === "connect") {
-      this.#closable = createConnectTransport({ endpoint: rest.endpoint, tls: rest.tls, interceptors, defaultTimeoutMs: rest.timeoutMs });
+      // Loaded on first call like grpc-js, so a "rest" client never loads connect-node (or node:http2).
+      const connectOptions = { endpoint: rest.endpoint, tls: rest.tls, interceptors, defaultTimeoutMs: rest.timeoutMs };
+      this.#closable = createLazyTransport(async () => (await import("./transports/connect.js")).createConnectTransport(connectOptions));
+      this.#transport = this.#closable.transport;
+    } else if (rest.transport === "rest") {
+      const inner = createRestTransport({ endpoint: rest.endpoint, tls: rest.tls });
+      this.#closable = asConnectTransport(inner, { interceptors, defaultTimeoutMs: rest.timeoutMs, urlPrefix: rest.endpoint.url });
       this.#transport = this.#closable.transport;
     } else if (rest.transport === "grpc-js") {
       const grpcJsOptions = { endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs };
