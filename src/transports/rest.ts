@@ -22,6 +22,8 @@ export interface RestTransportOptions {
   readonly tls?: TlsOptions;
 }
 
+const trustHint = "the rest transport trusts the CAs the runtime's fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS";
+
 /** At most this much of a non-JSON error body goes into the error message. */
 const SNIPPET_CHARS = 200;
 
@@ -55,9 +57,7 @@ function serverMetadata(headers: Headers, code: Code): Headers {
  */
 export function createRestTransport(options: RestTransportOptions): ClientTransport {
   if (options.tls?.ca !== undefined) {
-    throw new TypeError(
-      'tls.ca cannot be used with transport "rest": it calls the runtime\'s fetch, which trusts the runtime\'s CAs (in Node, add yours with NODE_EXTRA_CA_CERTS)',
-    );
+    throw new TypeError(`tls.ca cannot be used with transport "rest": ${trustHint}`);
   }
   const base = options.endpoint.url;
   const inFlight = new Set<AbortController>();
@@ -101,9 +101,11 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
       if (timedOut) return new ConnectError(`the call took longer than its ${timeoutMs} ms deadline`, Code.DeadlineExceeded);
       if (closed) return new ConnectError("the REST transport was closed while the call was in flight", Code.Canceled);
       if (e instanceof ConnectError) return e;
-      const cause = (e as { cause?: { message?: unknown } })?.cause;
+      const cause = (e as { cause?: { message?: unknown; code?: unknown } })?.cause;
       const detail = typeof cause?.message === "string" && cause.message ? `: ${cause.message}` : "";
-      return new ConnectError(`${(e as Error)?.message ?? String(e)}${detail}`, Code.Unavailable, undefined, undefined, e);
+      // `tls.ca` is not an option here (see createRestTransport), so say what is.
+      const hint = typeof cause?.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause.code) ? ` (${trustHint})` : "";
+      return new ConnectError(`${(e as Error)?.message ?? String(e)}${detail}${hint}`, Code.Unavailable, undefined, undefined, e);
     };
     try {
       const url = `${base}${request.path}${request.query ? `?${request.query}` : ""}`;

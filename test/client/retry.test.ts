@@ -39,7 +39,7 @@ describe("retry policy", () => {
   it("retries even a write whose connection was refused (nothing was sent), then reports every attempt", async () => {
     const port = await closedPort();
     const events: RetryEvent[] = [];
-    for (const transport of ["connect", "grpc-js"] as const) {
+    for (const transport of ["connect", "grpc-js", "rest"] as const) {
       events.length = 0;
       const client = new ClarifaiClient({
         pat: "p",
