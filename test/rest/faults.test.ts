@@ -16,6 +16,7 @@ import { ClarifaiClient, ClarifaiError, Code, StatusCode, UnavailableError } fro
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import { validTask } from "../fault/harness.js";
 import { buildOnce, root } from "../support/build.js";
+import { closedPort } from "../support/closed-port.js";
 import { renderings } from "../support/renderings.js";
 
 const SECRET = "9f1c2b7e4d5a46c3b8e0f2a1d3c4b5a6";
@@ -110,11 +111,7 @@ describe("connection faults over rest", () => {
   });
 
   it("a refused connection proves nothing was sent: even a write is retried", async () => {
-    const closed = http.createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const c = client({ baseUrl: `http://127.0.0.1:${port}` });
     const e = (await c.collectors.create(collector).catch((x: unknown) => x)) as ClarifaiError;
     expect([e.grpcCode, e.outcomeUnknown, e.attempts]).toEqual([Code.Unavailable, false, 3]);

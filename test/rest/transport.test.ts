@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, InvalidArgumentError, NotFoundError, StatusCode, V2 } from "clarifai-grpc-es";
 import { parseBaseUrl } from "../../src/options.js";
 import { createRestTransport } from "../../src/transports/rest.js";
+import { closedPort } from "../support/closed-port.js";
 import type { UnaryAttempt } from "../../src/transports/transport.js";
 
 interface Seen {
@@ -131,11 +132,7 @@ describe("the REST transport", () => {
   });
 
   it("rejects an unreachable server with UNAVAILABLE, keeping fetch's network error as the cause", async () => {
-    const closed = http.createServer();
-    closed.listen(0, "127.0.0.1");
-    await once(closed, "listening");
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const e = (await createRestTransport({ endpoint: parseBaseUrl(`http://127.0.0.1:${port}`) }).unary(attempt()).catch((x: unknown) => x)) as ConnectError;
     expect(e.code).toBe(Code.Unavailable);
     expect(e.rawMessage).toMatch(/ECONNREFUSED/);
