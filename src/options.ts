@@ -94,10 +94,12 @@ export interface ClarifaiClientOptions {
   readonly baseUrl?: string;
   /**
    * `"connect"` (default): connect-node's gRPC transport over HTTP/2. `"grpc-js"`: a grpc-js client
-   * underneath (see `grpcJs`). Or any connect `Transport` of your own (auth and retries are still
-   * applied on top; `baseUrl`/`tls` are then unused).
+   * underneath (see `grpcJs`). `"rest"`: the API's REST routes over the global `fetch` (HTTP/1.1 or
+   * whatever the runtime's fetch speaks), for runtimes and networks without HTTP/2 gRPC; `tls.ca` is
+   * not available with it. Or any connect `Transport` of your own (auth and retries are still applied
+   * on top; `baseUrl`/`tls` are then unused).
    */
-  readonly transport?: "connect" | "grpc-js" | Transport;
+  readonly transport?: "connect" | "grpc-js" | "rest" | Transport;
   /** TLS settings for `https://` (e.g. `{ ca }` for a self-signed server). Default: system roots. */
   readonly tls?: TlsOptions;
   /** Options of the `"grpc-js"` transport. Default `{}`. */
@@ -183,7 +185,7 @@ export interface ResolvedClientOptions {
   readonly userId: string;
   readonly appId: string;
   readonly endpoint: Endpoint;
-  readonly transport: "connect" | "grpc-js" | Transport;
+  readonly transport: "connect" | "grpc-js" | "rest" | Transport;
   readonly tls: TlsOptions;
   readonly grpcJs: GrpcJsOptions;
   readonly timeoutMs: number;
@@ -223,8 +225,12 @@ export function resolveClientOptions(
   const patSource: PatSource = options.pat !== undefined ? "option" : envPat !== undefined && envPat !== "" ? "env" : "none";
   validatePat(pat);
   const transport = options.transport ?? "connect";
-  if (transport !== "connect" && transport !== "grpc-js" && (typeof transport !== "object" || typeof transport.unary !== "function")) {
-    throw new TypeError(`ClarifaiClient options.transport must be "connect", "grpc-js" or a connect Transport`);
+  if (transport !== "connect" && transport !== "grpc-js" && transport !== "rest" && (typeof transport !== "object" || typeof transport.unary !== "function")) {
+    throw new TypeError(`ClarifaiClient options.transport must be "connect", "grpc-js", "rest" or a connect Transport`);
+  }
+  if (transport === "rest" && options.tls?.ca !== undefined) {
+    // fetch has no per-request CA: the runtime's trust store is all there is.
+    throw new TypeError('tls.ca cannot be used with transport "rest": the rest transport trusts the CAs the runtime\'s fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS');
   }
   return {
     pat,

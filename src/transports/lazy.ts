@@ -14,14 +14,16 @@ import type { ClientTransport } from "./transport.js";
  */
 export function createLazyTransport(name: string, load: () => Promise<ClientTransport>): ClientTransport {
   let loaded: Promise<ClientTransport> | undefined;
+  // Once loaded, calls go straight to it: no extra promise per call on the hot path.
+  let ready: ClientTransport | undefined;
   let closed = false;
   const get = async () => {
     if (closed) throw new ConnectError("the transport is closed", Code.FailedPrecondition);
-    return (loaded ??= load());
+    return (loaded ??= load().then((t) => (ready = t)));
   };
   return {
     name,
-    unary: async (attempt) => (await get()).unary(attempt),
+    unary: (attempt) => (ready && !closed ? ready.unary(attempt) : get().then((t) => t.unary(attempt))),
     close: async () => {
       closed = true;
       // Nothing to close when no call ever loaded the real transport, or the load failed.

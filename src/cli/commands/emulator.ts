@@ -3,17 +3,20 @@ import { parseArgs } from "node:util";
 import { startEmulator } from "../../testing/index.js";
 import { UsageError, type Command } from "../command.js";
 
-const usage = `Usage: clarifai-grpc-es emulator [--port N] [--host H] [--user PAT=USER_ID]...
+const usage = `Usage: clarifai-grpc-es emulator [--port N] [--host H] [--user PAT=USER_ID]... [--api-key KEY=USER_ID/APP_ID]...
 
-Serves an in-memory clarifai.api.V2 (Tasks and Collectors) over HTTP/2 for gRPC, gRPC-web and
-Connect clients, until Ctrl-C (SIGINT) or SIGTERM.
+Serves an in-memory clarifai.api.V2 (Tasks and Collectors) on one port, until Ctrl-C (SIGINT) or
+SIGTERM: gRPC, gRPC-web and Connect clients over HTTP/2 (and HTTP/1.1), and the REST routes of the
+API (POST /v2/users/{user}/apps/{app}/tasks, PATCH /v2/collectors, …) for curl and fetch.
 
 Options:
-  --port N              TCP port; 0 picks a free one (default 0)
-  --host H              interface to listen on (default 127.0.0.1)
-  --user PAT=USER_ID    a key the emulator accepts and the user it acts as; repeat for more
-                        (default: emulator-pat=emulator-user)
-  -h, --help            show this help`;
+  --port N                       TCP port; 0 picks a free one (default 0)
+  --host H                       interface to listen on (default 127.0.0.1)
+  --user PAT=USER_ID             a key the emulator accepts and the user it acts as; repeat for more
+                                 (default: emulator-pat=emulator-user)
+  --api-key KEY=USER_ID/APP_ID   an app-scoped API key, bound to one app: calls with it need not name
+                                 the app (the docs' /v2/collectors calls); repeat for more
+  -h, --help                     show this help`;
 
 /** Parses `--user PAT=USER_ID` values into the emulator's `users` map. */
 function parseUsers(values: readonly string[]): Record<string, string> | undefined {
@@ -25,6 +28,18 @@ function parseUsers(values: readonly string[]): Record<string, string> | undefin
     users[v.slice(0, eq)] = v.slice(eq + 1);
   }
   return users;
+}
+
+/** Parses `--api-key KEY=USER_ID/APP_ID` values into the emulator's `apiKeys` map. */
+function parseApiKeys(values: readonly string[]): Record<string, { userId: string; appId: string }> | undefined {
+  if (values.length === 0) return undefined;
+  const keys: Record<string, { userId: string; appId: string }> = {};
+  for (const v of values) {
+    const m = /^([^=]+)=([^/]+)\/([^/]+)$/.exec(v);
+    if (!m) throw new UsageError(`--api-key expects KEY=USER_ID/APP_ID, got "${v}"`);
+    keys[m[1]!] = { userId: m[2]!, appId: m[3]! };
+  }
+  return keys;
 }
 
 function parsePort(value: string | undefined): number {
@@ -48,6 +63,7 @@ export const emulatorCommand: Command = {
           port: { type: "string" },
           host: { type: "string" },
           user: { type: "string", multiple: true },
+          "api-key": { type: "string", multiple: true },
           help: { type: "boolean", short: "h" },
         },
         strict: true,
@@ -61,11 +77,20 @@ export const emulatorCommand: Command = {
       return 0;
     }
     const users = parseUsers(parsed.values.user ?? []);
-    const emulator = await startEmulator({
-      port: parsePort(parsed.values.port),
-      host: parsed.values.host ?? "127.0.0.1",
-      ...(users ? { users } : {}),
-    });
+    const apiKeys = parseApiKeys(parsed.values["api-key"] ?? []);
+    let emulator;
+    try {
+      emulator = await startEmulator({
+        port: parsePort(parsed.values.port),
+        host: parsed.values.host ?? "127.0.0.1",
+        ...(users ? { users } : {}),
+        ...(apiKeys ? { apiKeys } : {}),
+      });
+    } catch (e) {
+      // A key given both as --user and --api-key: the options contradict each other.
+      if (e instanceof TypeError) throw new UsageError(e.message);
+      throw e;
+    }
     // Handlers first: a script may signal as soon as it reads the line below.
     const stopped = new Promise<NodeJS.Signals>((resolve) => {
       const stop = (s: NodeJS.Signals) => {
