@@ -54,6 +54,7 @@ export {
   type EnumName,
   type TaskValidationOptions,
 } from "./validation/index.js";
+export { validateListParams, type TaskLike, type CollectorLike } from "./validation/index.js";
 // Extension points: retry policy as data, pagination.
 export {
   defaultRetryPolicy,
