@@ -27,6 +27,7 @@ export {
   type GrpcJsOptions,
   type UserAppId,
 } from "./options.js";
+export { toJson, toJsonString, type Loggable, type ToJsonOptions, type ToJsonStringOptions } from "./json.js";
 export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
 export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
 /**
