@@ -32,8 +32,8 @@ export type ToJsonOptions = Partial<JsonWriteOptions>;
 /** {@link ToJsonOptions} plus `prettySpaces` (indentation; default 0, one line). */
 export type ToJsonStringOptions = Partial<JsonWriteStringOptions>;
 
-// Every message this package sends or receives, found by the `$typeName` each message carries.
-const registry = createRegistry(
+/** Every message this package sends or receives, found by the `$typeName` each message carries. @internal */
+export const registry = createRegistry(
   file_clarifai_api_service,
   file_clarifai_api_resources,
   file_clarifai_api_status_status,
