@@ -1,7 +1,7 @@
 // Logging what the API answered: every kind of value a caller gets back (tasks, collectors, counts,
 // statuses, errors) through the one call the README shows, toJson / toJsonString, as the proto3 JSON
 // the REST documentation writes; and the documentation's own REST bodies come out as they went in.
-import { createRegistry, equals, fromJson, type DescMessage } from "@bufbuild/protobuf";
+import { createRegistry, equals, fromJson, type DescMessage, type JsonObject } from "@bufbuild/protobuf";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ClarifaiClient,
@@ -95,7 +95,7 @@ describe("what the API answers, logged", () => {
   });
 
   it("a task: REST names, enum names, RFC 3339 times, the Struct weights as sent, and lossless", () => {
-    const json = toJson(task) as Record<string, unknown>;
+    const json = toJson(task) as JsonObject;
     expect(json).toMatchObject({
       id: task.id,
       name: "Annotate water",
@@ -140,7 +140,7 @@ describe("what the API answers, logged", () => {
     });
     const listed = toJson(await client.collectors.list());
     expect(listed).toEqual([toJson(added)]);
-    expect(equals(CollectorSchema, fromJson(CollectorSchema, (listed as unknown[])[0] as never), added)).toBe(true);
+    expect(equals(CollectorSchema, fromJson(CollectorSchema, (listed as JsonObject[])[0]!), added)).toBe(true);
   });
 
   it("counts per worker", async () => {
