@@ -111,28 +111,66 @@ export function childPath(path: string, key: string): string {
 
 function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add, hints: ShapeHints): void {
   if (value === undefined || value === null) return;
-  const name = lastName(path);
   if (!isPlainObject(value)) {
-    add(path, `${name} must be ${article(desc.name)} object; it is ${describe(value)}`);
+    add(path, `${lastName(path)} must be ${article(desc.name)} object; it is ${describe(value)}`);
     return;
   }
-  if (isMessage(value) && value.$typeName !== desc.typeName) {
-    add(path, `${name} must be ${article(desc.name)}; it is a ${value.$typeName} message`);
+  const typeName = (value as { $typeName?: unknown }).$typeName;
+  if (typeof typeName === "string" && typeName !== desc.typeName) {
+    add(path, `${lastName(path)} must be ${article(desc.name)}; it is a ${typeName} message`);
     return;
   }
   const members = membersOf(desc);
-  for (const key of Object.keys(value)) {
+  // This runs for every field of every task a client sends: for-in allocates no key array, and a value
+  // that plainly fits its field needs no path string.
+  for (const key in value) {
     // protobuf-es' own keys: the type name (checked above) and the unknown fields a decode kept.
-    if (key === "$typeName" || key === "$unknown") continue;
+    if (!Object.hasOwn(value, key) || key === "$typeName" || key === "$unknown") continue;
     const v = (value as Record<string, unknown>)[key];
-    const p = childPath(path, key);
     const member = members.byLocalName.get(key);
     if (member?.kind === "oneof") checkOneof(member, v, path, add, hints);
-    else if (member !== undefined && member.oneof === undefined) checkField(member, v, p, add, hints);
-    else if (v !== undefined) {
+    else if (member !== undefined && member.oneof === undefined) {
+      if (fits(member, v)) continue;
+      // A field's name is an identifier: no quoting to decide.
+      checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
+    } else if (v !== undefined) {
       const { message, meant } = unknownKey(desc, key, v);
-      add(p, message, meant.map((m) => childPath(path, m)));
+      add(childPath(path, key), message, meant.map((m) => childPath(path, m)));
     }
+  }
+}
+
+// The common cases, decided without building anything: unset, an empty list, a scalar or enum value
+// of the right type and range. Anything else gets the full check (which may still find it fine).
+function fits(field: DescField, v: unknown): boolean {
+  if (v === undefined || v === null) return true;
+  switch (field.fieldKind) {
+    case "scalar":
+      switch (field.scalar) {
+        case ScalarType.STRING:
+          return typeof v === "string";
+        case ScalarType.BOOL:
+          return typeof v === "boolean";
+        case ScalarType.INT32:
+        case ScalarType.SINT32:
+        case ScalarType.SFIXED32:
+          return typeof v === "number" && (v | 0) === v;
+        case ScalarType.UINT32:
+        case ScalarType.FIXED32:
+          return typeof v === "number" && v >>> 0 === v;
+        case ScalarType.DOUBLE:
+          return typeof v === "number";
+        case ScalarType.FLOAT:
+          return typeof v === "number" && !(v > FLOAT32_MAX || v < FLOAT32_MIN);
+        default:
+          return false;
+      }
+    case "enum":
+      return typeof v === "number" && (v | 0) === v;
+    case "list":
+      return Array.isArray(v) && v.length === 0;
+    default:
+      return false;
   }
 }
 
@@ -140,7 +178,7 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
 // `worker.strategyInfo.value.type`.
 function checkOneof(oneof: DescOneof, value: unknown, parent: string, add: Add, hints: ShapeHints): void {
   if (value === undefined || value === null) return;
-  const path = childPath(parent, oneof.localName);
+  const path = parent === "" ? oneof.localName : `${parent}.${oneof.localName}`;
   const cases = oneof.fields.map((f) => f.localName);
   if (!isPlainObject(value) || !("case" in value)) {
     // `worker: { user: { id } }`: the REST JSON's case key one level too deep.
@@ -164,7 +202,7 @@ function checkOneof(oneof: DescOneof, value: unknown, parent: string, add: Add, 
     );
     return;
   }
-  checkField(field, v, childPath(parent, field.localName), add, hints);
+  checkField(field, v, parent === "" ? field.localName : `${parent}.${field.localName}`, add, hints);
 }
 
 function checkField(field: DescField, value: unknown, path: string, add: Add, hints: ShapeHints): void {
@@ -238,13 +276,14 @@ const INT64_RANGES: Partial<Record<ScalarType, readonly [bigint, bigint, string]
 };
 
 function checkScalar(type: ScalarType, value: unknown, path: string, add: Add): void {
-  const name = lastName(path);
+  // Named only in a message: this runs for every scalar of every message.
+  const name = () => lastName(path);
   const int = INT_RANGES[type];
   if (int !== undefined) {
     const [min, max, label] = int;
-    if (typeof value !== "number") add(path, `${name} must be a number (${label}); it is ${describe(value)}`);
+    if (typeof value !== "number") add(path, `${name()} must be a number (${label}); it is ${describe(value)}`);
     else if (!Number.isInteger(value) || value < min || value > max) {
-      add(path, `${name} must be a whole number from ${min} to ${max} (${label}); it is ${value}`);
+      add(path, `${name()} must be a whole number from ${min} to ${max} (${label}); it is ${value}`);
     }
     return;
   }
@@ -260,38 +299,38 @@ function checkScalar(type: ScalarType, value: unknown, path: string, add: Add): 
           : typeof value === "string" && /^-?\d+$/.test(value)
             ? BigInt(value)
             : undefined;
-    if (n === undefined) add(path, `${name} must be a whole number (${label}, a bigint); it is ${describe(value)}`);
-    else if (n < min || n > max) add(path, `${name} must be a whole number from ${min} to ${max} (${label}); it is ${n}`);
+    if (n === undefined) add(path, `${name()} must be a whole number (${label}, a bigint); it is ${describe(value)}`);
+    else if (n < min || n > max) add(path, `${name()} must be a whole number from ${min} to ${max} (${label}); it is ${n}`);
     return;
   }
   switch (type) {
     case ScalarType.FLOAT:
-      if (typeof value !== "number") add(path, `${name} must be a number (float); it is ${describe(value)}`);
+      if (typeof value !== "number") add(path, `${name()} must be a number (float); it is ${describe(value)}`);
       else if (Number.isFinite(value) && (value > FLOAT32_MAX || value < FLOAT32_MIN)) {
-        add(path, `${name} is beyond the range of a float (±${FLOAT32_MAX}); it is ${value}`);
+        add(path, `${name()} is beyond the range of a float (±${FLOAT32_MAX}); it is ${value}`);
       }
       return;
     case ScalarType.DOUBLE:
-      if (typeof value !== "number") add(path, `${name} must be a number (double); it is ${describe(value)}`);
+      if (typeof value !== "number") add(path, `${name()} must be a number (double); it is ${describe(value)}`);
       return;
     case ScalarType.BOOL:
-      if (typeof value !== "boolean") add(path, `${name} must be true or false; it is ${describe(value)}`);
+      if (typeof value !== "boolean") add(path, `${name()} must be true or false; it is ${describe(value)}`);
       return;
     case ScalarType.STRING:
-      if (typeof value !== "string") add(path, `${name} must be a string; it is ${describe(value)}`);
+      if (typeof value !== "string") add(path, `${name()} must be a string; it is ${describe(value)}`);
       return;
     case ScalarType.BYTES:
-      if (!(value instanceof Uint8Array) && !Array.isArray(value)) add(path, `${name} must be a Uint8Array; it is ${describe(value)}`);
+      if (!(value instanceof Uint8Array) && !Array.isArray(value)) add(path, `${name()} must be a Uint8Array; it is ${describe(value)}`);
       return;
   }
 }
 
 function checkEnum(desc: DescEnum, value: unknown, path: string, add: Add, hints: ShapeHints): void {
-  const name = lastName(path);
+  const name = () => lastName(path);
   if (typeof value === "number") {
     // Open enums: an unknown number in range is legal on the wire; the rules of each field decide.
     if (!Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
-      add(path, `${name} must be a value of ${enumConstant(desc)}; it is ${value}`);
+      add(path, `${name()} must be a value of ${enumConstant(desc)}; it is ${value}`);
     }
     return;
   }
@@ -299,19 +338,19 @@ function checkEnum(desc: DescEnum, value: unknown, path: string, add: Add, hints
   if (typeof value === "string") {
     const exact = desc.values.find((v) => v.name === value);
     if (exact !== undefined) {
-      add(path, `${name} is the name "${value}"; an init object takes the enum value ${enumConstant(desc)}.${value}${also}`);
+      add(path, `${name()} is the name "${value}"; an init object takes the enum value ${enumConstant(desc)}.${value}${also}`);
       return;
     }
     const guess = closestName(value, desc.values.map((v) => v.name));
     const known = desc.values.length <= 12 ? describeEnum(desc) : desc.name;
     add(
       path,
-      `${name} ${JSON.stringify(value)} is not a value of ${known}` +
+      `${name()} ${JSON.stringify(value)} is not a value of ${known}` +
         (guess ? `; did you mean ${enumConstant(desc)}.${guess}?` : `; write a value such as ${enumConstant(desc)}.${desc.values[1]?.name ?? desc.values[0]!.name}`),
     );
     return;
   }
-  add(path, `${name} must be a value of ${enumConstant(desc)} (a number); it is ${describe(value)}`);
+  add(path, `${name()} must be a value of ${enumConstant(desc)} (a number); it is ${describe(value)}`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -448,9 +487,9 @@ function isPlainObject(v: unknown): v is object {
   return proto === Object.prototype || proto === null || isMessage(v);
 }
 
+// `concepts[0]` of `task.concepts[0]`: the last step of a path, as messages name the field.
 function lastName(path: string): string {
-  const m = /([A-Za-z_$][\w$]*)(?:\[[^\]]*\])*$/.exec(path);
-  return m ? m[0] : path;
+  return path.slice(path.lastIndexOf(".") + 1);
 }
 
 function article(name: string): string {
