@@ -61,8 +61,11 @@ afterAll(async () => {
 });
 
 // Concurrent: the tests touch different resources or none, and each spends most of its time waiting
-// for child processes.
-describe.concurrent("clarifai-grpc-es tasks", () => {
+// for child processes. A scenario spawns a dozen of them one after another, which on a busy machine
+// takes longer than the suite's default 20 s: a generous bound, never a measure.
+const SCENARIO_TIMEOUT_MS = 90_000;
+
+describe.concurrent("clarifai-grpc-es tasks", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("runs every documented task scenario from the docs' REST bodies", async () => {
     // Create: one from a file (-f), one from stdin, one with the PHP example's numeric enums.
     const [assigned, [consensus], [auto]] = await Promise.all([
@@ -124,7 +127,7 @@ describe.concurrent("clarifai-grpc-es tasks", () => {
   });
 });
 
-describe.concurrent("deleting what does not exist", () => {
+describe.concurrent("deleting what does not exist", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   // Their own app, so the other scenarios' counts stay as they are.
   const inApp = { CLARIFAI_APP_ID: "delete-app" };
 
@@ -157,7 +160,7 @@ describe.concurrent("deleting what does not exist", () => {
   });
 });
 
-describe.concurrent("stdin", () => {
+describe.concurrent("stdin", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("keeps non-ASCII names whole, even with a character split across chunks", async () => {
     const name = "Étiqueter l’eau — 水の注釈 🌊";
     const bytes = Buffer.from(JSON.stringify({ name }));
@@ -179,7 +182,7 @@ describe.concurrent("stdin", () => {
   });
 });
 
-describe.concurrent("clarifai-grpc-es collectors", () => {
+describe.concurrent("clarifai-grpc-es collectors", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("adds, patches, lists, gets and deletes the documented collector", async () => {
     const added = await cli(["collectors", "create", "-f", await file("collector.json", seeds.addCollector.requestJson)]);
     expect(added.code, added.stderr).toBe(0);
@@ -200,7 +203,7 @@ describe.concurrent("clarifai-grpc-es collectors", () => {
   });
 });
 
-describe.concurrent("usage", () => {
+describe.concurrent("usage", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   // In process (the same dispatcher the bin runs) where no stdin or environment is involved: a spawn
   // per --help would only test Node's startup again.
   const inProcess = async (args: string[]) => {

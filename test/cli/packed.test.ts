@@ -14,6 +14,9 @@ import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import { main } from "../../src/cli/main.js";
 import { buildOnce, root } from "../support/build.js";
 
+// Each test runs npx (npm, a shell, then Node) a few times: slow on a busy machine, so a generous bound.
+const NPX_TIMEOUT_MS = 90_000;
+
 let dir: string;
 let project: string;
 let emulator: Emulator;
@@ -115,7 +118,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe.concurrent("the README's CLI lines, in a project that installed the package", () => {
+describe.concurrent("the README's CLI lines, in a project that installed the package", { timeout: NPX_TIMEOUT_MS }, () => {
   it("the synopsis names commands and actions that exist", async () => {
     const [synopsis] = await shellBlocks("The CLI");
     const lines = synopsis!.trim().split("\n");
@@ -164,7 +167,7 @@ describe.concurrent("the README's CLI lines, in a project that installed the pac
   });
 });
 
-describe.concurrent("the emulator started through npx", () => {
+describe.concurrent("the emulator started through npx", { timeout: NPX_TIMEOUT_MS }, () => {
   /** `npx clarifai-grpc-es emulator --port 0`, once it listens: npx's process, the emulator's PID and port, and its end. */
   async function startThroughNpx(options: { detached?: boolean } = {}) {
     const npx = spawn("npx", ["clarifai-grpc-es", "emulator", "--port", "0"], { cwd: project, env: shellEnv(), stdio: "pipe", detached: options.detached ?? false });
