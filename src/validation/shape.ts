@@ -72,10 +72,11 @@ export function checkShape(schema: DescMessage, value: unknown, path: string, hi
 
 /**
  * The shape issues of `value` ({@link checkShape}), then the issues `rules` finds in the message
- * `create` makes of it, less those at or above a shape issue's path: they are its echo (an empty worker
- * where the caller wrote a oneof case flat, an unknown enum value where it wrote a name), and the
- * shape issue already says what to write. Rules written for well-formed messages may throw on a
- * malformed one; then the shape issues are the answer.
+ * `create` makes of it, less those on the path of a shape issue (at it, above it or below it) or at a
+ * field a shape issue names as meant: they are its echo (an empty worker where the caller wrote a
+ * oneof case flat, an unknown enum value where it wrote a name, a missing `preQueueWorkflowId` where
+ * it wrote `pre_queue_workflow_id`), and the shape issue already says what to write. Rules written
+ * for well-formed messages may throw on a malformed one; then the shape issues are the answer.
  *
  * @internal
  */
