@@ -11,6 +11,7 @@ import {
   type JsonWriteOptions,
   type JsonWriteStringOptions,
   type Message,
+  type Registry,
 } from "@bufbuild/protobuf";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import { file_clarifai_api_resources } from "../gen/clarifai/api/resources_pb.js";
@@ -32,15 +33,22 @@ export type ToJsonOptions = Partial<JsonWriteOptions>;
 /** {@link ToJsonOptions} plus `prettySpaces` (indentation; default 0, one line). */
 export type ToJsonStringOptions = Partial<JsonWriteStringOptions>;
 
-/** Every message this package sends or receives, found by the `$typeName` each message carries. @internal */
-export const registry = createRegistry(
-  file_clarifai_api_service,
-  file_clarifai_api_resources,
-  file_clarifai_api_status_status,
-  file_clarifai_api_status_status_code,
-  file_google_protobuf_timestamp,
-  file_google_protobuf_struct,
-);
+let registry: Registry | undefined;
+
+/**
+ * Every message this package sends or receives, found by the `$typeName` each message carries. Built
+ * on first use, so that importing the package costs nothing for callers who never log. @internal
+ */
+export function messageRegistry(): Registry {
+  return (registry ??= createRegistry(
+    file_clarifai_api_service,
+    file_clarifai_api_resources,
+    file_clarifai_api_status_status,
+    file_clarifai_api_status_status_code,
+    file_google_protobuf_timestamp,
+    file_google_protobuf_struct,
+  ));
+}
 
 /**
  * A message (or an array of them, or a `ClarifaiError`) as a JSON value, ready for `JSON.stringify`
@@ -78,6 +86,7 @@ function one(value: Loggable, options: ToJsonOptions | undefined): JsonValue {
     return Object.fromEntries(Object.entries(value.toJSON()).filter(([, v]) => v !== undefined)) as JsonObject;
   }
   if (isMessage(value)) {
+    const registry = messageRegistry();
     const schema = registry.getMessage(value.$typeName);
     if (schema !== undefined) return messageToJson(schema, value, { useProtoFieldName: true, registry, ...options });
     throw new TypeError(`toJson: ${value.$typeName} is not a message of clarifai-grpc-es; use toJson(schema, message) of @bufbuild/protobuf`);

@@ -4,7 +4,7 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { readFile } from "node:fs/promises";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
 import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
-import { registry } from "../json.js";
+import { messageRegistry } from "../json.js";
 import { closestName } from "../validation/suggest.js";
 import { UsageError } from "./command.js";
 
@@ -78,7 +78,7 @@ export function parseBody<T extends DescMessage>(
  */
 function withSuggestion(message: string): string {
   const m = /^cannot decode message ([\w.]+) from JSON: key "([^"]*)" is unknown$/.exec(message);
-  const desc = m ? registry.getMessage(m[1]!) : undefined;
+  const desc = m ? messageRegistry().getMessage(m[1]!) : undefined;
   if (!m || !desc) return message;
   const guess = closestName(m[2]!, desc.fields.flatMap((f) => [f.name, f.jsonName]));
   return guess === undefined ? message : `${message}; did you mean "${guess}"?`;
