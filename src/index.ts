@@ -43,6 +43,7 @@ export {
   type GrpcJsOptions,
   type UserAppId,
 } from "./options.js";
+export { toJson, toJsonString, type Loggable, type ToJsonOptions, type ToJsonStringOptions } from "./json.js";
 export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
 export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
 /**
@@ -70,6 +71,7 @@ export {
   type EnumName,
   type TaskValidationOptions,
 } from "./validation/index.js";
+export { validateListParams, type TaskLike, type CollectorLike } from "./validation/index.js";
 // Extension points: retry policy as data, pagination.
 export {
   defaultRetryPolicy,

@@ -37,13 +37,13 @@ export function deprecatedTaskFields(task: Task, path = "task"): ValidationIssue
   if (w !== undefined && w.users.length > 0) {
     issues.push({
       path: `${path}.worker.users`,
-      message: "worker.users is deprecated: list each worker in worker.workers as { user: { id } }",
+      message: 'worker.users is deprecated: list each worker in worker.workers as { worker: { case: "user", value: { id } } } (in REST JSON, { "user": { "id": … } })',
     });
   }
   if (w !== undefined && w.userIds.length > 0) {
     issues.push({
       path: `${path}.worker.userIds`,
-      message: "worker.userIds is deprecated: list each worker in worker.workers as { user: { id } }",
+      message: 'worker.userIds is deprecated: list each worker in worker.workers as { worker: { case: "user", value: { id } } } (in REST JSON, { "user": { "id": … } })',
     });
   }
   if (task.conceptIds.length > 0) {

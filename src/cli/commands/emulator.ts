@@ -7,7 +7,8 @@ const usage = `Usage: clarifai-grpc-es emulator [--port N] [--host H] [--user PA
 
 Serves an in-memory clarifai.api.V2 (Tasks and Collectors) on one port, until Ctrl-C (SIGINT) or
 SIGTERM: gRPC, gRPC-web and Connect clients over HTTP/2 (and HTTP/1.1), and the REST routes of the
-API (POST /v2/users/{user}/apps/{app}/tasks, PATCH /v2/collectors, …) for curl and fetch.
+API (POST /v2/users/{user}/apps/{app}/tasks, PATCH /v2/collectors, …) for curl and fetch. Started
+with npx (npm exec), it also stops when npx does: \`npx clarifai-grpc-es emulator & … kill $!\` stops it.
 
 Options:
   --port N                       TCP port; 0 picks a free one (default 0)
@@ -47,6 +48,32 @@ function parsePort(value: string | undefined): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new UsageError(`--port expects a number from 0 to 65535, got "${value}"`);
   return port;
+}
+
+/** How often the emulator looks whether npx, which started it, is still there. */
+const PARENT_CHECK_MS = 200;
+
+/**
+ * Calls `onGone` once the parent process has exited, when the emulator runs under `npx` / `npm exec`
+ * (npm sets `npm_command=exec` for what it runs), and returns a function that stops watching.
+ *
+ * Why: npm exec runs the bin through `sh -c`, and forwards a SIGTERM or SIGINT sent to npm's PID (the
+ * `$!` of `npx clarifai-grpc-es emulator &`) to that shell only. The shell dies and the emulator
+ * would keep serving as an orphan. Its parent's exit is the one sign it gets; Node has no event for
+ * it, hence the (unref'd) poll of `process.ppid`. Elsewhere the parent is the user's shell or
+ * supervisor, whose exit must not stop a server meant to outlive it.
+ */
+function whenNpxExits(onGone: () => void, env: NodeJS.ProcessEnv = process.env): () => void {
+  if (env["npm_command"] !== "exec") return () => {};
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) {
+      clearInterval(timer);
+      onGone();
+    }
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** The `emulator` subcommand. */
@@ -92,19 +119,23 @@ export const emulatorCommand: Command = {
       throw e;
     }
     // Handlers first: a script may signal as soon as it reads the line below.
-    const stopped = new Promise<NodeJS.Signals>((resolve) => {
-      const stop = (s: NodeJS.Signals) => {
+    const stopped = new Promise<string>((resolve) => {
+      const stop = (why: string) => {
         process.off("SIGINT", stop);
         process.off("SIGTERM", stop);
-        resolve(s);
+        unwatch();
+        resolve(why);
       };
+      const unwatch = whenNpxExits(() => stop("npx exited"));
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
     // One line, stable wording: scripts and tests wait for it to know the port is open.
     io.out(`clarifai-grpc-es emulator listening on ${emulator.baseUrl}`);
-    const signal = await stopped;
-    io.err(`clarifai-grpc-es emulator: ${signal}, closing`);
+    // Under npx, `$!` is npm's PID, not this one: say which process serves.
+    io.err(`clarifai-grpc-es emulator: pid ${process.pid}; Ctrl-C or kill ${process.pid} stops it`);
+    const why = await stopped;
+    io.err(`clarifai-grpc-es emulator: ${why}, closing`);
     await emulator.close();
     return 0;
   },
