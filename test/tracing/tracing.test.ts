@@ -4,7 +4,7 @@
 // parents taken from the active context or from the call's own `traceparent`, the duration histogram,
 // and `tracing: false`.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { backoffDelay, ClarifaiClient, labelingTask, NotFoundError, StatusCode, UnavailableError, type ClarifaiClientOptions, type ClarifaiError } from "clarifai-grpc-es";
 import { ok, startUpstreamServer, type UpstreamServer } from "../client/upstream-server.js";
@@ -217,6 +217,15 @@ describe.each(TRANSPORTS)("tracing on the $name transport", ({ name: transport, 
       expect(p.sum).toBeGreaterThanOrEqual(0);
       expect(p.attributes).toMatchObject({ "rpc.system": rpcSystem, "rpc.service": "clarifai.api.V2" });
     }
+  });
+
+  it("records durations of a client built before the meter provider was registered", async () => {
+    metrics.disable();
+    const client = newClient();
+    otel.registerMeterProvider();
+    await client.tasks.list();
+
+    expect((await otel.histogram("rpc.client.duration")).map((p) => p.count)).toEqual([1]);
   });
 
   it("with tracing: false makes no span, records no duration and sends no traceparent", async () => {
