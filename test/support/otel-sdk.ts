@@ -2,11 +2,12 @@
 // tracer provider exporting to memory, the AsyncLocalStorage context manager, the W3C trace-context
 // propagator and a meter provider whose reader a test collects on demand. Global registration
 // reaches every module of the worker, so `disable()` (in `afterAll`) must undo all of it.
+import { EventEmitter, once } from "node:events";
 import { context, metrics, propagation, trace, type Attributes } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type Histogram } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 
 /** A reader that exports nothing by itself: the test asks with `collect()`. Delta: each collection holds only what was recorded since the last. */
 class CollectOnDemand extends MetricReader {
@@ -25,9 +26,19 @@ export interface HistogramPoint {
   readonly unit: string;
 }
 
+/** Tells of every span that ends, by name, so a test can wait for one instead of polling. */
+class EndedSpans extends NoopSpanProcessor {
+  readonly events = new EventEmitter();
+  override onEnd(span: ReadableSpan): void {
+    this.events.emit(span.name, span);
+  }
+}
+
 export interface TestOtel {
   /** Ended spans, oldest first. */
   spans(): ReadableSpan[];
+  /** Resolves when the next span named `name` ends (ask before starting what ends it). */
+  nextEnded(name: string): Promise<ReadableSpan>;
   /** Points of the histogram `name` recorded since the last call (or since registration). */
   histogram(name: string): Promise<HistogramPoint[]>;
   /** Forgets the ended spans and drains the metrics. */
@@ -40,7 +51,8 @@ export interface TestOtel {
 
 export function registerTestOtel(): TestOtel {
   const exporter = new InMemorySpanExporter();
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const ended = new EndedSpans();
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter), ended] });
   trace.setGlobalTracerProvider(tracerProvider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
@@ -63,6 +75,7 @@ export function registerTestOtel(): TestOtel {
   };
   return {
     spans: () => exporter.getFinishedSpans(),
+    nextEnded: async (name) => ((await once(ended.events, name)) as [ReadableSpan])[0],
     histogram,
     reset: async () => {
       exporter.reset();

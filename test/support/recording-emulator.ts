@@ -43,8 +43,8 @@ export interface RecordingEmulator {
   readonly received: readonly ReceivedRequest[];
   /** The req_ids the emulator answered with, in order (one per call that reached a handler). */
   readonly reqIds: readonly string[];
-  /** From now on, requests of `method` are recorded and never answered. */
-  hold(method: string): void;
+  /** From now on, requests of `method` are recorded and never answered; call the result to answer them again. */
+  hold(method: string): () => void;
   /** Resolves with the next request of `method` to arrive. */
   nextRequest(method: string): Promise<ReceivedRequest>;
   /** Resolves when the client of a held request of `method` resets its stream. */
@@ -97,7 +97,10 @@ export async function startRecordingEmulator(): Promise<RecordingEmulator> {
     store: state.store,
     received,
     reqIds,
-    hold: (method) => void held.add(method),
+    hold: (method) => {
+      held.add(method);
+      return () => void held.delete(method);
+    },
     nextRequest: (method) => next(`request:${method}`),
     nextAbandoned: (method) => next(`abandoned:${method}`),
     clear: () => {
