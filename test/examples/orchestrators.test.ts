@@ -9,9 +9,8 @@ import { ClarifaiClient, StatusCode, TaskReview_TaskReviewStrategy, type Clarifa
 import { startConnectOrchestrator } from "../../examples/connect/orchestrator.js";
 import { startGrpcJsOrchestrator } from "../../examples/grpc-js/orchestrator.js";
 import { demoLabelingTask, type RunningOrchestrator } from "../../examples/run.js";
-import { registerTestOtel, type TestOtel } from "../support/otel-sdk.js";
+import { parseTraceparent, registerTestOtel, type TestOtel } from "../support/otel-sdk.js";
 import { startRecordingEmulator, type RecordingEmulator } from "../support/recording-emulator.js";
-import { parseTraceparent } from "../tracing/transports.js";
 import { CallFailed, connectCaller, grpcJsCaller, type OrchestratorCaller } from "./callers.js";
 
 /** Each example: how to start it around a client, the client transport it uses, and its callers' client. */

@@ -1,7 +1,8 @@
 // An OpenTelemetry SDK registered globally for one test file, as a service would register it: a
 // tracer provider exporting to memory, the AsyncLocalStorage context manager, the W3C trace-context
 // propagator and a meter provider whose reader a test collects on demand. Global registration
-// reaches every module of the worker, so `disable()` (in `afterAll`) must undo all of it.
+// reaches every module of the worker, so `disable()` (in `afterAll`) must undo all of it. Also: how to
+// read the `traceparent` a server received.
 import { EventEmitter, once } from "node:events";
 import { context, metrics, propagation, trace, type Attributes } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
@@ -95,4 +96,10 @@ export function registerTestOtel(): TestOtel {
       await meterProvider.shutdown();
     },
   };
+}
+
+/** A W3C `traceparent` split into its parts; `undefined` when absent or malformed. */
+export function parseTraceparent(value: string | undefined): { traceId: string; parentId: string; flags: string } | undefined {
+  const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value ?? "");
+  return m ? { traceId: m[1]!, parentId: m[2]!, flags: m[3]! } : undefined;
 }

@@ -8,9 +8,9 @@ import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { backoffDelay, ClarifaiClient, labelingTask, NotFoundError, StatusCode, UnavailableError, type ClarifaiClientOptions, type ClarifaiError } from "clarifai-grpc-es";
 import { ok, startUpstreamServer, type UpstreamServer } from "../client/upstream-server.js";
-import { registerTestOtel, type TestOtel } from "../support/otel-sdk.js";
+import { parseTraceparent, registerTestOtel, type TestOtel } from "../support/otel-sdk.js";
 import { startRecordingEmulator, type RecordingEmulator } from "../support/recording-emulator.js";
-import { parseTraceparent, TRANSPORTS } from "./transports.js";
+import { TRANSPORTS } from "./transports.js";
 
 let otel: TestOtel;
 let emulator: RecordingEmulator;

@@ -15,9 +15,3 @@ export const TRANSPORTS: readonly TracedTransport[] = [
   { name: "connect", rpcSystem: "grpc" },
   { name: "grpc-js", rpcSystem: "grpc" },
 ];
-
-/** A W3C `traceparent` split into its parts; `undefined` when absent or malformed. */
-export function parseTraceparent(value: string | undefined): { traceId: string; parentId: string; flags: string } | undefined {
-  const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(value ?? "");
-  return m ? { traceId: m[1]!, parentId: m[2]!, flags: m[3]! } : undefined;
-}
