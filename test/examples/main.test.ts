@@ -1,7 +1,7 @@
-// The examples run as examples/README.md says: the package built (dist/), the examples compiled with
-// examples/tsconfig.json (which imports the package by its name, as a user's service would), and
-// `node …/main.js --demo` against the embedded emulator. The build here is transpile-only; types are
-// checked by `npm run typecheck` through the other tests' imports.
+// The examples run as examples/README.md says: the package built (dist/, transpiled with its
+// declarations), the examples compiled and type-checked with examples/tsconfig.json (which imports the
+// package by its name, as a user's service would: this is the only check of the two main.ts files), and
+// `node …/main.js --demo` against the embedded emulator.
 import { execFile } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,7 +15,10 @@ const outDir = join(root, ".build", `examples-test-${process.pid}`);
 
 beforeAll(async () => {
   await buildOnce();
-  await promisify(execFile)(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "examples/tsconfig.json", "--noCheck", "--outDir", outDir], { cwd: root });
+  await promisify(execFile)(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "examples/tsconfig.json", "--outDir", outDir], { cwd: root }).catch((e: { stdout?: string }) => {
+    // tsc reports to stdout.
+    throw new Error(`tsc -p examples/tsconfig.json failed:\n${e.stdout ?? e}`);
+  });
 }, 120_000);
 
 afterAll(async () => {
