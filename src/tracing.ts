@@ -42,10 +42,22 @@ export function createTracing(server: TracedServer, transport: string): Tracing 
   const api = loadOptional<typeof Otel>("@opentelemetry/api");
   if (!api) return undefined;
   const tracer = api.trace.getTracer("clarifai-grpc-es", VERSION);
-  const duration = api.metrics.getMeter("clarifai-grpc-es", VERSION).createHistogram("rpc.client.duration", {
-    description: "Duration of Clarifai API calls made by clarifai-grpc-es, retries included",
-    unit: "ms",
-  });
+  // The metrics API has no proxy provider (traces have one): a histogram taken from a client built
+  // before the service registers its MeterProvider would stay a no-op for good. So the provider is
+  // looked up at each record, and the histogram made again only when the provider changed.
+  let meterProvider: Otel.MeterProvider | undefined;
+  let histogram: Otel.Histogram | undefined;
+  const duration = (): Otel.Histogram => {
+    const provider = api.metrics.getMeterProvider();
+    if (provider !== meterProvider || !histogram) {
+      meterProvider = provider;
+      histogram = provider.getMeter("clarifai-grpc-es", VERSION).createHistogram("rpc.client.duration", {
+        description: "Duration of Clarifai API calls made by clarifai-grpc-es, retries included",
+        unit: "ms",
+      });
+    }
+    return histogram;
+  };
   const rpcSystem = transport === "rest" ? "http" : "grpc";
   return {
     start(method, callHeaders) {
@@ -92,7 +104,7 @@ export function createTracing(server: TracedServer, transport: string): Tracing 
             span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
           }
           span.end();
-          duration.record(performance.now() - started, { ...common, "rpc.grpc.status_code": grpcCode });
+          duration().record(performance.now() - started, { ...common, "rpc.grpc.status_code": grpcCode });
         },
       };
     },
