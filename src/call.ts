@@ -21,7 +21,8 @@ import type { ClarifaiError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { redactError, type Redactor } from "./redact.js";
 import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord } from "./retry.js";
-import { checkStatus, deadlinePassed, notSentError, toClarifaiError, type FailureContext } from "./status.js";
+import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
+import { deadlinePassed, notSentError, responseStatusCode, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
 import type { CallSpan, Tracing } from "./tracing.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transports/transport.js";
 
@@ -109,17 +110,23 @@ export function createCallPath(parts: CallPathParts): CallPath {
         keySource: metadata.keySource(options?.headers),
         address: parts.address,
       });
-      // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
-      if (options?.signal?.aborted) throw toClarifaiError(undefined, ctx(), options.signal);
-      if (closing.aborted) throw toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), ctx());
-      const { left, signal, dispose } = begin(options ?? {});
-      if (left <= 0) throw deadlinePassed(ctx());
       const span = tracing?.start(method, headers);
+      // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
+      const early = options?.signal?.aborted
+        ? toClarifaiError(undefined, ctx(), options.signal)
+        : closing.aborted
+          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), ctx())
+          : undefined;
+      const { left, signal, dispose } = early ? { left: 0, signal: closing, dispose: () => {} } : begin(options ?? {});
       try {
+        if (early) throw early;
+        if (left <= 0) throw deadlinePassed(ctx());
         const response = await attempts(method, request, headers, left, signal, record, span);
-        const message = checkStatus(response.message, ctx());
-        span?.end(undefined, (message as { status?: { code: number; reqId: string } }).status);
-        return message;
+        const message = response.message as { status?: { code: number; reqId: string } };
+        // The context of a failure is built only for a failure: the success path stays lean.
+        if (responseStatusCode(message) !== StatusCode.SUCCESS) throw statusFailure(message, ctx());
+        span?.end(undefined, message.status);
+        return response.message;
       } catch (e) {
         const error: ClarifaiError = toClarifaiError(e, ctx(), signal);
         span?.end(error);

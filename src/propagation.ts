@@ -1,6 +1,7 @@
 // Inside a gRPC service: the incoming call's deadline, cancellation and trace context passed on to our
 // calls in one spread, as grpc-js' `parent` call option with its `propagate` flags does for grpc-js
 // clients. Duck-typed: importing this loads neither server library.
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { CallOptions } from "./options.js";
 
 /** What to pass on from an incoming call. Every field optional. */
@@ -47,7 +48,10 @@ const traceHeaders = ["traceparent", "tracestate"];
 // call on the incoming call's emitter would trip Node's listener limit at 11.
 const cancellations = new WeakMap<object, AbortSignal>();
 
-/** The reason an outgoing call is aborted with when its incoming grpc-js call is cancelled. */
+/**
+ * The reason an outgoing call is aborted with when its incoming grpc-js call is cancelled by its
+ * client (when the incoming deadline passes, the reason is a DEADLINE_EXCEEDED `ConnectError`).
+ */
 export class IncomingCallCancelledError extends Error {
   constructor() {
     super("the incoming call was cancelled (by its client, or at its deadline)");
@@ -59,8 +63,17 @@ function cancellationOf(call: GrpcJsServerCallLike): AbortSignal {
   let signal = cancellations.get(call);
   if (!signal) {
     const controller = new AbortController();
-    if (call.cancelled) controller.abort(new IncomingCallCancelledError());
-    else call.once("cancelled", () => controller.abort(new IncomingCallCancelledError()));
+    // grpc-js reports its own deadline as a cancellation too: say which it was, so the outgoing call
+    // ends as DEADLINE_EXCEEDED when the incoming deadline passed.
+    const reason = () => {
+      const d = call.getDeadline();
+      const at = d instanceof Date ? d.getTime() : d;
+      return Number.isFinite(at) && Date.now() >= at
+        ? new ConnectError("the incoming call's deadline passed", Code.DeadlineExceeded)
+        : new IncomingCallCancelledError();
+    };
+    if (call.cancelled) controller.abort(reason());
+    else call.once("cancelled", () => controller.abort(reason()));
     signal = controller.signal;
     cancellations.set(call, signal);
   }

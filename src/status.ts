@@ -204,7 +204,11 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   } else if (callerSignal?.aborted) {
     // connect drops an AbortError's identity when it wraps it; the caller's own reason is the useful cause.
     cause = callerSignal.reason;
-    ce = new ConnectError(describeAbort(callerSignal.reason), Code.Canceled, undefined, undefined, callerSignal.reason);
+    // A signal that aborts because a deadline passed (AbortSignal.timeout(), a propagated incoming
+    // deadline, connect's HandlerContext at its deadline) ends the call as DEADLINE_EXCEEDED, not as a
+    // cancellation: that is what happened, and what a service should pass on to its own caller.
+    const code = isDeadlineReason(callerSignal.reason) ? Code.DeadlineExceeded : Code.Canceled;
+    ce = new ConnectError(describeAbort(callerSignal.reason), code, undefined, undefined, callerSignal.reason);
   } else {
     ce = ConnectError.from(reason);
     if (ce.code !== Code.Unavailable && connectionLost(ce)) {
@@ -272,7 +276,14 @@ function isClientClosed(reason: unknown): boolean {
   return typeof reason === "object" && reason !== null && clientClosedMark in reason;
 }
 
+/** `true` for an abort reason that says a deadline passed. */
+function isDeadlineReason(reason: unknown): boolean {
+  if (reason instanceof ConnectError) return reason.code === Code.DeadlineExceeded;
+  return reason instanceof Error && reason.name === "TimeoutError";
+}
+
 function describeAbort(reason: unknown): string {
+  if (isDeadlineReason(reason)) return `the caller's deadline passed: ${(reason as Error).message}`;
   if (reason instanceof Error) return `aborted by the caller: ${reason.message}`;
   if (reason === undefined) return "aborted by the caller";
   return `aborted by the caller: ${String(reason)}`;
@@ -329,11 +340,4 @@ export function statusFailure(response: object, ctx: FailureContext): ClarifaiEr
     previousErrors: ctx.previousErrors ?? [],
   });
   return redactError(error, redact);
-}
-
-/** Returns the response when its status is SUCCESS, else throws the converted error. @internal */
-export function checkStatus<T extends object>(response: T, ctx: FailureContext): T {
-  const failure = statusFailure(response, ctx);
-  if (failure) throw failure;
-  return response;
 }

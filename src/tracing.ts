@@ -86,7 +86,7 @@ export function createTracing(server: TracedServer, transport: string): Tracing 
             "rpc.retry.attempt": event.attempt,
             "rpc.retry.delay_ms": event.delayMs,
             "rpc.grpc.status_code": event.error.grpcCode,
-            "clarifai.status_code": event.error.code ?? 0,
+            ...(event.error.code !== undefined ? { "clarifai.status_code": event.error.code } : {}),
           });
         },
         end(error, status) {

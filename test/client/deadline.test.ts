@@ -74,6 +74,18 @@ describe.each(TRANSPORTS)("deadlines over %s", (transport) => {
     await client.close();
   });
 
+  it("a signal aborted because a deadline passed (AbortSignal.timeout, a propagated deadline) ends DEADLINE_EXCEEDED, not CANCELLED", async () => {
+    const client = make(recorder.baseUrl);
+    const e = (await client.tasks.get("t", { signal: AbortSignal.timeout(150) }).catch((x: unknown) => x)) as ClarifaiError;
+    expect(e.grpcCode).toBe(Code.DeadlineExceeded);
+    expect(e.message).toMatch(/the caller's deadline passed/);
+    expect((e.cause as Error).name).toBe("TimeoutError");
+    // Any other abort reason is a cancellation.
+    const c = (await client.tasks.get("t", { signal: AbortSignal.abort(new Error("user left")) }).catch((x: unknown) => x)) as ClarifaiError;
+    expect(c.grpcCode).toBe(Code.Canceled);
+    await client.close();
+  });
+
   it("a deadline that is not a time is the caller's bug: a TypeError before anything is sent", async () => {
     const client = make(recorder.baseUrl);
     const before = recorder.streams;

@@ -3,7 +3,7 @@
 import { createClient } from "@connectrpc/connect";
 import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
-import { fromConnectContext, fromGrpcJsCall, IncomingCallCancelledError, V2, type PropagatedCallOptions } from "clarifai-grpc-es";
+import { Code, fromConnectContext, fromGrpcJsCall, IncomingCallCancelledError, V2, type PropagatedCallOptions } from "clarifai-grpc-es";
 import { getEventListeners } from "node:events";
 import http2 from "node:http2";
 import { describe, expect, it } from "vitest";
@@ -83,6 +83,23 @@ describe("fromGrpcJsCall", () => {
     expect(await server.call(md).done).toBeNull();
     expect("deadline" in seen!).toBe(false);
     expect("headers" in seen!).toBe(false);
+    server.close();
+  });
+
+  it("when the incoming deadline passes, the outgoing call is aborted with DEADLINE_EXCEEDED, not a cancellation", async () => {
+    let seen: PropagatedCallOptions | undefined;
+    let arrived!: () => void;
+    const ready = new Promise<void>((r) => (arrived = r));
+    const server = await grpcJsServer((call) => {
+      seen = fromGrpcJsCall(call);
+      arrived();
+    });
+    const pending = server.call(new grpc.Metadata(), new Date(Date.now() + 300));
+    await ready;
+    const aborted = new Promise((resolve) => seen!.signal!.addEventListener("abort", resolve));
+    expect((await pending.done)?.code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    await aborted;
+    expect((seen!.signal!.reason as { code?: unknown }).code).toBe(Code.DeadlineExceeded);
     server.close();
   });
 
