@@ -19,6 +19,7 @@ import { checkStatus, clientClosedReason, toClarifaiError } from "./status.js";
 import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
 import { runInterceptedUnary } from "./transports/intercepted-unary.js";
 import { createLazyTransport } from "./transports/lazy.js";
+import { loadGrpcJsTransport } from "./transports/grpc-js-loader.js";
 
 /** What a resource namespace needs from the client. @internal */
 export interface Caller {
@@ -143,7 +144,7 @@ export class ClarifaiClient {
       this.#transport = this.#closable.transport;
     } else if (rest.transport === "grpc-js") {
       const grpcJsOptions = { endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs };
-      this.#closable = createLazyTransport(async () => (await import("./transports/grpc-js.js")).createGrpcJsTransport(grpcJsOptions));
+      this.#closable = createLazyTransport(() => loadGrpcJsTransport(grpcJsOptions));
       this.#transport = this.#closable.transport;
     } else {
       this.#closable = undefined;
