@@ -15,18 +15,18 @@ export function registerGrpcJsTransport(factory: GrpcJsTransportFactory): void {
   registered = factory;
 }
 
-// The `clarifai-grpc-es/grpc-js` entry, relative to this module. The same in every layout the code runs
-// from: `src/transports/` (tests), `.build/src/transports/` (bench) and `dist/src/chunks/` (the shipped
-// build, see scripts/build.mjs). Joined at run time, so that no bundler takes it for a dependency.
-const entry = ["..", "grpc-js.js"].join("/");
+// The `clarifai-grpc-es/grpc-js` entry is at `../grpc-js.js` from this module in every layout the code
+// runs from: `src/transports/grpc-js-loader.ts` (tests), `.build/src/transports/grpc-js-loader.js`
+// (bench) and `dist/src/chunks/client-<hash>.js` (the shipped build, see scripts/build.mjs). Anywhere
+// else this code was bundled into someone's service, where `../grpc-js.js` is not ours to load.
+const entry = ["..", "grpc-js.js"].join("/"); // joined at run time, so that no bundler follows it
+const home = /\/src\/(?:transports\/grpc-js-loader\.[jt]s|chunks\/client-\w+\.js)$/;
 
-function notLoaded(cause: unknown): ConnectError {
-  const why = cause instanceof Error ? `: ${cause.message}` : cause === undefined ? "" : `: ${String(cause)}`;
+function notLoaded(why: string, cause?: unknown): ConnectError {
   return new ConnectError(
-    `the grpc-js transport could not be loaded, so nothing was sent${why}. ` +
-      '`transport: "grpc-js"` needs the @grpc/grpc-js package installed; a bundled service must add ' +
-      '`import "clarifai-grpc-es/grpc-js";` to its code so that the bundler includes it ' +
-      "(an ESM bundle also needs the createRequire banner, see the README's \"Bundling and CommonJS\")",
+    `the grpc-js transport could not be loaded, so nothing was sent: ${why}. To use transport "grpc-js", ` +
+      "install @grpc/grpc-js (a dependency of clarifai-grpc-es), and in a bundled service add " +
+      '`import "clarifai-grpc-es/grpc-js";` to the service\'s code (see the README\'s "Bundling and CommonJS")',
     // Not a code that can mean "the server may have acted on it": status.ts never reports a failure
     // with this code as outcome unknown, and the retry rules do not repeat it (a load that failed
     // fails the same way again).
@@ -46,15 +46,15 @@ function notLoaded(cause: unknown): ConnectError {
  */
 export async function loadGrpcJsTransport(...args: Parameters<GrpcJsTransportFactory>): Promise<ReturnType<GrpcJsTransportFactory>> {
   if (!registered) {
+    // Undefined in a CommonJS bundle.
+    const self = import.meta.url as string | undefined;
+    if (self === undefined || !home.test(self)) throw notLoaded("this copy of clarifai-grpc-es was bundled without it");
     try {
-      // `import.meta.url` is undefined in a CommonJS bundle: `new URL` throws, and that is a failed load too.
-      const url = new URL(entry, import.meta.url).href;
-      await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+      await import(/* webpackIgnore: true */ /* @vite-ignore */ new URL(entry, self).href);
     } catch (cause) {
-      throw notLoaded(cause);
+      throw notLoaded(cause instanceof Error ? cause.message : String(cause), cause);
     }
+    if (!registered) throw notLoaded(`${entry} did not register it`);
   }
-  // A file of that name that is not our entry registers nothing.
-  if (!registered) throw notLoaded(new Error(`${entry} did not register the grpc-js transport`));
   return registered(...args);
 }
