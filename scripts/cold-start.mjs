@@ -5,8 +5,8 @@
 // spread) as markdown: import, import + first GetTask (both timed inside the process from its first
 // line), spawn → exit (timed outside), and the process's CPU time at the end of the first call.
 //
-// Without --tarball it builds and packs this tree (`npm run build`, `npm pack`). With it, it measures
-// the given tarballs instead, e.g. one packed from an earlier commit, for a before/after.
+// It builds and packs this tree (`npm run build`, `npm pack`); each --tarball adds another package to
+// measure beside it, e.g. one packed from an earlier commit, for a before/after.
 // It measures; it never fails on a number.
 import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -23,16 +23,16 @@ const account = { pat: "cold-pat", userId: "cold-user", appId: "cold-app", taskI
 
 const work = mkdtempSync(join(tmpdir(), "clarifai-cold-start-"));
 try {
-  let tarballs = (values.tarball ?? []).map((spec) => {
-    const [name, file] = spec.split("=");
-    return { name, file: resolve(file) };
-  });
-  if (tarballs.length === 0) {
-    console.error("building and packing this tree…");
-    await run("npm", ["run", "build", "--silent"], { cwd: root });
-    const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root });
-    tarballs = [{ name: "this tree", file: join(work, JSON.parse(stdout)[0].filename) }];
-  }
+  console.error("building and packing this tree…");
+  await run("npm", ["run", "build", "--silent"], { cwd: root });
+  const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], { cwd: root });
+  const tarballs = [
+    { name: "this tree", file: join(work, JSON.parse(stdout)[0].filename) },
+    ...(values.tarball ?? []).map((spec) => {
+      const [name, file] = spec.split("=");
+      return { name, file: resolve(file) };
+    }),
+  ];
   // One consumer project per tarball, installed by npm as a user's would be.
   for (const t of tarballs) {
     t.consumer = join(work, `consumer-${tarballs.indexOf(t)}`);

@@ -1,13 +1,15 @@
 // The README's esbuild recipe ("Bundling and CommonJS"), run as written on a small service against the
 // package installed from its tarball. Each bundle is copied to a directory with no node_modules above
 // it and makes a write and a read on both transports against the emulator. A service that does not
-// import `clarifai-grpc-es/grpc-js` carries no grpc-js, and its grpc-js calls fail before sending.
+// import `clarifai-grpc-es/grpc-js` carries no grpc-js, and its grpc-js calls fail before sending; so
+// do the grpc-js calls of the package installed alone, without @grpc/grpc-js.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, parse } from "node:path";
 import { promisify } from "node:util";
+import { transform } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Code } from "clarifai-grpc-es";
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
@@ -134,6 +136,37 @@ describe.each(["esm", "cjs"] as const)("%s bundles", (format) => {
     expect(result).toMatchObject({ ok: false, name: "ClarifaiError", grpcCode: Code.FailedPrecondition, outcomeUnknown: false });
     expect(result["message"]).toMatch(/nothing was sent: this copy of clarifai-grpc-es was bundled without it/);
     expect(result["message"]).toContain('import "clarifai-grpc-es/grpc-js";');
+    expect(tasks()).toBe(before);
+  });
+});
+
+describe("the package installed without @grpc/grpc-js, not bundled", () => {
+  let alone: string;
+  let file: string;
+
+  beforeAll(async () => {
+    // Only the package itself: protobuf-es and connect are inside its bundles, grpc-js is missing.
+    alone = await mkdtemp(join(tmpdir(), "clarifai-no-grpc-js-"));
+    await cp(packed.installed, join(alone, "node_modules/clarifai-grpc-es"), { recursive: true });
+    file = join(alone, "service.mjs");
+    await writeFile(file, (await transform(service(false), { loader: "ts" })).code);
+  });
+
+  afterAll(async () => {
+    if (alone) await rm(alone, { recursive: true, force: true });
+  });
+
+  const callAlone = async (transport: string) => JSON.parse((await run(process.execPath, [file, emulator.baseUrl, transport], { cwd: alone })).stdout) as Record<string, unknown>;
+
+  it("needs nothing else for connect", async () => {
+    expect(await callAlone("connect")).toEqual({ ok: true, name: "bundled connect" });
+  });
+
+  it("fails transport grpc-js before sending, naming the missing package", async () => {
+    const before = tasks();
+    const result = await callAlone("grpc-js");
+    expect(result).toMatchObject({ ok: false, name: "ClarifaiError", grpcCode: Code.FailedPrecondition, outcomeUnknown: false });
+    expect(result["message"]).toMatch(/could not be loaded, so nothing was sent: Cannot find package '@grpc\/grpc-js'/);
     expect(tasks()).toBe(before);
   });
 });
