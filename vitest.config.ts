@@ -8,6 +8,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^clarifai-grpc-es\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^clarifai-grpc-es\/grpc-js$/, replacement: src("grpc-js.ts") },
       { find: /^clarifai-grpc-es$/, replacement: src("index.ts") },
     ],
   },

@@ -1,7 +1,9 @@
 // Optional peers (`@opentelemetry/api`, `@grpc/grpc-js` for `toGrpcStatus()`): loaded on first need,
 // synchronously, and only if installed. The specifier is not a literal import, so a bundler does not
 // pull the peer into a service that never asked for it.
-import { createRequire } from "node:module";
+// A namespace import, not `import { createRequire }`: the usual ESM-bundle banner declares a top-level
+// `createRequire`, and a bundled import of the same name would clash with it.
+import * as nodeModule from "node:module";
 
 const cache = new Map<string, unknown>();
 
@@ -10,7 +12,7 @@ export function loadOptional<T>(name: string): T | undefined {
   if (cache.has(name)) return cache.get(name) as T | undefined;
   let loaded: T | undefined;
   try {
-    loaded = createRequire(import.meta.url)(name) as T;
+    loaded = nodeModule.createRequire(import.meta.url)(name) as T;
   } catch {
     loaded = undefined;
   }

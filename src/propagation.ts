@@ -44,6 +44,9 @@ export type PropagatedCallOptions = Pick<CallOptions, "deadline" | "signal" | "h
 
 const traceHeaders = ["traceparent", "tracestate"];
 
+/** How close to the incoming deadline a cancellation counts as that deadline passing. */
+const DEADLINE_MARGIN_MS = 100;
+
 // One controller per incoming call, however many outgoing calls spread it: a listener per outgoing
 // call on the incoming call's emitter would trip Node's listener limit at 11.
 const cancellations = new WeakMap<object, AbortSignal>();
@@ -64,11 +67,13 @@ function cancellationOf(call: GrpcJsServerCallLike): AbortSignal {
   if (!signal) {
     const controller = new AbortController();
     // grpc-js reports its own deadline as a cancellation too: say which it was, so the outgoing call
-    // ends as DEADLINE_EXCEEDED when the incoming deadline passed.
+    // ends as DEADLINE_EXCEEDED when the incoming deadline passed. The caller's client cancels at its
+    // copy of the deadline, a little before the server's copy (which starts when the request arrives):
+    // a cancellation in the last DEADLINE_MARGIN_MS counts as the deadline.
     const reason = () => {
       const d = call.getDeadline();
       const at = d instanceof Date ? d.getTime() : d;
-      return Number.isFinite(at) && Date.now() >= at
+      return Number.isFinite(at) && Date.now() >= at - DEADLINE_MARGIN_MS
         ? new ConnectError("the incoming call's deadline passed", Code.DeadlineExceeded)
         : new IncomingCallCancelledError();
     };

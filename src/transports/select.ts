@@ -3,6 +3,7 @@
 // transport it uses (a REST client never loads node:http2, connect-node or grpc-js).
 import type { ResolvedClientOptions } from "../options.js";
 import { fromConnectTransport } from "./connect-transport.js";
+import { loadGrpcJsTransport } from "./grpc-js-loader.js";
 import { createLazyTransport } from "./lazy.js";
 import type { ClientTransport } from "./transport.js";
 
@@ -13,7 +14,8 @@ export function selectTransport(options: Omit<ResolvedClientOptions, "pat">): Cl
     case "connect":
       return createLazyTransport("connect", async () => (await import("./node-http2.js")).createNodeHttp2Transport({ endpoint, tls, compression }));
     case "grpc-js":
-      return createLazyTransport("grpc-js", async () => (await import("./grpc-js.js")).createGrpcJsTransport({ endpoint, tls, grpcJs }));
+      // Through the loader, out of sight of bundlers (see grpc-js-loader.ts).
+      return createLazyTransport("grpc-js", () => loadGrpcJsTransport({ endpoint, tls, grpcJs }));
     case "rest":
       return createLazyTransport("rest", async () => (await import("./rest.js")).createRestTransport({ endpoint, tls }));
     default:

@@ -1,0 +1,135 @@
+// `npm run build`: the package as it ships. Each public entry is an esbuild bundle, so that importing
+// the package reads a few files instead of the ~180 modules of our sources, protobuf-es and connect
+// (import + first call 2x faster from the package as installed, see the README's "Bundling and
+// CommonJS"); the type declarations come from tsc.
+//
+//   node scripts/build.mjs              bundles + declarations (type-checked)
+//   node scripts/build.mjs --no-check   the same, declarations without type checking (the tests'
+//                                       build: `npm run typecheck` checks types on its own)
+//
+// Layout (what package.json's exports, bin and files point at):
+//   dist/src/index.js, dist/src/grpc-js.js, dist/gen/**/*_pb.js   the client: one bundle, shared chunks
+//   dist/src/testing/index.js, dist/src/cli/main.js,
+//   dist/src/walkthrough/main.js                                  the emulator and the programs
+//   dist/src/chunks/*.js                                          code shared by the entries of a bundle
+//   dist/src/**/*.d.ts, dist/gen/**/*.d.ts                        tsc declarations
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const outdir = join(root, "dist");
+const check = !process.argv.includes("--no-check");
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+
+// Bundled in: @bufbuild/protobuf and @connectrpc/* (loading them module by module is most of an
+// unbundled start-up; their values work across copies: ConnectError's instanceof is by shape, messages
+// are plain objects and schemas plain descriptors any protobuf-es 2.x accepts). Left out: @grpc/grpc-js,
+// whose objects (credentials, clients, metadata) users pass in from their own copy and which only the
+// grpc-js entry imports, and every optional peer (loaded only when the user installed it).
+const external = ["@grpc/grpc-js", ...Object.keys(manifest.peerDependencies ?? {})];
+
+/** `gen/**\/*_pb.ts`: the generated files, which the package also exports one by one (`./gen/*`). */
+function genFiles(dir = "gen") {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
+    const path = `${dir}/${e.name}`;
+    if (e.isDirectory()) return genFiles(path);
+    return e.name.endsWith("_pb.ts") ? [path] : [];
+  });
+}
+
+// Two bundles, so that a service importing the client loads no server code: connect's router and
+// handlers, reached through the same barrel modules, would otherwise share a chunk with the client.
+// The emulator and the programs get their own copy of protobuf-es and connect; only tests load both.
+const bundles = [
+  {
+    name: "client",
+    entryPoints: {
+      "src/index": "src/index.ts",
+      // Must be the file `src/transports/grpc-js-loader.ts` finds at `../grpc-js.js` from its chunk.
+      "src/grpc-js": "src/grpc-js.ts",
+    },
+  },
+  {
+    name: "tools",
+    entryPoints: {
+      "src/testing/index": "src/testing/index.ts",
+      "src/cli/main": "src/cli/main.ts",
+      "src/walkthrough/main": "src/walkthrough/main.ts",
+    },
+  },
+];
+
+/** `name@version (license)` of every third-party package an output file contains. */
+function bundledPackages(inputs) {
+  const names = new Set();
+  for (const input of Object.keys(inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) names.add(m[1]);
+  }
+  return [...names].sort().map((name) => {
+    const pkg = JSON.parse(readFileSync(join(root, "node_modules", name, "package.json"), "utf8"));
+    return `${name}@${pkg.version} (license: ${pkg.license})`;
+  });
+}
+
+// Only what this build writes: dist/ also holds the tests' build lock (test/support/build.ts).
+for (const dir of ["src", "gen"]) rmSync(join(outdir, dir), { recursive: true, force: true });
+for (const bundle of bundles) {
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: bundle.entryPoints,
+    outdir,
+    // One level below dist/src, like src/transports/: see the grpc-js entry above.
+    chunkNames: `src/chunks/${bundle.name}-[hash]`,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20.19",
+    external,
+    // Readable output (no minification, names kept), so no source maps are needed: minifying saved
+    // about 4% of the start-up CPU, not worth stack traces that need maps to sources we do not ship.
+    minify: false,
+    sourcemap: false,
+    legalComments: "none",
+    metafile: true,
+    write: false,
+    logLevel: "warning",
+  });
+  for (const file of result.outputFiles) {
+    const packages = bundledPackages(result.metafile.outputs[relative(root, file.path)]?.inputs ?? {});
+    let text = file.text;
+    if (packages.length > 0) {
+      // Their copyright and license notices, which bundling strips with the comments.
+      const notice = `/*! Contains ${packages.join(", ")}: see each package's own license. */\n`;
+      text = text.startsWith("#!") ? text.replace(/^.*\n/, (hashbang) => hashbang + notice) : notice + text;
+    }
+    mkdirSync(dirname(file.path), { recursive: true });
+    writeFileSync(file.path, text);
+  }
+}
+chmodSync(join(outdir, "src/cli/main.js"), 0o755);
+
+// `./gen/*`: each generated file re-exports its names from the main entry (which exports them all), so
+// that importing both loads one copy of every schema, and importing the main entry loads two files.
+const gen = await esbuild.build({ absWorkingDir: root, entryPoints: genFiles(), outdir, outbase: ".", write: false, metafile: true, format: "esm", logLevel: "warning" });
+for (const [path, output] of Object.entries(gen.metafile.outputs)) {
+  const file = join(root, path);
+  const main = relative(dirname(file), join(outdir, "src/index.js")).replaceAll("\\", "/");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `export {\n${output.exports.map((name) => `  ${name},\n`).join("")}} from "${main}";\n`);
+}
+
+// The grpc-js loader finds the grpc-js entry relative to its own chunk, whose name it checks
+// (src/transports/grpc-js-loader.ts): fail the build, not a user's first call, if that changed.
+// (The tools bundle has a copy too, which cannot load it: the CLI and the walkthrough use connect.)
+const clientFiles = readdirSync(join(outdir, "src"), { recursive: true }).filter((f) => /^(?:index|grpc-js|chunks\/client-.*)\.js$/.test(f));
+const loaderFiles = clientFiles.filter((f) => readFileSync(join(outdir, "src", f), "utf8").includes("the grpc-js transport could not be loaded"));
+if (loaderFiles.length !== 1 || !/^chunks\/client-\w+\.js$/.test(loaderFiles[0])) {
+  throw new Error(`build: the grpc-js loader must be in one dist/src/chunks/client-*.js chunk, found in: ${loaderFiles.join(", ") || "none"}`);
+}
+
+execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", ...(check ? [] : ["--noCheck"])], { cwd: root, stdio: "inherit" });
