@@ -109,6 +109,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
         nothingApplied: record.nothingApplied,
         keySource: metadata.keySource(options?.headers),
         address: parts.address,
+        transport: transport.name,
       });
       const span = tracing?.start(method, headers);
       // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.

@@ -30,6 +30,8 @@ export interface FailureContext {
   readonly keySource?: string;
   /** `host:port` of the server, for the hint of a TLS handshake with a server that does not speak TLS. */
   readonly address?: string;
+  /** The transport's name: what to do about an untrusted certificate depends on it. */
+  readonly transport?: string;
 }
 
 // Marks errors the client raises before anything could reach the server (a transport that failed to
@@ -168,7 +170,12 @@ export function isPlaintextPeer(reason: unknown): boolean {
   return chainShows(reason, (c) => plaintextPeerCodes.has(c), plaintextPeerText);
 }
 
-const certHint = "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+function certHint(transport: string | undefined): string {
+  // fetch takes no CA per request: the rest transport trusts what the runtime trusts.
+  return transport === "rest"
+    ? "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)"
+    : "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+}
 
 function plaintextHint(address: string | undefined): string {
   const where = address ? `the server at ${address}` : "the server";
@@ -235,7 +242,7 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     grpcCode,
     description: redact(text),
     statusDetails: detailsOf(ce),
-    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint : keyHint(grpcCode, ctx.keySource),
+    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ctx.transport) : keyHint(grpcCode, ctx.keySource),
     outcomeUnknown,
     attempts,
     previousErrors,

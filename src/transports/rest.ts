@@ -104,9 +104,8 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
       if (e instanceof ConnectError) return e;
       const cause = (e as { cause?: { message?: unknown; code?: unknown } })?.cause;
       const detail = typeof cause?.message === "string" && cause.message ? `: ${cause.message}` : "";
-      // `tls.ca` is not an option here (see createRestTransport), so say what is.
-      const hint = typeof cause?.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause.code) ? ` (${trustHint})` : "";
-      return new ConnectError(`${(e as Error)?.message ?? String(e)}${detail}${hint}`, Code.Unavailable, undefined, undefined, e);
+      // What to do about an untrusted certificate is the error's hint (src/status.ts, by transport).
+      return new ConnectError(`${(e as Error)?.message ?? String(e)}${detail}`, Code.Unavailable, undefined, undefined, e);
     };
     try {
       const url = `${base}${request.path}${request.query ? `?${request.query}` : ""}`;

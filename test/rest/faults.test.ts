@@ -187,6 +187,8 @@ describe("TLS over rest", () => {
     expect(e).toBeInstanceOf(ClarifaiError);
     expect([e.grpcCode, e.outcomeUnknown, e.attempts]).toEqual([Code.Unavailable, false, 1]);
     expect(e.message).toContain("NODE_EXTRA_CA_CERTS");
+    // One piece of advice, the one that applies: tls.ca is not an option of the rest transport.
+    expect(e.message).not.toContain("tls: { ca }");
     expect(secure.store.countCollectors("emulator-user", "tls")).toBe(0);
     await c.close();
   });
