@@ -14,7 +14,7 @@ import {
   universalResponseToNodeResponse,
   type connectNodeAdapter,
 } from "@connectrpc/connect-node";
-import { writeNoRoute, type NodeHandler } from "./rest.js";
+import { writeNoRoute, type NodeHandler } from "./json-response.js";
 
 /** Set on a call whose request bytes did not decode; holds the reason. @internal */
 export const malformedRequest = createContextKey<string | undefined>(undefined, { description: "malformed request bytes" });

@@ -12,15 +12,10 @@ import { RestMappingError } from "../rest/mapping-error.js";
 import { restBindings } from "../rest/rules.js";
 import { decodeRestRequest, matchRestRoute } from "../rest/transcode.js";
 import { httpStatusOf } from "./http-status.js";
+import { writeJson, writeNoRoute, writeStatus, type NodeHandler, type NodeRequest } from "./json-response.js";
 import type { EmulatorMethod, EmulatorMethods } from "./routes.js";
-import type { RequestHandler } from "./server.js";
 import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, statusOf } from "./status.js";
-
-/** A Node request handler, for HTTP/1.1 and HTTP/2 alike. @internal */
-export type NodeHandler = RequestHandler;
-type NodeRequest = Parameters<RequestHandler>[0];
-type NodeResponse = Parameters<RequestHandler>[1];
 
 /** Largest request body read (a batch of tasks is a few kB); past it the answer is 413. */
 export const MAX_REST_BODY_BYTES = 16 * 1024 * 1024;
@@ -34,21 +29,6 @@ const corsHeaders = {
   "access-control-max-age": "600",
 };
 
-function writeJson(res: NodeResponse, httpStatus: number, body: string, extra: Record<string, string> = {}): void {
-  res.writeHead(httpStatus, {
-    "content-type": "application/json",
-    "content-length": String(Buffer.byteLength(body)),
-    "access-control-allow-origin": "*",
-    ...extra,
-  });
-  res.end(body);
-}
-
-/** Answers with a response that carries only `status` (refusals before any handler ran). */
-function writeStatus(res: NodeResponse, status: Status, extra?: Record<string, string>): void {
-  writeJson(res, httpStatusOf(status.code), responseJson(BaseResponseSchema, create(BaseResponseSchema, { status })), extra);
-}
-
 class BodyTooLarge extends Error {}
 
 async function readBody(req: NodeRequest): Promise<string> {
@@ -60,14 +40,6 @@ async function readBody(req: NodeRequest): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-/**
- * The JSON 404 for a path nothing serves: `{"status":{"code":11101,…}}` (CONN_DOES_NOT_EXIST, "when
- * the path is bad"), answered at once whatever the request's protocol. @internal
- */
-export function writeNoRoute(res: NodeResponse, method: string, path: string, reqId = ""): void {
-  writeStatus(res, statusOf(EmulatorCodes.noRoute, `no route for ${method} ${path}; see the google.api.http rules of clarifai.api.V2`, reqId));
 }
 
 /**
