@@ -50,9 +50,15 @@ function put(out: Record<string, string>, name: string, value: string, where: st
   out[name.toLowerCase()] = value;
 }
 
+// Recognised by shape, not `instanceof Headers`: reading the global `Headers` makes Node load its
+// fetch implementation (undici, ~7 ms), which a call that was given no headers does not need.
+function isHeaders(call: HeadersInput): call is Headers {
+  return typeof (call as Headers).forEach === "function" && typeof (call as Headers).has === "function";
+}
+
 function hasAuthorization(call: HeadersInput | undefined): boolean {
   if (call === undefined) return false;
-  if (call instanceof Headers) return call.has(AUTHORIZATION_HEADER);
+  if (isHeaders(call)) return call.has(AUTHORIZATION_HEADER);
   return Object.keys(call).some((k) => k.toLowerCase() === AUTHORIZATION_HEADER);
 }
 
@@ -72,8 +78,10 @@ export function createRequestMetadata(pat: string, source: PatSource, clientHead
   return {
     headers(call) {
       const out = { ...defaults };
-      if (call instanceof Headers) call.forEach((v, k) => put(out, k, v, "call"));
-      else if (call !== undefined) for (const [k, v] of Object.entries(call)) put(out, k, v, "call");
+      if (call !== undefined) {
+        if (isHeaders(call)) call.forEach((v, k) => put(out, k, v, "call"));
+        else for (const [k, v] of Object.entries(call)) put(out, k, v, "call");
+      }
       if (auth !== undefined && !(AUTHORIZATION_HEADER in out)) out[AUTHORIZATION_HEADER] = auth;
       return out;
     },

@@ -156,7 +156,7 @@ export class ClarifaiError extends Error {
   /** Attempts made, 1 + retries. */
   readonly attempts: number;
   /** Failures of the earlier attempts, oldest first (the last attempt's failure is this error). */
-  readonly previousErrors: readonly ClarifaiError[];
+  declare readonly previousErrors: readonly ClarifaiError[];
 
   constructor(init: ClarifaiErrorInit) {
     const code = init.code;
@@ -176,7 +176,9 @@ export class ClarifaiError extends Error {
     this.items = init.items ?? [];
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.attempts = init.attempts ?? 1;
-    this.previousErrors = init.previousErrors ?? [];
+    // Not enumerable: `console.error(e)` of a call that failed four times would otherwise print four
+    // errors, each with its cause chain. The message says how many attempts there were.
+    Object.defineProperty(this, "previousErrors", { value: init.previousErrors ?? [], enumerable: false, writable: false, configurable: true });
     // Collect the brand names of the whole class chain, so `instanceof Subclass` works on a copy.
     const kinds: string[] = [];
     for (let c = new.target as unknown; c && c !== Error; c = Object.getPrototypeOf(c)) {
@@ -259,7 +261,7 @@ export class ClarifaiError extends Error {
       Object.defineProperty(copy, key, Object.getOwnPropertyDescriptor(this, key)!);
     }
     Object.defineProperty(copy, "attempts", { value: attempts, enumerable: true });
-    Object.defineProperty(copy, "previousErrors", { value: previousErrors, enumerable: true });
+    Object.defineProperty(copy, "previousErrors", { value: previousErrors, enumerable: false, configurable: true });
     if (attempts > 1 && !this.message.includes(" attempts)")) {
       const message = `${this.message} (after ${attempts} attempts)`;
       Object.defineProperty(copy, "message", { value: message, enumerable: false, writable: true, configurable: true });

@@ -63,4 +63,13 @@ describe("ClarifaiError", () => {
     expect(JSON.parse(JSON.stringify(again)).codeName).toBe("UNAVAILABLE");
     expect(inspect(again)).toContain("UNAVAILABLE");
   });
+
+  it("keeps earlier attempts on previousErrors without printing them: one error per console.error", () => {
+    const first = createClarifaiError({ method: "GetTask", grpcCode: Code.Unavailable, description: "first attempt's failure" });
+    const last = createClarifaiError({ method: "GetTask", grpcCode: Code.Unavailable, description: "down", attempts: 2, previousErrors: [first] });
+    expect(last.previousErrors).toEqual([first]);
+    expect(inspect(last)).not.toContain("first attempt's failure");
+    expect(last.withAttempts(3, [first, last]).previousErrors).toHaveLength(2);
+    expect(inspect(last.withAttempts(3, [first, last]))).not.toContain("first attempt's failure");
+  });
 });
