@@ -7,6 +7,49 @@ export interface LinkedSignal {
   dispose(): void;
 }
 
+/** One linked signal, as its sources see it. */
+interface Follower {
+  /** Aborts the linked signal with `reason` and unlinks it from every source. */
+  abort(reason: unknown): void;
+}
+
+/** The links following one source, behind the single listener the source carries for all of them. */
+interface Hub {
+  readonly followers: Set<Follower>;
+  readonly onAbort: () => void;
+}
+
+// One listener per source however many calls follow it: a caller's signal shared by many concurrent
+// calls (a service's shutdown signal) would otherwise carry one listener per call, and Node prints a
+// MaxListenersExceededWarning at the 11th. The listener goes when the last call following it ends.
+const hubs = new WeakMap<AbortSignal, Hub>();
+
+function follow(source: AbortSignal, follower: Follower): void {
+  let hub = hubs.get(source);
+  if (!hub) {
+    const followers = new Set<Follower>();
+    const onAbort = () => {
+      hubs.delete(source);
+      source.removeEventListener("abort", onAbort);
+      for (const f of [...followers]) f.abort(source.reason);
+    };
+    hub = { followers, onAbort };
+    hubs.set(source, hub);
+    source.addEventListener("abort", onAbort);
+  }
+  hub.followers.add(follower);
+}
+
+function unfollow(source: AbortSignal, follower: Follower): void {
+  const hub = hubs.get(source);
+  if (!hub) return;
+  hub.followers.delete(follower);
+  if (hub.followers.size === 0) {
+    hubs.delete(source);
+    source.removeEventListener("abort", hub.onAbort);
+  }
+}
+
 /**
  * Links `sources` (undefined ones are skipped) into one signal that aborts with the reason of the first
  * source to abort. Unlike `AbortSignal.any`, it leaves nothing behind on the sources once disposed:
@@ -22,13 +65,15 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
     controller.abort(already.reason);
     return { signal: controller.signal, dispose: () => {} };
   }
-  const onAbort = function (this: AbortSignal) {
-    controller.abort(this.reason);
-    dispose();
-  };
   const dispose = () => {
-    for (const s of live) s.removeEventListener("abort", onAbort);
+    for (const s of live) unfollow(s, follower);
   };
-  for (const s of live) s.addEventListener("abort", onAbort);
+  const follower: Follower = {
+    abort: (reason) => {
+      dispose();
+      controller.abort(reason);
+    },
+  };
+  for (const s of live) follow(s, follower);
   return { signal: controller.signal, dispose };
 }
