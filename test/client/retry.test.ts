@@ -1,20 +1,12 @@
 // Retry policy as data, backoff, deadline bookkeeping and pagination guards; what proves a request was
 // never sent (a port nobody listens on) and what does not (a server quoting such text).
 import type { ServerHttp2Stream } from "node:http2";
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { backoffDelay, ClarifaiClient, ClarifaiError, Code, defaultRetryPolicy, paginate, UnavailableError, type RetryEvent, type RetryOptions } from "clarifai-grpc-es";
 import { startH2Server } from "../support/hostile/servers.js";
+import { closedPort } from "../support/scripted-grpc.js";
 import { encodeGrpcTimeout, parseGrpcTimeout, abortableSleep } from "../../src/deadline.js";
 import { methodKind, resolveRetryPolicy } from "../../src/retry.js";
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe("retry policy", () => {
   it("classifies the in-scope RPCs; unknown ones count as writes", () => {
