@@ -2,7 +2,8 @@
 // Clarifai status, the caller's overrides of the rules and kinds, the backoff each wait draws, the
 // deadline each attempt is sent with, and the bounds on all of it. Clock, sleep and randomness are
 // injected, so nothing here waits for real time.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getEventListeners } from "node:events";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   ClarifaiClient,
   ClarifaiError,
@@ -11,12 +12,14 @@ import {
   StatusCode,
   defaultRetryPolicy,
   defaultRetryRules,
+  abortableSleep,
   type ClarifaiClientOptions,
   type RetryEvent,
   type RetryOptions,
 } from "clarifai-grpc-es";
 import { encodeGrpcTimeout, parseGrpcTimeout } from "../../src/deadline.js";
-import { messageOf, startScriptedServer, statusMessage, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
+import { methodKind } from "../../src/retry.js";
+import { closedPort, messageOf, startScriptedServer, statusMessage, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
 
 const PAT = "retry-rules-pat-0123456789";
 const noSleep = async () => {};
@@ -79,6 +82,20 @@ describe("which RPCs are repeated on UNAVAILABLE", () => {
     expect(r.sent).toBe(kind === "write" ? 1 : 3);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.attempts).toBe(r.sent);
+  });
+
+  it("the raw v2 client is retried by the same rules", async () => {
+    const r = await attempt(() => UNAVAILABLE, () => client().v2.getTask({ taskId: "t" }));
+    expect(r.sent).toBe(3);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).not.toBeInstanceOf(ClarifaiError);
+    expect((await attempt(() => UNAVAILABLE, () => client().v2.postTasks({}))).sent).toBe(1);
+  });
+
+  it("an RPC in no table counts as a write", () => {
+    expect(methodKind(undefined, "PostInputs")).toBe("write");
+    expect(methodKind({ methods: {} }, "PostInputs")).toBe("write");
+    expect(methodKind({ methods: {} }, "GetTask")).toBe("read");
   });
 
   it("the default policy says the same: 4 attempts, kinds and rules as documented", () => {
@@ -217,6 +234,20 @@ describe("the caller's policy", () => {
     expect(w.error.previousErrors.map((e) => e.outcomeUnknown)).toEqual([true, true]);
   });
 
+  it("a write rule without notSent does not repeat even a write that was never sent", async () => {
+    const port = await closedPort();
+    const events: RetryEvent[] = [];
+    const rules = { ...defaultRetryRules, write: { grpcCodes: [], statusCodes: [], notSent: false } };
+    const c = client({ rules, onRetry: (e) => events.push(e) }, { baseUrl: `http://127.0.0.1:${port}` });
+    const e = (await c.collectors.create({ id: "c" }, { validate: false }).catch((x: unknown) => x)) as ClarifaiError;
+    expect(e.grpcCode).toBe(Code.Unavailable);
+    expect(e.attempts).toBe(1);
+    expect(events).toEqual([]);
+    // Reads keep their own rule, which repeats it.
+    const read = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
+    expect(read.attempts).toBe(3);
+  });
+
   it("methods given are merged over the default kinds", async () => {
     const c = client({ methods: { PostCollectors: "read", GetTask: "write" } });
     expect((await attempt(() => UNAVAILABLE, () => c.collectors.create({ id: "c" }, { validate: false }))).sent).toBe(3);
@@ -294,6 +325,14 @@ describe("the waits and the deadline", () => {
     expect(r.error.previousErrors[0]!.description).toBe("bad key [REDACTED]");
   });
 
+  it("over connect the first attempt carries the caller's deadline exactly, however the clock moved", async () => {
+    let clock = 0;
+    const c = client({ maxAttempts: 2, random: () => 0, now: () => (clock += 7) }, { timeoutMs: 5000 });
+    const r = await attempt(() => UNAVAILABLE, () => c.tasks.get("t"));
+    expect(r.seen.map((s) => s.headers["grpc-timeout"])[0]).toBe("5000m");
+    expect(parseGrpcTimeout(String(r.seen[1]!.headers["grpc-timeout"]))).toBeLessThan(5000);
+  });
+
   describe.each(["connect", "grpc-js"] as const)("over %s", (transport) => {
     it("each attempt is sent with the time left of one deadline over all attempts", async () => {
       let clock = 0;
@@ -353,5 +392,45 @@ describe("grpc-timeout values", () => {
     expect(typeof a).toBe("number");
     expect(b).toBeGreaterThanOrEqual(a);
     expect(Math.abs(a - performance.now())).toBeLessThan(1000);
+  });
+});
+
+describe("abortableSleep, the default wait", () => {
+  it("resolves after the time given, and leaves no listener behind", async () => {
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      let done = false;
+      const waiting = abortableSleep(100, controller.signal).then(() => (done = true));
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(99);
+      expect(done).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await waiting;
+      expect(done).toBe(true);
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      // Without a signal, and with a negative time (as 0).
+      const bare = abortableSleep(-5);
+      await vi.advanceTimersByTimeAsync(0);
+      await expect(bare).resolves.toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("rejects with the signal's reason as soon as it aborts, or at once when it already has; no timer is left", async () => {
+    vi.useFakeTimers();
+    try {
+      const controller = new AbortController();
+      const waiting = abortableSleep(60_000, controller.signal);
+      controller.abort(new Error("stop"));
+      await expect(waiting).rejects.toThrow("stop");
+      expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(abortableSleep(10, AbortSignal.abort("already"))).rejects.toBe("already");
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

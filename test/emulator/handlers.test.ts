@@ -209,7 +209,7 @@ describe("GetTask, ListTasks and the counts", () => {
   });
 
   it("counts one zero row per worker, filtered by user, model version or workflow (OR within the filters)", async () => {
-    const auto = (id: string, worker: object) => ({ id, type: 0, worker: { strategy: 3, workers: [{ worker }] }, inputSource: { type: 1 } });
+    const auto = (id: string, worker: { case: "model"; value: { id: string; modelVersion: { id: string } } } | { case: "workflow"; value: { id: string } }) => ({ id, type: 0, worker: { strategy: 3, workers: [{ worker }] }, inputSource: { type: 1 } });
     await client.postTasks(
       {
         userAppId: scope,
