@@ -1,7 +1,7 @@
 // The documented rules, issue by issue: for tasks and collectors that each break (or just meet) one
 // rule, the exact list of issues — path and message — a caller gets, so that a changed path, a lost
 // message or an extra issue is noticed. And normalizeTask's rewriting of the deprecated fields, exactly.
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { create, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { CollectorSchema, TaskSchema, type Task } from "../../gen/clarifai/api/resources_pb.js";
 import { ValidationError } from "../../src/errors.js";
@@ -14,7 +14,9 @@ import {
   validateTask,
 } from "../../src/validation/index.js";
 
-type TaskInit = MessageInitShape<typeof TaskSchema>;
+/** The plain-object form of a message init (not a message). */
+type Init<S extends DescMessage> = Exclude<MessageInitShape<S>, { $typeName: string }>;
+type TaskInit = Init<typeof TaskSchema>;
 type WorkerInit = NonNullable<NonNullable<TaskInit["worker"]>["workers"]>[number];
 
 const user = (id: string): WorkerInit => ({ worker: { case: "user", value: { id } } });
@@ -282,7 +284,7 @@ describe("deprecated fields", () => {
 
 describe("collectors", () => {
   const source = { apiPostModelOutputsCollectorSource: { modelId: "m", postInputsKeyId: "k" } };
-  const collector = (init: MessageInitShape<typeof CollectorSchema>) => create(CollectorSchema, { preQueueWorkflowId: "wf", collectorSource: source, ...init });
+  const collector = (init: Init<typeof CollectorSchema>) => create(CollectorSchema, { preQueueWorkflowId: "wf", collectorSource: source, ...init });
 
   it("ids left empty are not duplicates; a patch batch names each item", () => {
     expect(validateCollectors([collector({ id: "" }), collector({ id: "" })]).map((i) => i.path)).toEqual(["collectors[0].id", "collectors[1].id"]);
