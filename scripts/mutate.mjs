@@ -51,7 +51,8 @@ if (!fromReports) {
 
 /**
  * The known equivalent mutants: lines `file | mutator | original → replacement | why`, original and
- * replacement being source text with whitespace collapsed. `#` starts a comment line.
+ * replacement being source text with whitespace collapsed; `*` as mutator or replacement stands for
+ * every mutant of that original text. `#` starts a comment line.
  */
 function readEquivalents() {
   let text = "";
@@ -65,9 +66,14 @@ function readEquivalents() {
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"))
     .map((line) => {
-      const [file, mutator, change, why] = line.split(" | ");
-      const [original, replacement] = (change ?? "").split(" → ");
-      return { file, mutator, original, replacement, why, used: false };
+      // The source text may itself hold " | " (a union type): file and mutator are the first two
+      // fields, the reason the last, and the change everything between.
+      const fields = line.split(" | ");
+      const [file, mutator] = fields;
+      const why = fields.length > 3 ? fields.at(-1) : undefined;
+      const change = fields.slice(2, fields.length > 3 ? -1 : undefined).join(" | ");
+      const at = change.lastIndexOf(" → ");
+      return { file, mutator, original: change.slice(0, at), replacement: change.slice(at + 3), why, used: false };
     });
 }
 
@@ -109,7 +115,9 @@ if (survivors.length > 0) {
   survivors.sort((a, b) => a.file.localeCompare(b.file) || a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
   for (const m of survivors) {
     const replacement = squash(m.replacement ?? "");
-    const hit = equivalents.find((e) => e.file === m.file && e.mutator === m.mutatorName && e.original === m.original && e.replacement === replacement);
+    const hit = equivalents.find(
+      (e) => e.file === m.file && (e.mutator === "*" || e.mutator === m.mutatorName) && e.original === m.original && (e.replacement === "*" || e.replacement === replacement),
+    );
     if (hit) hit.used = true;
     else unexplained.push(m);
     const status = m.status === "NoCoverage" ? " (no coverage)" : "";

@@ -50,7 +50,9 @@ describe("odd shapes", () => {
   });
 
   it("masks Uint8Arrays only: other typed arrays are left as they are; no secrets, no masking", () => {
-    const words = new Uint16Array(Buffer.from(`${SECRET}${SECRET}`).buffer.slice(0, 20));
+    // The secret's bytes, seen as 16-bit words (a buffer of its own, so the view holds nothing else).
+    const raw = new Uint8Array(Buffer.from(`${SECRET}${SECRET}`));
+    const words = new Uint16Array(raw.buffer, 0, raw.length / 2);
     const e = Object.assign(new Error("x"), { words, bytes: Buffer.from(`b ${SECRET}`) });
     redactError(e, redact);
     expect(e.words).toBe(words);

@@ -4,11 +4,14 @@
 // malformed-bytes screen in front of the routes, on a real socket.
 import { once } from "node:events";
 import http2 from "node:http2";
-import { create, toBinary } from "@bufbuild/protobuf";
+import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { createClient, createRouterTransport, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ListTasksRequestSchema, StatusCode, V2 } from "clarifai-grpc-es";
+import { ListTasksRequestSchema, MultiTaskResponseSchema, StatusCode, V2 } from "clarifai-grpc-es";
+import { emulatorNodeHandler } from "../../src/testing/malformed.js";
 import { createEmulatorState, EmulatorCodes, emulatorRoutes, startEmulator, type Emulator, type EmulatorState } from "clarifai-grpc-es/testing";
 
 const KEY = "handlers-key";
@@ -100,7 +103,10 @@ describe("keys and apps", () => {
 
 describe("PostTasks", () => {
   it("stores the batch with generated ids, owner, app, both timestamps and an in-progress status", async () => {
-    const res = await client.postTasks({ userAppId: scope, tasks: [task(), task("mine"), task("", ["w2"], { status: { code: StatusCode.TASK_DONE } })] }, { headers });
+    const res = await client.postTasks(
+      { userAppId: scope, tasks: [task(), task("mine", ["w1"], { status: { code: StatusCode.ZERO, description: "none" } }), task("", ["w2"], { status: { code: StatusCode.TASK_DONE } })] },
+      { headers },
+    );
     expect(res.status?.code).toBe(StatusCode.SUCCESS);
     expect(res.tasks.map((t) => [t.id, t.userId, t.appId, t.status?.code, t.status?.description])).toEqual([
       ["gen-1", USER, "app", StatusCode.TASK_IN_PROGRESS, "Task in progress"],
@@ -197,6 +203,15 @@ describe("GetTask, ListTasks and the counts", () => {
     expect(await ids({ inputSourceIds: ["ds"] })).toEqual(["c"]);
     expect(await ids({ inputSourceType: 3, inputSourceIds: ["other-ds"] })).toEqual(["d"]);
     expect(await ids({ workerUserIds: ["nobody"] })).toEqual([]);
+    // A task with no input source has none of the filtered types or ids.
+    await client.postTasks({ userAppId: scope, tasks: [{ id: "e", type: 1, worker: { strategy: 3, workers: [user("w5")] } }] }, { headers });
+    expect(await ids({ inputSourceType: 1 })).toEqual(["a", "b"]);
+    expect(await ids({ inputSourceIds: ["ds", ""] })).toEqual(["a", "b", "c", "e"]);
+  });
+
+  it("finds workers by user id only, not a model or workflow with that id", async () => {
+    await client.postTasks({ userAppId: scope, tasks: [{ id: "auto", type: 0, worker: { strategy: 3, workers: [{ worker: { case: "model", value: { id: "w1" } } }] }, inputSource: { type: 1 } }] }, { headers });
+    expect((await client.listTasks({ userAppId: scope, workerUserIds: ["w1"] }, { headers })).tasks.map((t) => t.id)).toEqual(["a"]);
   });
 
   it("leaves out label-order tasks unless asked for them, by flag or by id", async () => {
@@ -228,13 +243,20 @@ describe("GetTask, ListTasks and the counts", () => {
       ["w3", "user", 0, 0],
     ]);
     expect(await rows("b", { userIds: ["w3"] }, "getTaskInputCount")).toEqual([["w3", "user", 0, 0]]);
-    expect(await rows("b", { workflowVersionIds: ["wf1"] })).toEqual([]);
+    // Each filter looks at its own kind of worker only: a user whose id equals a workflow's, a
+    // model whose id equals a user's, a workflow with no model version.
+    expect(await rows("b", { workflowVersionIds: ["w2"] })).toEqual([]);
+    expect(await rows("auto-m", { userIds: ["m"] })).toEqual([]);
+    expect(await rows("auto-w", { modelVersionIds: [""] })).toEqual([]);
     expect(await rows("auto-m")).toEqual([["", "model", 0, 0]]);
     expect(await rows("auto-m", { modelVersionIds: ["mv1"] })).toEqual([["", "model", 0, 0]]);
     expect(await rows("auto-m", { modelVersionIds: ["m"] })).toEqual([]);
     expect(await rows("auto-m", { userIds: ["w2"] })).toEqual([]);
     expect(await rows("auto-w", { workflowVersionIds: ["wf1"], userIds: ["w2"] })).toEqual([["", "workflow", 0, 0]]);
     expect(await rows("auto-w", { modelVersionIds: ["mv1"] })).toEqual([]);
+    // A model without a version is counted under the empty version id.
+    await client.postTasks({ userAppId: scope, tasks: [auto("auto-nv", { case: "model", value: { id: "m" } } as never)] }, { headers });
+    expect(await rows("auto-nv", { modelVersionIds: [""] })).toEqual([["", "model", 0, 0]]);
     const unknown = await client.getTaskInputCount({ userAppId: scope, taskId: "zz" }, { headers });
     expect([unknown.status?.code, unknown.status?.details]).toEqual([StatusCode.TASK_MISSING, 'taskId: no task "zz" in app "app"']);
   });
@@ -247,7 +269,10 @@ describe("PatchTasks", () => {
   });
 
   it("overwrites whole tasks, keeping owner, app, created_at and — when the patch has none — the status", async () => {
-    const res = await client.patchTasks({ userAppId: scope, action: "overwrite", tasks: [task("a", ["w9"], { name: "renamed" }), task("b", ["w1"], { status: { code: StatusCode.TASK_FAILED } })] }, { headers });
+    const res = await client.patchTasks(
+      { userAppId: scope, action: "overwrite", tasks: [task("a", ["w9"], { name: "renamed", status: { code: StatusCode.ZERO } }), task("b", ["w1"], { status: { code: StatusCode.TASK_FAILED } })] },
+      { headers },
+    );
     expect(res.status?.code).toBe(StatusCode.SUCCESS);
     const [a, b] = res.tasks;
     expect([a!.name, a!.userId, a!.appId, a!.status?.code, a!.status?.description]).toEqual(["renamed", USER, "app", StatusCode.TASK_DONE, "done"]);
@@ -290,7 +315,10 @@ describe("DeleteTasks", () => {
 
 describe("collectors", () => {
   it("PostCollectors stores the batch with created_at, an active status and the caller as the source's caller", async () => {
-    const res = await client.postCollectors({ userAppId: scope, collectors: [collector("c1"), collector("c2", { status: { code: StatusCode.COLLECTOR_INACTIVE } })] }, { headers });
+    const res = await client.postCollectors(
+      { userAppId: scope, collectors: [collector("c1", { status: { code: StatusCode.ZERO } }), collector("c2", { status: { code: StatusCode.COLLECTOR_INACTIVE } })] },
+      { headers },
+    );
     expect(res.status?.code).toBe(StatusCode.SUCCESS);
     expect(res.collectors.map((c) => [c.id, c.status?.code, c.status?.description])).toEqual([
       ["c1", StatusCode.COLLECTOR_ACTIVE, "Collector is active"],
@@ -369,7 +397,7 @@ describe("collectors", () => {
   it("DeleteCollectors by ids (naming those not found) or all, never both", async () => {
     await client.postCollectors({ userAppId: scope, collectors: ["a", "b", "c"].map((id) => collector(id)) }, { headers });
     const del = async (req: object) => (await client.deleteCollectors({ userAppId: scope, ...req }, { headers })).status;
-    expect((await del({ ids: ["a", "q", "q"] }))?.details).toBe("not found, nothing to delete: q");
+    expect((await del({ ids: ["a", "q", "r", "q"] }))?.details).toBe("not found, nothing to delete: q, r");
     expect((await del({ ids: ["b"] }))?.details).toBe("");
     expect((await del({}))?.details).toBe("ids: at least one id is required (or set deleteAll)");
     expect((await del({ ids: ["c"], deleteAll: true }))?.details).toBe("ids: give either ids or deleteAll, not both");
@@ -419,10 +447,10 @@ describe("the malformed-bytes screen, on a socket", () => {
   afterAll(() => emulator.close());
 
   /** Sends one raw HTTP/2 request; resolves with the response's status, grpc-status, grpc-message and body. */
-  async function send(path: string, contentType: string, body: Uint8Array) {
-    const session = http2.connect(emulator.baseUrl);
+  async function send(path: string, contentType: string, body: Uint8Array, extra: http2.OutgoingHttpHeaders = {}, baseUrl = emulator.baseUrl) {
+    const session = http2.connect(baseUrl);
     try {
-      const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, te: "trailers", ...headers });
+      const stream = session.request({ ":method": "POST", ":path": path, "content-type": contentType, te: "trailers", ...headers, ...extra });
       stream.end(body);
       const [response] = (await once(stream, "response")) as [http2.IncomingHttpHeaders];
       let trailers: http2.IncomingHttpHeaders = {};
@@ -464,20 +492,68 @@ describe("the malformed-bytes screen, on a socket", () => {
     expect(JSON.parse(res.body.toString())).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^malformed clarifai\.api\.ListTasksRequest/) });
   });
 
-  it("passes well-formed messages through unchanged, and leaves what it cannot judge to connect", async () => {
+  /** The Clarifai status code of a gRPC answer's one message. */
+  const answerCode = (body: Buffer) => fromBinary(MultiTaskResponseSchema, body.subarray(5)).status?.code;
+
+  it("passes well-formed messages through unchanged, compressed ones included, and leaves what it cannot judge to connect", async () => {
     const ok = await send("/clarifai.api.V2/ListTasks", "application/grpc", frame(listRequest));
     expect(ok.grpcStatus).toBe("0");
-    expect(ok.body.length).toBeGreaterThan(5);
-    // A compressed flag or a declared length past the end: not the screen's to judge, and no
-    // INVALID_ARGUMENT "malformed" from it.
-    for (const body of [frame(listRequest, 1), frame(listRequest, 0, listRequest.length + 10)]) {
-      const res = await send("/clarifai.api.V2/ListTasks", "application/grpc", body);
-      expect(res.grpcMessage).not.toMatch(/^malformed/);
-    }
+    expect(answerCode(ok.body)).toBe(StatusCode.SUCCESS);
+    // A gzip-compressed message (flag 1) is connect's to decompress: it is not screened as protobuf.
+    const gzipped = await send("/clarifai.api.V2/ListTasks", "application/grpc", frame(gzipSync(listRequest), 1), { "grpc-encoding": "gzip" });
+    expect(gzipped.grpcStatus).toBe("0");
+    expect(answerCode(gzipped.body)).toBe(StatusCode.SUCCESS);
+    // A frame declaring more bytes than arrived is truncated, not malformed: connect answers it.
+    const truncated = await send("/clarifai.api.V2/ListTasks", "application/grpc", frame(garbage, 0, garbage.length + 10));
+    expect(truncated.grpcStatus).not.toBe("0");
+    expect(truncated.grpcMessage).not.toMatch(/^malformed/);
+  });
+
+  it("does not screen Connect JSON", async () => {
+    const res = await send("/clarifai.api.V2/ListTasks", "application/json", Buffer.from(JSON.stringify({ userAppId: scope })));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body.toString())).toMatchObject({ status: { code: "SUCCESS" } });
   });
 
   it("answers an unknown path with 404", async () => {
     expect((await send("/clarifai.api.V2/NoSuchMethod", "application/grpc", frame(listRequest))).status).toBe(404);
     expect((await send("/clarifai.api.V2/ListTasks?x=1", "application/grpc", frame(listRequest))).grpcStatus).toBe("0");
+  });
+
+  it("a handler that fails before answering gets a 500; one that fails mid-answer gets its stream reset", async () => {
+    // Routes with two staged failures, in front of which the screen runs as it does for the emulator.
+    const staged = (router: Parameters<Parameters<typeof emulatorNodeHandler>[0]>[0]) => {
+      const handler = (path: string, run: () => Promise<unknown>) => Object.assign(run, { requestPath: path, method: V2.method.listTasks });
+      (router.handlers as unknown[]).push(
+        handler("/staged/Before", async () => {
+          throw new Error("staged failure before the headers");
+        }),
+        handler("/staged/After", async () => ({
+          status: 200,
+          header: new Headers({ "content-type": "application/json" }),
+          body: (async function* () {
+            yield new TextEncoder().encode("{");
+            throw new Error("staged failure after the headers");
+          })(),
+        })),
+      );
+    };
+    const server = http2.createServer(emulatorNodeHandler(staged));
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      expect((await send("/staged/Before", "application/json", Buffer.from("{}"), {}, baseUrl)).status).toBe(500);
+      const session = http2.connect(baseUrl);
+      const stream = session.request({ ":method": "POST", ":path": "/staged/After", "content-type": "application/json" });
+      stream.on("error", () => {});
+      const closed = new Promise((resolve) => stream.on("close", resolve));
+      stream.end("{}");
+      await closed;
+      expect(stream.rstCode).toBe(http2.constants.NGHTTP2_INTERNAL_ERROR);
+      session.close();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
