@@ -20,7 +20,8 @@ import {
   type ClarifaiClientOptions,
   type RetryOptions,
 } from "clarifai-grpc-es";
-import { connectionLost, isTlsTrustFailure, provablyNotSent } from "../../src/status.js";
+import { create } from "@bufbuild/protobuf";
+import { connectionLost, isTlsTrustFailure, itemStatuses, provablyNotSent, responseStatusCode } from "../../src/status.js";
 import { closedPort, messageOf, startScriptedServer, statusMessage, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
 
 const PAT = "failures-pat-0123456789";
@@ -85,6 +86,12 @@ describe("provablyNotSent: only failures that prove no byte of the request reach
     }
   });
 
+  it("reads text only from a string message or details", () => {
+    const odd = { message: "x", details: { toString: () => "connect ECONNREFUSED 127.0.0.1:1" } };
+    expect(provablyNotSent(odd)).toBe(false);
+    expect(isTlsTrustFailure({ message: 7, details: { toString: () => "self-signed certificate" } })).toBe(false);
+  });
+
   it("stops at a cycle in the cause chain", () => {
     const a = new Error("a");
     const b = new Error("b", { cause: a });
@@ -133,6 +140,28 @@ describe("isTlsTrustFailure: the server's certificate is not trusted", () => {
     expect(isTlsTrustFailure(Object.assign(fromServer("x"), { code: "CERT_HAS_EXPIRED" }))).toBe(false);
     expect(isTlsTrustFailure(fromServer("self-signed certificate"))).toBe(false);
     expect(isTlsTrustFailure(undefined)).toBe(false);
+  });
+});
+
+describe("itemStatuses and responseStatusCode: reading a response's statuses", () => {
+  it("takes the items of the first list whose elements carry a status, by position, skipping items without one", () => {
+    const response = { $typeName: "x", status: { code: StatusCode.MIXED_STATUS }, tags: ["a", "b"], empty: [], holes: [null], tasks: [{ id: "t1", status: { code: StatusCode.SUCCESS } }, { id: "t2" }, { status: { code: StatusCode.FAILURE } }] };
+    expect(itemStatuses(response).map((i) => [i.index, i.id, i.status.code])).toEqual([
+      [0, "t1", StatusCode.SUCCESS],
+      [2, "", StatusCode.FAILURE],
+    ]);
+    // Lists of plain values, empty lists and lists of nothing carry no item statuses.
+    expect(itemStatuses({ tags: ["status"], empty: [], holes: [null, undefined], numbers: [1] })).toEqual([]);
+    // Only a real list counts, not a message that looks like one.
+    expect(itemStatuses({ arrayLike: { length: 1, 0: { id: "a", status: { code: StatusCode.FAILURE } } } })).toEqual([]);
+    expect(itemStatuses({ items: [{ id: 7, status: { code: StatusCode.FAILURE } }] })).toEqual([{ index: 0, id: "", status: { code: StatusCode.FAILURE } }]);
+    expect(itemStatuses({})).toEqual([]);
+  });
+
+  it("reads a response's status code, ZERO when it has none", () => {
+    expect(responseStatusCode(create(MultiTaskResponseSchema, { status: { code: StatusCode.TRY_AGAIN } }))).toBe(StatusCode.TRY_AGAIN);
+    expect(responseStatusCode({})).toBe(StatusCode.ZERO);
+    expect(responseStatusCode(undefined)).toBe(StatusCode.ZERO);
   });
 });
 

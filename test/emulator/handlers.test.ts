@@ -12,6 +12,7 @@ import { createClient, createRouterTransport, type Client } from "@connectrpc/co
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ListTasksRequestSchema, MultiTaskResponseSchema, StatusCode, V2 } from "clarifai-grpc-es";
 import { emulatorNodeHandler } from "../../src/testing/malformed.js";
+import { Refusal, statusOf } from "../../src/testing/status.js";
 import { createEmulatorState, EmulatorCodes, emulatorRoutes, startEmulator, type Emulator, type EmulatorState } from "clarifai-grpc-es/testing";
 
 const KEY = "handlers-key";
@@ -405,6 +406,20 @@ describe("collectors", () => {
     const all = await del({ deleteAll: true });
     expect([all?.code, all?.details]).toEqual([StatusCode.SUCCESS, ""]);
     expect(state.store.countCollectors(USER, "app")).toBe(0);
+  });
+});
+
+describe("statuses and refusals", () => {
+  it("statusOf gives the code's usual description, its name for others, and empty details and req_id by default", () => {
+    expect([statusOf(StatusCode.TASK_MISSING).description, statusOf(StatusCode.TASK_MISSING).details, statusOf(StatusCode.TASK_MISSING).reqId]).toEqual(["Task not found", "", ""]);
+    expect(statusOf(StatusCode.TRY_AGAIN, "d", "r").description).toBe("TRY_AGAIN");
+    expect(statusOf(123456 as StatusCode).description).toBe("123456");
+  });
+
+  it("a Refusal says its code's name (or number) and details, should it ever be shown", () => {
+    const refusal = new Refusal(StatusCode.TASK_MISSING, "taskId: no task");
+    expect([refusal.name, refusal.message, refusal.code, refusal.details]).toEqual(["Refusal", "TASK_MISSING: taskId: no task", StatusCode.TASK_MISSING, "taskId: no task"]);
+    expect(new Refusal(123456 as StatusCode, "x").message).toBe("123456: x");
   });
 });
 

@@ -67,6 +67,10 @@ describe("workers", () => {
     ]);
   });
 
+  it("a deprecated user id left empty is named where it is", () => {
+    expect(issues(task({ worker: { strategy: 3, userIds: ["u1", ""] } }))).toEqual(["t.worker.userIds[1]: a user worker needs an id"]);
+  });
+
   it("duplicates are found across the current and deprecated lists, and a model's versions are told apart", () => {
     expect(issues(task({ worker: { strategy: 3, workers: [user("u1")], userIds: ["u2", "u1", "u2"] } }))).toEqual([
       "t.worker.userIds: set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
