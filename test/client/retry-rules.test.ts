@@ -340,10 +340,11 @@ describe("the waits and the deadline", () => {
       const r = await attempt(() => UNAVAILABLE, () => c.tasks.get("t"));
       expect(r.sent).toBe(3);
       const left = r.seen.map((s) => parseGrpcTimeout(String(s.headers["grpc-timeout"])));
-      // grpc-js turns the time left into its own deadline and back: a few milliseconds may go.
+      // grpc-js turns the time left into its own deadline and back, so the wall time a busy machine
+      // takes between the two is lost too; the injected clock's steps are 1000 ms.
       [5000, 4000, 3000].forEach((expected, i) => {
         expect(left[i]).toBeLessThanOrEqual(expected);
-        expect(left[i]).toBeGreaterThan(expected - 150);
+        expect(left[i]).toBeGreaterThan(expected - 900);
       });
     });
   });
