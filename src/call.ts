@@ -80,7 +80,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
     span?.inject(headers);
     const deadlineAt = left === Infinity ? undefined : clock() + left;
     return runWithRetries(
-      { method: method.name, policy: retry, signal, deadlineAt, clock, redact, record, onRetry: span?.retry },
+      { method: method.name, policy: retry, signal, deadlineAt, timeoutMs: deadlineAt === undefined ? undefined : left, clock, redact, record, onRetry: span?.retry },
       (timeoutMs) => send({ method, message, headers, timeoutMs, signal }),
     );
   }

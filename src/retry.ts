@@ -204,6 +204,8 @@ export interface RetryRun {
   readonly signal: AbortSignal;
   /** When the call's deadline passes, on `clock`; `undefined` for none. */
   readonly deadlineAt: number | undefined;
+  /** The time the call had when it began (what the first attempt is told). Default: from `deadlineAt`. */
+  readonly timeoutMs?: number | undefined;
   /** The clock of `deadlineAt` (the policy's `now` when there is a policy). */
   readonly clock: () => number;
   /** Scrubs the PAT from the failures it records. */
@@ -237,7 +239,8 @@ export async function runWithRetries<R extends { readonly message: object }>(run
     record.nothingApplied = nothingApplied;
   };
   for (let n = 1; ; n++) {
-    const left = run.deadlineAt === undefined ? undefined : run.deadlineAt - run.clock();
+    // The first attempt is told the caller's time as given; later ones what the clock says is left.
+    const left = run.deadlineAt === undefined ? undefined : n === 1 && run.timeoutMs !== undefined ? run.timeoutMs : run.deadlineAt - run.clock();
     // In flight: until it fails in a way that proves otherwise, this attempt may be applied.
     record.nothingApplied = false;
     let failure: ClarifaiError;

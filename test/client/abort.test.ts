@@ -26,16 +26,37 @@ describe("linkSignals", () => {
     expect(link.signal.reason).toBe("early");
   });
 
-  it("one listener on a shared signal however many calls follow it; dispose() removes it with the last", () => {
+  it("a source carries one listener however many links follow it, and none once they are all disposed", () => {
     const longLived = new AbortController();
     const links = Array.from({ length: 100 }, () => linkSignals(new AbortController().signal, longLived.signal));
-    // One listener fans out to every follower: Node warns from the 11th listener on a signal.
+    expect(getEventListeners(longLived.signal, "abort")).toHaveLength(1);
+    for (const l of links.slice(1)) l.dispose();
     expect(getEventListeners(longLived.signal, "abort")).toHaveLength(1);
     links[0]!.dispose();
-    expect(getEventListeners(longLived.signal, "abort")).toHaveLength(1);
-    for (const l of links) l.dispose();
     expect(getEventListeners(longLived.signal, "abort")).toHaveLength(0);
     longLived.abort();
     expect(links.every((l) => !l.signal.aborted)).toBe(true);
+  });
+
+  it("a shared source that aborts aborts every link following it, each then unlinked from its other sources", () => {
+    const shared = new AbortController();
+    const own = [new AbortController(), new AbortController()];
+    const links = own.map((c) => linkSignals(c.signal, shared.signal));
+    shared.abort("service stopping");
+    expect(links.map((l) => [l.signal.aborted, l.signal.reason])).toEqual([
+      [true, "service stopping"],
+      [true, "service stopping"],
+    ]);
+    for (const c of own) expect(getEventListeners(c.signal, "abort")).toHaveLength(0);
+    expect(getEventListeners(shared.signal, "abort")).toHaveLength(0);
+  });
+
+  it("a source whose links were all disposed can be followed again", () => {
+    const source = new AbortController();
+    linkSignals(source.signal).dispose();
+    const again = linkSignals(source.signal, source.signal);
+    expect(getEventListeners(source.signal, "abort")).toHaveLength(1);
+    source.abort("now");
+    expect(again.signal.reason).toBe("now");
   });
 });

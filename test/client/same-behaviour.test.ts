@@ -6,9 +6,9 @@ import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ClarifaiClient, ClarifaiError, Code, SingleTaskResponseSchema, StatusCode, StatusSchema, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import http2 from "node:http2";
-import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TRANSPORTS, type TransportName } from "../fault/harness.js";
+import { closedPort } from "../support/closed-port.js";
 import { okGetTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import { startH2Server, streamsReceived, type H2HostileServer } from "../support/hostile/servers.js";
 
@@ -80,14 +80,6 @@ function richStatus(code: number, message: string): { bytes: Uint8Array; detail:
   const detail = toBinary(StatusSchema, create(StatusSchema, { code: StatusCode.CONN_INVALID_REQUEST, description: "field tasks[0].id is too long" }));
   const any = new BinaryWriter().uint32(10).string(`type.googleapis.com/${StatusSchema.typeName}`).uint32(18).bytes(detail).finish();
   return { bytes: new BinaryWriter().uint32(8).int32(code).uint32(18).string(message).uint32(26).bytes(any).finish(), detail };
-}
-
-async function closedPort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 interface Case {

@@ -1,0 +1,86 @@
+// Mutation testing of the safety-critical modules (`npm run mutate`, which runs scripts/mutate.mjs).
+// Each module group is mutated against the narrow set of test files that exercise it, so a mutant
+// only ever reruns the few tests that cover it (perTest coverage). Survivors that cannot be killed
+// (equivalent mutants) are listed, one line each, in stryker.equivalent-mutants.txt.
+//
+// `groups` is the one place that names the modules: when a file moves or is renamed, change it here.
+// The runner script runs the groups one by one, each against its own tests (MUTATE_TESTS, read by
+// vitest.mutate.config.ts), and prints a score per module; `npx stryker run` alone mutates every
+// group against the test files of all groups, which is much slower.
+
+/**
+ * @typedef {object} MutationGroup
+ * @property {string} name       label printed by the runner
+ * @property {string[]} mutate   the modules (globs) whose mutants are tested
+ * @property {string[]} tests    the test files (globs) that may kill them
+ */
+
+/** @type {MutationGroup[]} */
+export const groups = [
+  {
+    // The one failure funnel: what a failure becomes, whether it was sent, whether it may be repeated.
+    name: "status",
+    mutate: ["src/status.ts"],
+    tests: ["test/client/failures.test.ts"],
+  },
+  {
+    // Which calls are repeated, how long the client waits, and how the deadline and aborts cut it short.
+    name: "retry",
+    mutate: ["src/retry.ts", "src/deadline.ts", "src/abort.ts"],
+    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts"],
+  },
+  {
+    // The PAT: sent as the key, kept out of everything the client throws.
+    name: "auth",
+    mutate: ["src/auth.ts", "src/redact.ts"],
+    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts"],
+  },
+  {
+    // The documented rules, checked before anything is sent (and by the emulator).
+    name: "validation",
+    mutate: ["src/validation/**/*.ts"],
+    tests: ["test/validation/*.test.ts"],
+  },
+  {
+    // The emulator's request handling (its socket side, server.ts and emulator.ts, is not mutated:
+    // its mutants are about connection lifecycles that only time-bound tests can observe).
+    name: "emulator",
+    mutate: [
+      "src/testing/routes.ts",
+      "src/testing/auth.ts",
+      "src/testing/tasks.ts",
+      "src/testing/collectors.ts",
+      "src/testing/status.ts",
+      "src/testing/pagination.ts",
+      "src/testing/malformed.ts",
+      "src/testing/store.ts",
+      "src/testing/state.ts",
+    ],
+    tests: ["test/emulator/handlers.test.ts", "test/emulator/in-memory.test.ts"],
+  },
+];
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  vitest: { configFile: "vitest.mutate.config.ts" },
+  coverageAnalysis: "perTest",
+  mutate: groups.flatMap((g) => g.mutate),
+  // Two cores; other work on the machine slows tests down, so a mutant gets generous time before it
+  // counts as a timeout (an infinite loop is still caught: Stryker also counts hits).
+  concurrency: Number(process.env["MUTATE_CONCURRENCY"] ?? 2),
+  timeoutMS: 10_000,
+  timeoutFactor: 2,
+  // The sandbox copy needs sources, generated code, tests and configs; nothing built or reported.
+  ignorePatterns: ["dist", "reports", ".build", ".cache", "bench", "*.cpuprofile"],
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+  reporters: ["clear-text", "progress", "html", "json"],
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
+  htmlReporter: { fileName: "reports/mutation/all.html" },
+  jsonReporter: { fileName: "reports/mutation/all.json" },
+  // Stryker checks no thresholds itself: the runner holds every module to the bar.
+  thresholds: { high: 90, low: 85, break: null },
+  logLevel: "info",
+  fileLogLevel: "off",
+};
