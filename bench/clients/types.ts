@@ -2,14 +2,68 @@
 // would write per call (build the request, send it, check the Clarifai status), and nothing more.
 import type { Target } from "../workloads.js";
 
-/** The clients compared, in the order of the issue. */
-export const CLIENT_NAMES = ["facade-connect", "facade-grpc-js", "raw-connect", "official-dynamic", "official-static"] as const;
+/**
+ * The clients compared: our facade on each transport (created through the public entry point, as a
+ * user creates it), the raw transports under it (no facade), and the official clients.
+ */
+export const CLIENT_NAMES = [
+  "facade-connect",
+  "facade-grpc-js",
+  "facade-rest",
+  "raw-connect",
+  "raw-grpc-js",
+  "official-dynamic",
+  "official-static",
+] as const;
 /** One of {@link CLIENT_NAMES}. */
 export type ClientName = (typeof CLIENT_NAMES)[number];
 
-/** Which side a client is on, for the goals. */
+/** Our facade, `new ClarifaiClient(...)`, on one of its transports. */
+export function isFacade(name: ClientName): boolean {
+  return name.startsWith("facade-");
+}
+
+/** One of the official `clarifai-nodejs-grpc` clients. */
+export function isOfficial(name: ClientName): boolean {
+  return name.startsWith("official-");
+}
+
+/** Which side a client is on (ours: the facade and the raw transports it is built on). */
 export function isOurs(name: ClientName): boolean {
-  return !name.startsWith("official");
+  return !isOfficial(name);
+}
+
+/**
+ * The raw transport each facade transport runs on, the same library driven without the facade: the
+ * difference between the two is the facade's own cost.
+ */
+export const TRANSPORT_UNDER: Partial<Record<ClientName, ClientName>> = {
+  "facade-connect": "raw-connect",
+  "facade-grpc-js": "raw-grpc-js",
+};
+
+/** How a client is set up, beyond its defaults. Plain JSON: it is passed to the client's process. */
+export interface ClientConfig {
+  /**
+   * Which encodings the client advertises for answers: `default` is whatever the client does out of
+   * the box (every client here advertises gzip), `identity` asks for uncompressed answers through the
+   * client's own option. A client without such an option refuses with {@link BenchUnsupported}.
+   */
+  accept?: "default" | "identity";
+  /**
+   * Register an OpenTelemetry SDK (tracer provider, W3C propagator, meter provider) before the client
+   * is loaded. Only the facade traces; a facade that records no span refuses with {@link BenchUnsupported}.
+   */
+  tracing?: boolean;
+}
+
+/** How client modules are loaded. */
+export interface LoadOptions {
+  /**
+   * The module the facade clients import `ClarifaiClient` from. Default `"clarifai-grpc-es"`: the
+   * package's own entry point (`exports` in package.json, i.e. the built `dist/`), as a user imports it.
+   */
+  facadeEntry?: string;
 }
 
 /** A connected client, ready to run the workloads. Each method throws unless the call succeeded. */
@@ -26,13 +80,22 @@ export interface BenchClient {
 
 /** A client module: importing it loads the client library; `connect` makes a client. */
 export interface ClientModule {
-  connect(target: Target): Promise<BenchClient>;
+  connect(target: Target, config?: ClientConfig): Promise<BenchClient>;
 }
 
 /** Raised when a response's Clarifai status is not SUCCESS, so a failed call is never counted as a fast one. */
 export class BenchCallError extends Error {
   override name = "BenchCallError";
 }
+
+/** Raised when a client cannot be set up as a {@link ClientConfig} asks (it has no such option): a gap, not a failure. */
+export class BenchUnsupported extends Error {
+  override name = "BenchUnsupported";
+}
+
+/** What grpc-js clients answer to `accept: "identity"`: its compression filter has no option for it. */
+export const GRPC_JS_ACCEPTS_GZIP =
+  "grpc-js sends grpc-accept-encoding: identity,deflate,gzip on every call (compression-filter.js) and has no option to change it";
 
 /** Clarifai's SUCCESS status code. */
 export const SUCCESS = 10000;

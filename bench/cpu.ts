@@ -1,0 +1,96 @@
+// The lead section: client CPU per completed call, each client alone in its own process, the emulator in
+// another, cells interleaved over rounds. Ratios are taken within each round (so load common to a round
+// cancels) and summarised over rounds as a median with its range. The wall clock of the same calls gives
+// the secondary table (calls/s and latency).
+import { isFacade, isOfficial, TRANSPORT_UNDER, type ClientName } from "./clients/types.js";
+import type { NodeBinary } from "./nodes.js";
+import { measure, usPerCall, type RoundsOptions, type Samples, type SectionSetup } from "./rounds.js";
+import { minPerRound, ratiosPerRound, spread, type Spread } from "./stats.js";
+import type { CellSample } from "./worker.js";
+import type { Missing } from "./workers.js";
+import { cellName, type Cell, type Target, type Workload } from "./workloads.js";
+
+/** One client on one cell. */
+export interface ClientCell {
+  client: ClientName;
+  /** Client-process CPU (user + system) per completed call, µs. */
+  usPerCall: Spread;
+  /** {@link usPerCall} ÷ the best official client's in the same round (`null` without an official client). */
+  ratioToBestOfficial: Spread | null;
+  /** Wall clock of the same calls (secondary: the server and the scheduler weigh in). */
+  callsPerSec: Spread;
+  p50Ms: Spread;
+  p99Ms: Spread;
+}
+
+/** The facade's own CPU over the raw transport under it: facade µs ÷ raw µs − 1 per round, in percent. */
+export interface FacadeOverhead {
+  facade: ClientName;
+  under: ClientName;
+  pct: Spread;
+}
+
+/** One cell on one Node. */
+export interface CpuCell {
+  cell: string;
+  workload: Workload;
+  concurrency: number;
+  /** Measured calls per client and round. */
+  calls: number;
+  clients: ClientCell[];
+  /** Best of our facade transports ÷ best official client, per round (`null` when either side is missing). */
+  bestOursOverBestOfficial: Spread | null;
+  facadeOverhead: FacadeOverhead[];
+}
+
+/** The section on one Node. */
+export interface CpuRun {
+  node: NodeBinary;
+  rounds: number;
+  cells: CpuCell[];
+  missing: Missing[];
+}
+
+const series = (samples: Samples, client: string, c: number, f: (s: CellSample) => number) => samples.get(client)![c]!.map(f);
+
+/** Summarises the samples of the CPU section (exported for the smoke test's arithmetic check). */
+export function summariseCpu(samples: Samples, cells: readonly Cell[], calls: (cell: Cell) => number): CpuCell[] {
+  const clients = [...samples.keys()] as ClientName[];
+  const officials = clients.filter(isOfficial);
+  const facades = clients.filter(isFacade);
+  return cells.map((cell, c) => {
+    const us = new Map(clients.map((client) => [client, series(samples, client, c, usPerCall)]));
+    const bestOfficial = minPerRound(officials.map((o) => us.get(o)!));
+    const facadeOverhead: FacadeOverhead[] = [];
+    for (const facade of facades) {
+      const under = TRANSPORT_UNDER[facade];
+      if (under && us.has(under)) {
+        facadeOverhead.push({ facade, under, pct: spread(ratiosPerRound(us.get(facade)!, us.get(under)!).map((r) => (r - 1) * 100)) });
+      }
+    }
+    return {
+      cell: cellName(cell),
+      workload: cell.workload,
+      concurrency: cell.concurrency,
+      calls: calls(cell),
+      clients: clients.map((client) => ({
+        client,
+        usPerCall: spread(us.get(client)!),
+        ratioToBestOfficial: officials.length ? spread(ratiosPerRound(us.get(client)!, bestOfficial)) : null,
+        callsPerSec: spread(series(samples, client, c, (s) => (s.calls / s.wallMs) * 1000)),
+        p50Ms: spread(series(samples, client, c, (s) => s.p50Ms)),
+        p99Ms: spread(series(samples, client, c, (s) => s.p99Ms)),
+      })),
+      bestOursOverBestOfficial:
+        officials.length && facades.length ? spread(ratiosPerRound(minPerRound(facades.map((f) => us.get(f)!)), bestOfficial)) : null,
+      facadeOverhead,
+    };
+  });
+}
+
+/** Runs the CPU section on one Node: one process per client, every cell, interleaved rounds. */
+export async function runCpu(setup: SectionSetup, target: Target, clients: readonly ClientName[], options: RoundsOptions): Promise<CpuRun> {
+  const contenders = clients.map((client) => ({ label: client, client, config: {}, target }));
+  const { samples, missing } = await measure(setup, contenders, options);
+  return { node: setup.node, rounds: options.rounds, cells: summariseCpu(samples, options.cells, options.calls), missing };
+}
