@@ -134,7 +134,7 @@ function versions(projectDir: string): Record<string, string> {
 function commit(projectDir: string): string {
   try {
     const git = (...args: string[]) => execFileSync("git", args, { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    return git("rev-parse", "--short=12", "HEAD") + (git("status", "--porcelain", "--untracked-files=no", "--", "src", "gen", "bench") ? "+dirty" : "");
+    return git("rev-parse", "--short=12", "HEAD") + (git("status", "--porcelain", "--untracked-files=no", "--", "src", "gen", "bench", ":(exclude)bench/results.*") ? "+dirty" : "");
   } catch {
     return "unknown";
   }
