@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    // Fails a test (or file) during which Node printed a warning nobody expected.
+    setupFiles: ["test/setup/warnings.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // The JSON report is what .ci/run counts; the default reporter is for people.

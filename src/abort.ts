@@ -1,9 +1,55 @@
-// One AbortSignal that follows several others, for as long as one call lasts.
+// Listening to AbortSignals that many calls share: a caller's request-scoped signal passed to every call
+// of a handler, and the client's own close() signal, which every call in flight follows.
+
+/** One listener per shared signal, fanning out to every call that follows it. */
+interface FanOut {
+  readonly listeners: Set<(reason: unknown) => void>;
+  readonly onAbort: () => void;
+}
+
+const fanOuts = new WeakMap<AbortSignal, FanOut>();
+
+/**
+ * Calls `fn(reason)` when `signal` aborts, and returns the function that stops listening. However many
+ * calls follow one signal, the signal carries a single listener of ours: Node warns
+ * (`MaxListenersExceededWarning`) from the 11th listener on a signal, and a caller's request-scoped
+ * signal is commonly shared by dozens of concurrent calls. The listener goes away with the last
+ * follower, so a long-lived signal keeps nothing of finished calls. `fn` is not called when `signal`
+ * is already aborted: check `signal.aborted` first. @internal
+ */
+export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): () => void {
+  let fanOut = fanOuts.get(signal);
+  if (!fanOut) {
+    const listeners = new Set<(reason: unknown) => void>();
+    const created: FanOut = {
+      listeners,
+      onAbort: () => {
+        fanOuts.delete(signal);
+        for (const l of [...listeners]) l(signal.reason);
+        listeners.clear();
+      },
+    };
+    fanOut = created;
+    fanOuts.set(signal, created);
+    signal.addEventListener("abort", created.onAbort, { once: true });
+  }
+  const current = fanOut;
+  // A wrapper per call: the same `fn` may follow the signal twice (two calls sharing a handler).
+  const entry = (reason: unknown) => fn(reason);
+  current.listeners.add(entry);
+  return () => {
+    if (!current.listeners.delete(entry) || current.listeners.size > 0) return;
+    if (fanOuts.get(signal) === current) {
+      fanOuts.delete(signal);
+      signal.removeEventListener("abort", current.onAbort);
+    }
+  };
+}
 
 /** A signal that aborts when any of its sources does, and the function that unlinks it. @internal */
 export interface LinkedSignal {
   readonly signal: AbortSignal;
-  /** Removes the listeners from the sources; call it when the call ends, whatever its outcome. */
+  /** Stops following the sources; call it when the call ends, whatever its outcome. */
   dispose(): void;
 }
 
@@ -22,13 +68,17 @@ export function linkSignals(...sources: (AbortSignal | undefined)[]): LinkedSign
     controller.abort(already.reason);
     return { signal: controller.signal, dispose: () => {} };
   }
-  const onAbort = function (this: AbortSignal) {
-    controller.abort(this.reason);
-    dispose();
-  };
+  const unlinks: (() => void)[] = [];
   const dispose = () => {
-    for (const s of live) s.removeEventListener("abort", onAbort);
+    for (const unlink of unlinks.splice(0)) unlink();
   };
-  for (const s of live) s.addEventListener("abort", onAbort);
+  for (const s of live) {
+    unlinks.push(
+      onAbort(s, (reason) => {
+        controller.abort(reason);
+        dispose();
+      }),
+    );
+  }
   return { signal: controller.signal, dispose };
 }

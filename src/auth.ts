@@ -1,9 +1,12 @@
-// The PAT: checked once, sent as `authorization: Key <pat>` by an interceptor that holds it in a closure
-// (never a property anyone can enumerate or print); `src/redact.ts` keeps it out of what leaves the client.
-import type { Interceptor } from "@connectrpc/connect";
+// The PAT and the request metadata of every call: the key is checked once, held in a closure (never a
+// property anyone can enumerate or print) and sent as `authorization: Key <pat>`; `src/redact.ts`
+// keeps it out of what leaves the client.
 
 /** The header Clarifai reads the key from. */
 export const AUTHORIZATION_HEADER = "authorization";
+
+/** Where the client's PAT came from (said in authentication errors; never the PAT itself). */
+export type PatSource = "option" | "env" | "none";
 
 /**
  * Refuses a PAT that cannot be a valid header value or that would be silently mangled (whitespace, a
@@ -22,14 +25,60 @@ export function validatePat(pat: string): void {
   }
 }
 
-/**
- * An interceptor that sets `authorization: Key <pat>` unless the call already carries an
- * `authorization` header (a caller may override per call). No header when `pat` is empty, so the
- * server's own "missing key" status comes back. @internal
- */
-export function createAuthInterceptor(pat: string): Interceptor {
-  return (next) => async (req) => {
-    if (pat !== "" && !req.header.has(AUTHORIZATION_HEADER)) req.header.set(AUTHORIZATION_HEADER, `Key ${pat}`);
-    return next(req);
+/** Per-call headers as `CallOptions.headers` takes them. */
+export type HeadersInput = Readonly<Record<string, string>> | Headers;
+
+/** The request metadata of calls, and where their key came from. @internal */
+export interface RequestMetadata {
+  /**
+   * The metadata of one call: the client's headers, then the call's (names lower-cased, the call's
+   * winning), then `authorization: Key <pat>` unless one of those set `authorization` or the PAT is
+   * empty (then the server's own "missing key" status comes back). A value that could smuggle a
+   * second header (CR, LF, NUL) is a TypeError naming the header, before anything is sent.
+   */
+  headers(call: HeadersInput | undefined): Record<string, string>;
+  /** What an authentication failure of such a call says about its key. */
+  keySource(call: HeadersInput | undefined): string;
+}
+
+// eslint-disable-next-line no-control-regex
+const unsafeValue = /[\r\n\0]/;
+
+function put(out: Record<string, string>, name: string, value: string, where: string): void {
+  if (typeof value !== "string") throw new TypeError(`${where} header ${JSON.stringify(name)} must be a string`);
+  if (unsafeValue.test(value)) throw new TypeError(`${where} header ${JSON.stringify(name)} contains CR, LF or NUL; nothing was sent`);
+  out[name.toLowerCase()] = value;
+}
+
+function hasAuthorization(call: HeadersInput | undefined): boolean {
+  if (call === undefined) return false;
+  if (call instanceof Headers) return call.has(AUTHORIZATION_HEADER);
+  return Object.keys(call).some((k) => k.toLowerCase() === AUTHORIZATION_HEADER);
+}
+
+/** The metadata step of the call path, for a client with this PAT and these default headers. @internal */
+export function createRequestMetadata(pat: string, source: PatSource, clientHeaders: Readonly<Record<string, string>>): RequestMetadata {
+  const defaults: Record<string, string> = {};
+  for (const [k, v] of Object.entries(clientHeaders)) put(defaults, k, v, "client");
+  const clientSetsKey = AUTHORIZATION_HEADER in defaults;
+  const sourceText = clientSetsKey
+    ? "the key came from the client's `headers.authorization` option"
+    : source === "option"
+      ? "the key came from the `pat` option"
+      : source === "env"
+        ? "the key came from the CLARIFAI_PAT environment variable"
+        : "no key was sent: set the `pat` option or CLARIFAI_PAT";
+  const auth = pat === "" ? undefined : `Key ${pat}`;
+  return {
+    headers(call) {
+      const out = { ...defaults };
+      if (call instanceof Headers) call.forEach((v, k) => put(out, k, v, "call"));
+      else if (call !== undefined) for (const [k, v] of Object.entries(call)) put(out, k, v, "call");
+      if (auth !== undefined && !(AUTHORIZATION_HEADER in out)) out[AUTHORIZATION_HEADER] = auth;
+      return out;
+    },
+    keySource(call) {
+      return hasAuthorization(call) ? "the key came from this call's `authorization` header" : sourceText;
+    },
   };
 }

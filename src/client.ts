@@ -1,77 +1,22 @@
-// ClarifaiClient: wires options, transport, auth, retries and the one failure converter together, and
-// hands the resource namespaces (`tasks`, `collectors`) a single `call` to go through.
-import type { DescMessage, DescMethodUnary, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, createContextValues, type Client, type Interceptor, type Transport } from "@connectrpc/connect";
-import { setMaxListeners } from "node:events";
+// ClarifaiClient: resolves the options, builds the transport and the call path (src/call.ts), and hands
+// the resource namespaces (`tasks`, `collectors`) and the raw `v2` client their way in.
+import { createClient, type Client } from "@connectrpc/connect";
 import { inspect } from "node:util";
-import type { UserAppIDSet } from "../gen/clarifai/api/resources_pb.js";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
-import { linkSignals } from "./abort.js";
-import { createAuthInterceptor } from "./auth.js";
-import { createRedactor, redactError, type Redactor } from "./redact.js";
-import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
-import { callTimeout, checkCallOptions, resolveClientOptions, type CallOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
+import { createRequestMetadata } from "./auth.js";
+import { createCallPath } from "./call.js";
+import type { Caller } from "./caller.js";
+import { resolveClientOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
+import { createRedactor, type Redactor } from "./redact.js";
 import { Collectors } from "./resources/collectors.js";
 import { Tasks } from "./resources/tasks.js";
-import { createRetryInterceptor, methodKind, retryRecordKey, type RetryPolicy, type RetryRecord } from "./retry.js";
+import type { RetryPolicy } from "./retry.js";
 import { resolveUserAppId } from "./scope.js";
-import { checkStatus, clientClosedReason, toClarifaiError } from "./status.js";
-import { createConnectTransport, type ClosableTransport } from "./transports/connect.js";
-import { runInterceptedUnary } from "./transports/intercepted-unary.js";
-import { createLazyTransport } from "./transports/lazy.js";
-
-/** What a resource namespace needs from the client. @internal */
-export interface Caller {
-  /**
-   * Sends one unary request with the client's auth, scoping, deadline and retries, checks both status
-   * layers and returns the response message, or throws a `ClarifaiError`.
-   */
-  call<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    request: MessageInitShape<I>,
-    options: CallOptions | undefined,
-  ): Promise<MessageShape<O>>;
-  /** The `user_app_id` of a call (the call's own, else the client's), or throws before sending. */
-  userAppId(options: CallOptions | undefined, method: string): UserAppIDSet;
-  /**
-   * Converts a failure outside a call (validation before sending, an abort between pages) the one
-   * standard way; `signal`, when aborted, makes it the caller's abort.
-   */
-  fail(reason: unknown, method: string, signal?: AbortSignal): never;
-}
-
-function headersInterceptor(defaults: Readonly<Record<string, string>>): Interceptor {
-  const entries = Object.entries(defaults);
-  return (next) => async (req) => {
-    for (const [k, v] of entries) if (!req.header.has(k)) req.header.set(k, v);
-    return next(req);
-  };
-}
-
-/** Runs a caller-supplied transport under our interceptors (retries rewrite the deadline header per attempt). */
-function wrapTransport(inner: Transport, interceptors: Interceptor[], defaultTimeoutMs: number): Transport {
-  return {
-    unary(method, signal, timeoutMs, header, input, contextValues) {
-      return runInterceptedUnary({
-        method, signal, timeoutMs, header, input, contextValues, interceptors, defaultTimeoutMs,
-        urlPrefix: "",
-        next: (req) => inner.unary(method, req.signal, parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER)), req.header, req.message, req.contextValues),
-      });
-    },
-    stream(method, signal, timeoutMs, header, input, contextValues) {
-      return inner.stream(method, signal, timeoutMs, header, input, contextValues);
-    },
-  };
-}
-
-// Every call in flight links its signal to this one (connect removes the listener when the call ends),
-// so its listener count is the client's concurrency: lift Node's limit of 10, which would otherwise
-// print a MaxListenersExceededWarning at 11 concurrent calls.
-function closingController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
-}
+import { clientClosedReason, toClarifaiError } from "./status.js";
+import { createTracing } from "./tracing.js";
+import { toConnectTransport } from "./transports/connect-transport.js";
+import { selectTransport } from "./transports/select.js";
+import type { ClientTransport } from "./transports/transport.js";
 
 /**
  * The Clarifai API's labeling Tasks and Collectors over gRPC.
@@ -95,17 +40,16 @@ export class ClarifaiClient {
   /**
    * The raw typed connect client of `clarifai.api.V2`, for RPCs the facade does not wrap. Auth, the
    * default deadline and retries apply; the Clarifai `status` of responses is NOT checked, and failures
-   * are plain `ConnectError`s.
+   * are plain `ConnectError`s (scrubbed of the PAT).
    */
   readonly v2: Client<typeof V2>;
 
   readonly #options: Omit<ResolvedClientOptions, "pat">;
-  readonly #transport: Transport;
-  readonly #closable: ClosableTransport | undefined;
+  readonly #transport: ClientTransport;
   readonly #redact: Redactor;
   // Aborted by close(): every call's signal follows it, so calls in flight end and their retries stop
   // (a retry after close would open a new connection nobody closes).
-  readonly #closing = closingController();
+  readonly #closing = new AbortController();
 
   /**
    * @param options - every field optional; see {@link ClarifaiClientOptions} for defaults (env
@@ -116,42 +60,24 @@ export class ClarifaiClient {
     const { pat, ...rest } = resolveClientOptions(options);
     this.#options = rest;
     this.#redact = createRedactor(pat);
-    const closing = this.#closing.signal;
-    // Outermost: refuses calls after close(), and ties the raw `v2` client's calls to close() as the
-    // facade's already are (connect passes the interceptor's signal down to the transport).
-    const closedGuard: Interceptor = (next) => async (req) => {
-      if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
-      const link = linkSignals(req.signal, closing);
-      try {
-        return await next({ ...req, signal: link.signal });
-      } catch (e) {
-        // The raw `v2` client throws what connect gives it: scrub the PAT from that too.
-        throw redactError(e, this.#redact);
-      } finally {
-        link.dispose();
-      }
-    };
-    const interceptors: Interceptor[] = [
-      closedGuard,
-      ...(rest.retry ? [createRetryInterceptor(rest.retry, this.#redact)] : []),
-      headersInterceptor(rest.headers),
-      createAuthInterceptor(pat),
-      ...rest.interceptors,
-    ];
-    if (rest.transport === "connect") {
-      this.#closable = createConnectTransport({ endpoint: rest.endpoint, tls: rest.tls, interceptors, defaultTimeoutMs: rest.timeoutMs });
-      this.#transport = this.#closable.transport;
-    } else if (rest.transport === "grpc-js") {
-      const grpcJsOptions = { endpoint: rest.endpoint, tls: rest.tls, grpcJs: rest.grpcJs, interceptors, defaultTimeoutMs: rest.timeoutMs };
-      this.#closable = createLazyTransport(async () => (await import("./transports/grpc-js.js")).createGrpcJsTransport(grpcJsOptions));
-      this.#transport = this.#closable.transport;
-    } else {
-      this.#closable = undefined;
-      this.#transport = wrapTransport(rest.transport, interceptors, rest.timeoutMs);
-    }
-    this.v2 = createClient(V2, this.#transport);
+    this.#transport = selectTransport(rest);
+    const { endpoint } = rest;
+    const host = new URL(endpoint.url).hostname;
+    const path = createCallPath({
+      transport: this.#transport,
+      metadata: createRequestMetadata(pat, rest.patSource, rest.headers),
+      retry: rest.retry,
+      tracing: rest.tracing ? createTracing({ host, port: Number(endpoint.address.slice(endpoint.address.lastIndexOf(":") + 1)) }, this.#transport.name) : undefined,
+      interceptors: rest.interceptors,
+      timeoutMs: rest.timeoutMs,
+      closing: this.#closing.signal,
+      redact: this.#redact,
+      address: endpoint.address,
+      url: endpoint.url,
+    });
+    this.v2 = createClient(V2, toConnectTransport(path.raw));
     const caller: Caller = {
-      call: (method, request, callOptions) => this.#call(method, request, callOptions),
+      call: path.call,
       userAppId: (callOptions, method) => {
         try {
           return resolveUserAppId(rest, callOptions?.userAppId, method);
@@ -172,61 +98,17 @@ export class ClarifaiClient {
     return this.#options.retry;
   }
 
-  async #call<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    request: MessageInitShape<I>,
-    options: CallOptions | undefined,
-  ): Promise<MessageShape<O>> {
-    const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
-    const ctx = () => ({
-      method: method.name,
-      idempotent: methodKind(this.#options.retry, method.name) !== "write",
-      redact: this.#redact,
-      attempts: record.attempts,
-      previousErrors: record.previousErrors,
-      nothingApplied: record.nothingApplied,
-    });
-    // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors.
-    checkCallOptions(options);
-    const timeoutMs = callTimeout(options, this.#options.timeoutMs);
-    if (options?.signal?.aborted) {
-      // Nothing was sent, so even for a write the outcome is known: nothing happened.
-      throw toClarifaiError(undefined, { method: method.name, redact: this.#redact }, options.signal);
-    }
-    if (this.#closing.signal.aborted) {
-      throw toClarifaiError(new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition), { method: method.name, redact: this.#redact });
-    }
-    // The caller's signal and close(): whichever comes first ends the call, its retries and its backoff.
-    const link = linkSignals(options?.signal, this.#closing.signal);
-    const signal = link.signal;
-    try {
-      const response = await this.#transport.unary(
-        method,
-        signal,
-        timeoutMs,
-        options?.headers as ConstructorParameters<typeof Headers>[0],
-        request,
-        createContextValues().set(retryRecordKey, record),
-      );
-      return checkStatus(response.message, ctx());
-    } catch (e) {
-      throw toClarifaiError(e, ctx(), signal);
-    } finally {
-      link.dispose();
-    }
-  }
-
   /**
    * Closes the connections this client opened. A transport you passed in (`transport: myTransport`)
    * and a grpc-js client you passed in (`grpcJs.client`) are not closed: they are yours. Calls in
-   * flight fail at once with a `ClarifaiError` whose `grpcCode` is `CANCELED` and whose message says
+   * flight fail at once with a `ClarifaiError` whose `grpcCode` is `CANCELLED` and whose message says
    * the client was closed (never retried; a write in flight has `outcomeUnknown`); later calls fail
    * with `FAILED_PRECONDITION`. No connection is opened after `close()`. Safe to call twice.
    */
   async close(): Promise<void> {
     // Abort first, so the calls in flight fail as "closed" rather than as a lost connection.
     if (!this.#closing.signal.aborted) this.#closing.abort(clientClosedReason());
-    await this.#closable?.close();
+    await this.#transport.close();
   }
 
   /** A description without secrets: base URL, transport, app, deadline. */
@@ -234,7 +116,7 @@ export class ClarifaiClient {
     const o = this.#options;
     return {
       baseUrl: o.endpoint.url,
-      transport: typeof o.transport === "string" ? o.transport : "custom",
+      transport: this.#transport.name,
       userId: o.userId,
       appId: o.appId,
       timeoutMs: o.timeoutMs,

@@ -1,6 +1,7 @@
 // Deadlines. Every call has one (connect-node and grpc-js both have hangs that only a deadline ends);
 // it covers all attempts and backoff, and travels as the `grpc-timeout` request header, which each
 // retry rewrites to what is left (gax-style: the total deadline shrinks each attempt's timeout).
+import { onAbort } from "./abort.js";
 
 /** The gRPC request header carrying the deadline. */
 export const GRPC_TIMEOUT_HEADER = "grpc-timeout";
@@ -24,6 +25,35 @@ export function parseGrpcTimeout(value: string | null | undefined): number | und
   return Number(m[1]) * units[m[2]!]!;
 }
 
+/** What a call says about its deadline (a subset of `CallOptions`). */
+export interface DeadlineOptions {
+  readonly timeoutMs?: number | undefined;
+  readonly deadline?: Date | number | undefined;
+}
+
+/**
+ * The time a call has, in ms, from its options: the earlier of `timeoutMs` (default: the client's)
+ * and the absolute `deadline` (a `Date` or epoch milliseconds, as grpc-js writes deadlines; `Infinity`
+ * means none). `0` or less means the deadline has already passed: the call fails with
+ * DEADLINE_EXCEEDED without sending anything. A value that is not a time at all is a programming
+ * error (TypeError). @internal
+ */
+export function timeLeftMs(options: DeadlineOptions | undefined, clientTimeoutMs: number, nowEpochMs: () => number = Date.now): number {
+  let left = clientTimeoutMs;
+  const timeoutMs = options?.timeoutMs;
+  if (timeoutMs !== undefined) {
+    if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError(`timeoutMs must be a number of milliseconds, got ${String(timeoutMs)}`);
+    left = timeoutMs;
+  }
+  const deadline = options?.deadline;
+  if (deadline !== undefined) {
+    const at = deadline instanceof Date ? deadline.getTime() : deadline;
+    if (typeof at !== "number" || Number.isNaN(at)) throw new TypeError(`deadline must be a Date or epoch milliseconds, got ${String(deadline)}`);
+    if (at !== Infinity) left = Math.min(left, at - nowEpochMs());
+  }
+  return left;
+}
+
 /** The monotonic clock used by default (`performance.now()`, immune to wall-clock jumps). */
 export const defaultNow = (): number => performance.now();
 
@@ -37,14 +67,16 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
       reject(signal.reason);
       return;
     }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
+    // Through onAbort: many calls in backoff at once may share one signal (the client's close signal).
+    const stop = signal
+      ? onAbort(signal, (reason) => {
+          clearTimeout(timer);
+          reject(reason);
+        })
+      : undefined;
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stop?.();
       resolve();
     }, Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,9 +1,14 @@
 // The error types every facade call throws. One base class, category subclasses picked by one factory
 // (`createClarifaiError`), as Stripe does; `src/status.ts` is the only place that builds them from
 // transport failures and non-SUCCESS statuses.
-import { Code } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Metadata as GrpcJsMetadata } from "@grpc/grpc-js";
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
+import { fromBinary } from "@bufbuild/protobuf";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import type { Status } from "../gen/clarifai/api/status/status_pb.js";
+import { grpcCodeForStatus, grpcCodeName, statusCodeName } from "./grpc-codes.js";
+import { loadOptional } from "./optional.js";
 import type { ValidationIssue } from "./validation/issue.js";
 
 // A global symbol, so two copies of this package (ESM + CJS, or two versions) recognise each other's
@@ -30,7 +35,10 @@ export interface ClarifaiErrorInit {
   method?: string;
   /** The Clarifai status code, when the API answered. Default `undefined`. */
   code?: StatusCode;
-  /** The gRPC status code, when the transport failed (or the API answered with a gRPC error). Default `undefined`. */
+  /**
+   * The gRPC status code. Default: for a Clarifai status, the code the table of
+   * {@link grpcCodeForStatus} gives it (`TASK_MISSING` → `NOT_FOUND`); otherwise `UNKNOWN`.
+   */
   grpcCode?: Code;
   /** Short human summary (Clarifai `status.description`, or the transport's message). Default `""` (the message says "request failed"). */
   description?: string;
@@ -48,38 +56,42 @@ export interface ClarifaiErrorInit {
   attempts?: number;
   /** The failures of the earlier attempts, oldest first, when the call was retried. Default `[]`. */
   previousErrors?: readonly ClarifaiError[];
+  /** Rich gRPC error details (`grpc-status-details-bin`), as the server sent them. Default `[]`. */
+  statusDetails?: readonly StatusDetail[];
+  /**
+   * What to check or do, from the client (which source the PAT came from, the `http://` form of a URL
+   * whose server does not speak TLS, …); ends the message. Default `""`.
+   */
+  hint?: string;
   /** The underlying error (a `ConnectError`, an abort reason, …). Default: none. */
   cause?: unknown;
 }
 
-/** Upper-snake names of the gRPC codes, as the gRPC spec spells them (connect's enum uses PascalCase). */
-const grpcCodeNames: Record<Code, string> = {
-  [Code.Canceled]: "CANCELED",
-  [Code.Unknown]: "UNKNOWN",
-  [Code.InvalidArgument]: "INVALID_ARGUMENT",
-  [Code.DeadlineExceeded]: "DEADLINE_EXCEEDED",
-  [Code.NotFound]: "NOT_FOUND",
-  [Code.AlreadyExists]: "ALREADY_EXISTS",
-  [Code.PermissionDenied]: "PERMISSION_DENIED",
-  [Code.ResourceExhausted]: "RESOURCE_EXHAUSTED",
-  [Code.FailedPrecondition]: "FAILED_PRECONDITION",
-  [Code.Aborted]: "ABORTED",
-  [Code.OutOfRange]: "OUT_OF_RANGE",
-  [Code.Unimplemented]: "UNIMPLEMENTED",
-  [Code.Internal]: "INTERNAL",
-  [Code.Unavailable]: "UNAVAILABLE",
-  [Code.DataLoss]: "DATA_LOSS",
-  [Code.Unauthenticated]: "UNAUTHENTICATED",
-};
+export { grpcCodeName, statusCodeName } from "./grpc-codes.js";
 
-/** The gRPC spec name of a connect `Code` (`Code.Unavailable` → `"UNAVAILABLE"`). */
-export function grpcCodeName(code: Code): string {
-  return grpcCodeNames[code] ?? `GRPC_${code}`;
+/**
+ * One entry of a gRPC error's rich details (`grpc-status-details-bin`, a `google.rpc.Status`): the
+ * fully-qualified type name of the detail message and its encoded bytes. Decode with
+ * {@link ClarifaiError.findDetails} and the detail's schema.
+ */
+export interface StatusDetail {
+  /** Fully-qualified message name, e.g. `google.rpc.ErrorInfo`. */
+  readonly type: string;
+  /** The encoded message. */
+  readonly value: Uint8Array;
 }
 
-/** The name of a Clarifai status code (`11008` → `"CONN_KEY_INVALID"`); unknown numbers print as `STATUS_<n>`. */
-export function statusCodeName(code: number): string {
-  return (StatusCode as unknown as Record<number, string | undefined>)[code] ?? `STATUS_${code}`;
+/** A grpc-js `Metadata` constructor (the `Metadata` export of `@grpc/grpc-js`). */
+export type GrpcMetadataConstructor = new () => { set(key: string, value: string | Buffer): void };
+
+/** What a grpc-js handler passes to its callback to fail the call: see {@link ClarifaiError.toGrpcStatus}. */
+export interface GrpcStatusObject<M> {
+  /** The gRPC status code (a number, as grpc-js' `status` enum). */
+  readonly code: number;
+  /** The status message: this error's message. */
+  readonly details: string;
+  /** Trailers: `clarifai-status-code`, `clarifai-status-name`, `clarifai-req-id` where known. */
+  readonly metadata: M;
 }
 
 /**
@@ -87,10 +99,13 @@ export function statusCodeName(code: number): string {
  *
  * - `code`/`codeName`: the Clarifai `StatusCode` when the API answered (`codeName` is the gRPC code name,
  *   e.g. `"UNAVAILABLE"`, when only the transport failed, and `code` is then `undefined`).
- * - `grpcCode`: the gRPC status of a transport failure (`undefined` when gRPC said OK but `status.code`
- *   was not SUCCESS).
+ * - `grpcCode`: always set. The gRPC status of a transport failure, or, when gRPC said OK but the
+ *   Clarifai `status.code` was not SUCCESS, the gRPC code that status means ({@link grpcCodeForStatus}:
+ *   `TASK_MISSING` → `NOT_FOUND`). The category subclass follows from it.
  * - A caller's abort becomes `grpcCode === Code.Canceled`, an expired deadline
  *   `Code.DeadlineExceeded`; `cause` then holds the abort reason.
+ * - Inside a gRPC service, {@link ClarifaiError.toGrpcStatus} and {@link ClarifaiError.toConnectError}
+ *   turn it into the failure of your own handler.
  *
  * The message reads `[CONN_KEY_INVALID 11008] PostTasks: Invalid API key (req_id abc)`.
  *
@@ -125,8 +140,12 @@ export class ClarifaiError extends Error {
   readonly reqId: string;
   /** The RPC, e.g. `"PostTasks"`; `""` when not tied to one call. */
   readonly method: string;
-  /** gRPC status of the failure; `undefined` when gRPC said OK but the Clarifai status did not. */
-  readonly grpcCode: Code | undefined;
+  /** gRPC status of the failure: the transport's, or the one the Clarifai status means (see above). */
+  readonly grpcCode: Code;
+  /** Rich gRPC error details the server sent (`grpc-status-details-bin`); `[]` when none. Decode with {@link ClarifaiError.findDetails}. */
+  readonly statusDetails: readonly StatusDetail[];
+  /** What the client suggests to check (the PAT's source, the `http://` form of a URL, …); `""` when none. Part of the message. */
+  readonly hint: string;
   /** Per-item statuses of a batch call (`MIXED_STATUS`); `[]` otherwise. */
   readonly items: readonly ItemStatus[];
   /**
@@ -142,7 +161,7 @@ export class ClarifaiError extends Error {
   constructor(init: ClarifaiErrorInit) {
     const code = init.code;
     const codeName =
-      code !== undefined ? statusCodeName(code) : init.grpcCode !== undefined ? grpcCodeName(init.grpcCode) : "UNKNOWN";
+      code !== undefined ? statusCodeName(code) : grpcCodeName(init.grpcCode ?? Code.Unknown);
     super(formatMessage(init, codeName), init.cause !== undefined ? { cause: init.cause } : undefined);
     this.code = code;
     this.codeName = codeName;
@@ -151,7 +170,9 @@ export class ClarifaiError extends Error {
     this.developerNotes = init.developerNotes ?? "";
     this.reqId = init.reqId ?? "";
     this.method = init.method ?? "";
-    this.grpcCode = init.grpcCode;
+    this.grpcCode = init.grpcCode ?? defaultGrpcCode(init);
+    this.statusDetails = init.statusDetails ?? [];
+    this.hint = init.hint ?? "";
     this.items = init.items ?? [];
     this.outcomeUnknown = init.outcomeUnknown ?? false;
     this.attempts = init.attempts ?? 1;
@@ -180,9 +201,55 @@ export class ClarifaiError extends Error {
       grpcCode: this.grpcCode,
       outcomeUnknown: this.outcomeUnknown,
       attempts: this.attempts,
+      hint: this.hint || undefined,
       items: this.items.map((i) => ({ index: i.index, id: i.id, code: i.status.code, description: i.status.description })),
       cause: this.cause instanceof Error ? this.cause.message : this.cause === undefined ? undefined : String(this.cause),
     };
+  }
+
+  /**
+   * Decodes the rich error details of one type (`grpc-status-details-bin`), e.g.
+   * `error.findDetails(ErrorInfoSchema)`. Details of other types are skipped. Default: none found → `[]`.
+   */
+  findDetails<Desc extends DescMessage>(schema: Desc): MessageShape<Desc>[] {
+    return this.statusDetails.filter((d) => d.type === schema.typeName).map((d) => fromBinary(schema, d.value));
+  }
+
+  /**
+   * This failure as a grpc-js handler reports it to its own caller:
+   * `callback(error.toGrpcStatus())` (or `call.emit("error", …)`). `code` is {@link ClarifaiError.grpcCode},
+   * `details` the message, and `metadata` carries `clarifai-status-code`, `clarifai-status-name` and
+   * `clarifai-req-id` where known (never the PAT, which no error carries). `Metadata` is the grpc-js
+   * `Metadata` class to build it with; default: `@grpc/grpc-js` as this package resolves it (pass your
+   * own when your service uses another copy).
+   */
+  toGrpcStatus<M extends InstanceType<GrpcMetadataConstructor> = GrpcJsMetadata>(Metadata?: new () => M): GrpcStatusObject<M> {
+    const Ctor = (Metadata ?? loadGrpcJsMetadata()) as new () => M;
+    const metadata = new Ctor();
+    for (const [key, value] of Object.entries(this.#trailers())) metadata.set(key, value);
+    return { code: this.grpcCode, details: this.message, metadata };
+  }
+
+  /**
+   * This failure as a connect handler throws it to its own caller: a `ConnectError` with
+   * {@link ClarifaiError.grpcCode}, this message, the `clarifai-status-*` / `clarifai-req-id` metadata
+   * of {@link ClarifaiError.toGrpcStatus}, the server's rich details, and this error as `cause`.
+   */
+  toConnectError(): ConnectError {
+    const error = new ConnectError(this.message, this.grpcCode, this.#trailers(), undefined, this);
+    // Incoming details (type + bytes) are passed on as they came: connect encodes them back as they are.
+    for (const d of this.statusDetails) error.details.push({ type: d.type, value: d.value });
+    return error;
+  }
+
+  #trailers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    if (this.code !== undefined) {
+      out["clarifai-status-code"] = String(this.code);
+      out["clarifai-status-name"] = this.codeName;
+    }
+    if (this.reqId) out["clarifai-req-id"] = this.reqId;
+    return out;
   }
 
   /** Makes a copy of this error recording the attempts of a retried call. @internal */
@@ -216,6 +283,7 @@ function formatMessage(init: ClarifaiErrorInit, codeName: string): string {
       .join(", ")}${failed.length > 3 ? ", …" : ""})`;
   }
   if (init.outcomeUnknown) text += " (outcome unknown: the request may have reached the server and been applied)";
+  if (init.hint) text += `; ${init.hint}`;
   if (init.reqId) text += ` (req_id ${init.reqId})`;
   if (init.attempts !== undefined && init.attempts > 1) text += ` (after ${init.attempts} attempts)`;
   return `${head} ${init.method ? `${init.method}: ` : ""}${text}`;
@@ -264,51 +332,16 @@ export class ValidationError extends InvalidArgumentError {
   }
 }
 
-const authCodes = new Set<number>([
-  StatusCode.CONN_ACCOUNT_ISSUES,
-  StatusCode.CONN_TOKEN_INVALID,
-  StatusCode.CONN_CREDENTIALS_INVALID,
-  StatusCode.CONN_INSUFFICIENT_SCOPES,
-  StatusCode.CONN_KEY_INVALID,
-  StatusCode.CONN_KEY_NOT_FOUND,
-  StatusCode.CONN_AUTH_METHOD_DISABLED,
-]);
-const rateLimitCodes = new Set<number>([
-  StatusCode.CONN_EXCEED_HOURLY_LIMIT,
-  StatusCode.CONN_EXCEED_MONTHLY_LIMIT,
-  StatusCode.CONN_THROTTLED,
-  StatusCode.CONN_EXCEEDS_LIMITS,
-  StatusCode.RPC_REQUEST_QUEUE_FULL,
-  StatusCode.INTERNAL_RESOURCE_EXHAUSTED,
-]);
-const unavailableCodes = new Set<number>([
-  StatusCode.TRY_AGAIN,
-  StatusCode.RPC_SERVER_UNAVAILABLE,
-  StatusCode.INTERNAL_REDIS_UNAVAILABLE,
-]);
-const invalidCodes = new Set<number>([
-  StatusCode.CONN_BAD_REQUEST_FORMAT,
-  StatusCode.CONN_INVALID_REQUEST,
-  StatusCode.CONN_INVALID_RANGE,
-]);
-const notFoundCodes = new Set<number>([StatusCode.CONN_DOES_NOT_EXIST]);
+/** The gRPC code of an error built without one: what its Clarifai status means, else UNKNOWN. */
+function defaultGrpcCode(init: ClarifaiErrorInit): Code {
+  if (init.code === undefined) return Code.Unknown;
+  const code = grpcCodeForStatus(init.code, (init.items ?? []).map((i) => i.status.code));
+  return code === 0 ? Code.Unknown : code;
+}
 
-/** Which category class a failure belongs to; `ClarifaiError` itself is the catch-all. */
+/** Which category class a failure belongs to, from its gRPC code; `ClarifaiError` itself is the catch-all. */
 function categoryOf(init: ClarifaiErrorInit): new (init: ClarifaiErrorInit) => ClarifaiError {
-  if (init.code !== undefined) {
-    const c = init.code;
-    const name = statusCodeName(c);
-    if (authCodes.has(c) || name.endsWith("_PERMISSION_DENIED")) return AuthenticationError;
-    if (rateLimitCodes.has(c)) return RateLimitError;
-    if (unavailableCodes.has(c)) return UnavailableError;
-    if (notFoundCodes.has(c) || name.endsWith("_DOES_NOT_EXIST") || name.endsWith("_NOT_FOUND") || /^(TASK|COLLECTOR|WORKER)_MISSING$/.test(name)) {
-      return NotFoundError;
-    }
-    if (invalidCodes.has(c) || name.endsWith("_INVALID_ARGUMENT") || name.endsWith("_INVALID_REQUEST")) return InvalidArgumentError;
-    // A Clarifai status decides; the gRPC code (if any) is only a fallback below.
-    if (c !== StatusCode.ZERO) return ClarifaiError;
-  }
-  switch (init.grpcCode) {
+  switch (init.grpcCode ?? defaultGrpcCode(init)) {
     case Code.Unauthenticated:
     case Code.PermissionDenied:
       return AuthenticationError;
@@ -326,10 +359,17 @@ function categoryOf(init: ClarifaiErrorInit): new (init: ClarifaiErrorInit) => C
   }
 }
 
+/** `@grpc/grpc-js`' Metadata, loaded only when a service asks for a grpc-js status. */
+function loadGrpcJsMetadata(): GrpcMetadataConstructor {
+  const grpc = loadOptional<{ Metadata: GrpcMetadataConstructor }>("@grpc/grpc-js");
+  if (!grpc) throw new TypeError("toGrpcStatus(): @grpc/grpc-js could not be loaded; pass its Metadata class: error.toGrpcStatus(grpc.Metadata)");
+  return grpc.Metadata;
+}
+
 /**
  * Builds the error of the right category for a failure: auth, not found, invalid argument, rate limited,
- * unavailable, or the `ClarifaiError` catch-all. The Clarifai status code decides when present,
- * otherwise the gRPC code.
+ * unavailable, or the `ClarifaiError` catch-all, from its gRPC code (given, or the one its Clarifai
+ * status means: see {@link grpcCodeForStatus}).
  */
 export function createClarifaiError(init: ClarifaiErrorInit): ClarifaiError {
   const Category = categoryOf(init);

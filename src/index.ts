@@ -16,10 +16,26 @@ export {
   statusCodeName,
   type ClarifaiErrorInit,
   type ItemStatus,
+  type StatusDetail,
+  type GrpcStatusObject,
+  type GrpcMetadataConstructor,
 } from "./errors.js";
+export { grpcCodeForStatus } from "./grpc-codes.js";
+// Inside a gRPC service: the incoming call's deadline, cancellation and trace context, in one spread.
+export {
+  fromGrpcJsCall,
+  fromConnectContext,
+  IncomingCallCancelledError,
+  type PropagationOptions,
+  type PropagatedCallOptions,
+  type GrpcJsServerCallLike,
+  type ConnectContextLike,
+} from "./propagation.js";
 export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_BASE_URL,
+  DEFAULT_COMPRESSION,
+  type Compression,
   type ClarifaiClientOptions,
   type CallOptions,
   type WriteOptions,
@@ -27,12 +43,13 @@ export {
   type GrpcJsOptions,
   type UserAppId,
 } from "./options.js";
+export { toJson, toJsonString, type Loggable, type ToJsonOptions, type ToJsonStringOptions } from "./json.js";
 export type { Tasks, TaskInput, ListTasksParams, ListAllTasksParams, GetTaskOptions, TaskCountFilters } from "./resources/tasks.js";
 export type { Collectors, CollectorInput, ListCollectorsParams, ListAllCollectorsParams } from "./resources/collectors.js";
 /**
  * connect's gRPC status codes (`Code.Unavailable`, `Code.Canceled`, …), re-exported so that
  * `error.grpcCode` can be compared without a direct dependency on `@connectrpc/connect`. Numbers are
- * the gRPC spec's; `grpcCodeName(code)` gives the spec's upper-snake name.
+ * the gRPC spec's; `grpcCodeName(code)` gives the spec's upper-snake name (`CANCELLED`, …).
  */
 export { Code } from "@connectrpc/connect";
 // Building and checking tasks and collectors (end-user API).
@@ -54,6 +71,7 @@ export {
   type EnumName,
   type TaskValidationOptions,
 } from "./validation/index.js";
+export { validateListParams, type TaskLike, type CollectorLike } from "./validation/index.js";
 // Extension points: retry policy as data, pagination.
 export {
   defaultRetryPolicy,

@@ -4,8 +4,9 @@ import type { Interceptor, Transport } from "@connectrpc/connect";
 import type * as grpc from "@grpc/grpc-js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UserAppIDSetSchema } from "../gen/clarifai/api/resources_pb.js";
-import { validatePat } from "./auth.js";
+import { validatePat, type HeadersInput, type PatSource } from "./auth.js";
 import { resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
+import { rejectUnknownKeys } from "./unknown-keys.js";
 
 /** Default deadline of every call: 30 seconds (a page of 128 tasks answers in well under a second). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -93,10 +94,12 @@ export interface ClarifaiClientOptions {
   readonly baseUrl?: string;
   /**
    * `"connect"` (default): connect-node's gRPC transport over HTTP/2. `"grpc-js"`: a grpc-js client
-   * underneath (see `grpcJs`). Or any connect `Transport` of your own (auth and retries are still
-   * applied on top; `baseUrl`/`tls` are then unused).
+   * underneath (see `grpcJs`). `"rest"`: the API's REST routes over the global `fetch` (HTTP/1.1 or
+   * whatever the runtime's fetch speaks), for runtimes and networks without HTTP/2 gRPC; `tls.ca` is
+   * not available with it. Or any connect `Transport` of your own (auth and retries are still applied
+   * on top; `baseUrl`/`tls` are then unused).
    */
-  readonly transport?: "connect" | "grpc-js" | Transport;
+  readonly transport?: "connect" | "grpc-js" | "rest" | Transport;
   /** TLS settings for `https://` (e.g. `{ ca }` for a self-signed server). Default: system roots. */
   readonly tls?: TlsOptions;
   /** Options of the `"grpc-js"` transport. Default `{}`. */
@@ -107,9 +110,41 @@ export interface ClarifaiClientOptions {
   readonly retry?: RetryOptions | false;
   /** Headers sent with every call (before per-call headers). Default: none. */
   readonly headers?: Readonly<Record<string, string>>;
-  /** Extra connect interceptors, run inside auth and retries (outermost first). Default `[]`. */
+  /**
+   * Extra connect interceptors, run on every attempt inside auth and retries (outermost first).
+   * Default `[]`. Calls take a slower path through connect's interceptor machinery while any are set.
+   */
   readonly interceptors?: readonly Interceptor[];
+  /**
+   * Message compression of the `"connect"` transport: which encodings it advertises for answers
+   * (`accept`) and which it uses for requests at least `minBytes` long (`send`). Default
+   * {@link DEFAULT_COMPRESSION}: nothing advertised, nothing compressed (see its comment for why).
+   */
+  readonly compression?: Partial<Compression>;
+  /**
+   * Client spans, W3C trace context and a call-duration histogram through `@opentelemetry/api`, when
+   * that package is installed (an optional peer: without it nothing is loaded). Default `true`.
+   */
+  readonly tracing?: boolean;
 }
+
+/** Message compression (see {@link ClarifaiClientOptions.compression}). */
+export interface Compression {
+  /** Encodings the server may use for answers, besides identity. `[]` asks for none. */
+  readonly accept: readonly "gzip"[];
+  /** Encoding of requests: `"identity"` (none) or `"gzip"`. */
+  readonly send: "identity" | "gzip";
+  /** Requests shorter than this many bytes are sent uncompressed even with `send: "gzip"`. */
+  readonly minBytes: number;
+}
+
+/**
+ * The default compression: none either way. Measured with `npm run bench` (see the README's
+ * Benchmarks): on a GetTask answer (~1 KB) gzip costs the client more CPU than it saves, and a
+ * 128-task page compresses well but costs about as much to inflate as to decode. Turn it on where
+ * bandwidth is scarce: `compression: { accept: ["gzip"] }`.
+ */
+export const DEFAULT_COMPRESSION: Compression = Object.freeze({ accept: Object.freeze([]) as readonly "gzip"[], send: "identity", minBytes: 1024 });
 
 /** The `user_app_id` of one call: `{ userId, appId }`. */
 export type UserAppId = MessageInitShape<typeof UserAppIDSetSchema>;
@@ -118,10 +153,21 @@ export type UserAppId = MessageInitShape<typeof UserAppIDSetSchema>;
 export interface CallOptions {
   /** Aborts the call and any retry backoff. The call then fails with a `ClarifaiError` whose `grpcCode` is `CANCELED` and `cause` is the signal's reason. */
   readonly signal?: AbortSignal;
-  /** Deadline of this call (all attempts). Default: the client's `timeoutMs`. On expiry: `grpcCode` `DEADLINE_EXCEEDED`. */
+  /**
+   * Time this call may take (all attempts and backoff), in ms. Default: the client's `timeoutMs`.
+   * On expiry: `grpcCode` `DEADLINE_EXCEEDED`; `0` or less means the time is already up (the call
+   * fails so without sending anything).
+   */
   readonly timeoutMs?: number;
-  /** Extra request headers for this call. Default: none. */
-  readonly headers?: Readonly<Record<string, string>> | Headers;
+  /**
+   * An absolute deadline for this call, a `Date` or epoch milliseconds (as grpc-js writes deadlines;
+   * `Infinity` for none): the call ends at the earlier of this and `timeoutMs`, retries included.
+   * A deadline already past fails with `DEADLINE_EXCEEDED` and sends nothing. Default: none.
+   * Inside a service, {@link fromGrpcJsCall} / {@link fromConnectContext} fill it from the incoming call.
+   */
+  readonly deadline?: Date | number;
+  /** Extra request headers (metadata) for this call, over the client's `headers`. Default: none. */
+  readonly headers?: HeadersInput;
   /** `user_app_id` of this call. Default: the client's `userId`/`appId`. */
   readonly userAppId?: UserAppId;
 }
@@ -135,32 +181,25 @@ export interface WriteOptions extends CallOptions {
 /** Options after defaults are filled in. @internal */
 export interface ResolvedClientOptions {
   readonly pat: string;
+  readonly patSource: PatSource;
   readonly userId: string;
   readonly appId: string;
   readonly endpoint: Endpoint;
-  readonly transport: "connect" | "grpc-js" | Transport;
+  readonly transport: "connect" | "grpc-js" | "rest" | Transport;
   readonly tls: TlsOptions;
   readonly grpcJs: GrpcJsOptions;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy | undefined;
   readonly headers: Readonly<Record<string, string>>;
   readonly interceptors: readonly Interceptor[];
+  readonly compression: Compression;
+  readonly tracing: boolean;
 }
 
 const clientKeys: ReadonlySet<string> = new Set([
-  "pat", "userId", "appId", "baseUrl", "transport", "tls", "grpcJs", "timeoutMs", "retry", "headers", "interceptors",
+  "pat", "userId", "appId", "baseUrl", "transport", "tls", "grpcJs", "timeoutMs", "retry", "headers", "interceptors", "compression", "tracing",
 ]);
-const callKeys: ReadonlySet<string> = new Set(["signal", "timeoutMs", "headers", "userAppId", "validate"]);
-
-/** Throws a TypeError naming any key not in `known` (a typo would otherwise silently do nothing). @internal */
-export function rejectUnknownKeys(what: string, value: object | undefined, known: ReadonlySet<string>): void {
-  if (value === undefined || value === null) return;
-  if (typeof value !== "object") throw new TypeError(`${what} must be an object`);
-  const unknown = Object.keys(value).filter((k) => !known.has(k));
-  if (unknown.length > 0) {
-    throw new TypeError(`${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => JSON.stringify(k)).join(", ")}; known: ${[...known].join(", ")}`);
-  }
-}
+const callKeys: ReadonlySet<string> = new Set(["signal", "timeoutMs", "deadline", "headers", "userAppId", "validate"]);
 
 /** Rejects unknown keys in a per-call options object. @internal */
 export function checkCallOptions(options: object | undefined): void {
@@ -180,14 +219,22 @@ export function resolveClientOptions(
   rejectUnknownKeys("ClarifaiClient options", options, clientKeys);
   rejectUnknownKeys("ClarifaiClient options.tls", options.tls, new Set(["ca"]));
   rejectUnknownKeys("ClarifaiClient options.grpcJs", options.grpcJs, new Set(["credentials", "channelOptions", "client"]));
-  const pat = options.pat ?? env["CLARIFAI_PAT"] ?? "";
+  rejectUnknownKeys("ClarifaiClient options.compression", options.compression, new Set(["accept", "send", "minBytes"]));
+  const envPat = env["CLARIFAI_PAT"];
+  const pat = options.pat ?? envPat ?? "";
+  const patSource: PatSource = options.pat !== undefined ? "option" : envPat !== undefined && envPat !== "" ? "env" : "none";
   validatePat(pat);
   const transport = options.transport ?? "connect";
-  if (transport !== "connect" && transport !== "grpc-js" && (typeof transport !== "object" || typeof transport.unary !== "function")) {
-    throw new TypeError(`ClarifaiClient options.transport must be "connect", "grpc-js" or a connect Transport`);
+  if (transport !== "connect" && transport !== "grpc-js" && transport !== "rest" && (typeof transport !== "object" || typeof transport.unary !== "function")) {
+    throw new TypeError(`ClarifaiClient options.transport must be "connect", "grpc-js", "rest" or a connect Transport`);
+  }
+  if (transport === "rest" && options.tls?.ca !== undefined) {
+    // fetch has no per-request CA: the runtime's trust store is all there is.
+    throw new TypeError('tls.ca cannot be used with transport "rest": the rest transport trusts the CAs the runtime\'s fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS');
   }
   return {
     pat,
+    patSource: pat === "" ? "none" : patSource,
     userId: options.userId ?? env["CLARIFAI_USER_ID"] ?? "",
     appId: options.appId ?? env["CLARIFAI_APP_ID"] ?? "",
     endpoint: parseBaseUrl(options.baseUrl ?? (env["CLARIFAI_GRPC_BASE"] || DEFAULT_BASE_URL)),
@@ -198,10 +245,15 @@ export function resolveClientOptions(
     retry: options.retry === false ? undefined : resolveRetryPolicy(options.retry ?? {}),
     headers: { ...(options.headers ?? {}) },
     interceptors: [...(options.interceptors ?? [])],
+    compression: resolveCompression(options.compression),
+    tracing: options.tracing ?? true,
   };
 }
 
-/** The effective deadline of one call: per-call over client. @internal */
-export function callTimeout(options: CallOptions | undefined, clientTimeoutMs: number): number {
-  return options?.timeoutMs !== undefined ? checkTimeout("timeoutMs", options.timeoutMs) : clientTimeoutMs;
+function resolveCompression(options: Partial<Compression> | undefined): Compression {
+  const c = { ...DEFAULT_COMPRESSION, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Compression;
+  if (!Array.isArray(c.accept) || c.accept.some((e) => e !== "gzip")) throw new TypeError(`compression.accept must be [] or ["gzip"], got ${JSON.stringify(c.accept)}`);
+  if (c.send !== "identity" && c.send !== "gzip") throw new TypeError(`compression.send must be "identity" or "gzip", got ${JSON.stringify(c.send)}`);
+  if (!Number.isFinite(c.minBytes) || c.minBytes < 0) throw new TypeError(`compression.minBytes must be a non-negative number, got ${c.minBytes}`);
+  return Object.freeze({ ...c, accept: Object.freeze([...c.accept]) });
 }

@@ -1,13 +1,14 @@
-// Retries as a connect interceptor, with the policy as data (nice-grpc's middleware, gax's per-method
+// Retries as one step of the call path, with the policy as data (nice-grpc's middleware, gax's per-method
 // table): which RPCs may be repeated on which failures, exponential backoff with full jitter, a cap, a
 // maximum attempt count, and the call's total deadline respected (no wait that the deadline would cut).
-import { Code, createContextKey, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { onAbort } from "./abort.js";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
-import type { Redactor } from "./redact.js";
-import { abortableSleep, defaultNow, encodeGrpcTimeout, GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "./deadline.js";
+import { abortableSleep, defaultNow } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
-import { rejectUnknownKeys } from "./options.js";
-import { isTlsTrustFailure, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
+import type { Redactor } from "./redact.js";
+import { rejectUnknownKeys } from "./unknown-keys.js";
+import { isPlaintextPeer, isTlsTrustFailure, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
 
 /**
  * How safe an RPC is to repeat:
@@ -181,7 +182,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
   return Math.floor(policy.random() * bound);
 }
 
-/** Filled by the retry interceptor so the final error can say how many attempts were made. @internal */
+/** Filled by {@link runWithRetries} so the final error can say how many attempts were made. @internal */
 export interface RetryRecord {
   attempts: number;
   previousErrors: ClarifaiError[];
@@ -193,86 +194,116 @@ export interface RetryRecord {
   nothingApplied: boolean;
 }
 
-/** Context key under which a caller passes a {@link RetryRecord} to fill. @internal */
-export const retryRecordKey = createContextKey<RetryRecord | undefined>(undefined, { description: "clarifai retry record" });
+/** One call under a retry policy. @internal */
+export interface RetryRun {
+  /** RPC name. */
+  readonly method: string;
+  /** The policy; `undefined` runs one attempt. */
+  readonly policy: RetryPolicy | undefined;
+  /** Ends the attempts and cuts a backoff short (the caller's abort, close()). */
+  readonly signal: AbortSignal;
+  /** When the call's deadline passes, on `clock`; `undefined` for none. */
+  readonly deadlineAt: number | undefined;
+  /** The clock of `deadlineAt` (the policy's `now` when there is a policy). */
+  readonly clock: () => number;
+  /** Scrubs the PAT from the failures it records. */
+  readonly redact: Redactor;
+  /** Filled as attempts are made. */
+  readonly record: RetryRecord;
+  /** Told of each retry after the policy's own `onRetry` (tracing). */
+  readonly onRetry?: ((event: RetryEvent) => void) | undefined;
+}
 
 /**
- * The retry interceptor. Unary calls only; the caller's abort and the deadline stop it at once (an
- * aborted call is never retried, a wait is cut short). @internal
+ * Runs `attempt` until it succeeds, fails in a way the policy does not retry, runs out of attempts, or
+ * the next wait would outlive the deadline. `attempt` gets the time left in ms (`undefined` for none)
+ * and resolves with the response message, whose Clarifai status may itself be a retried failure
+ * (then the last such response is returned when retrying ends: the caller checks it). A failure is
+ * thrown as the transport raised it; the caller converts it. An abort is never retried and a wait is
+ * cut short by it. @internal
  */
-export function createRetryInterceptor(policy: RetryPolicy, redact?: Redactor): Interceptor {
-  return (next) => async (req) => {
-    if (req.stream || policy.maxAttempts <= 1) return next(req);
-    const method = req.method.name;
-    const kind = methodKind(policy, method);
-    const rule = policy.rules[kind];
-    const record = req.contextValues.get(retryRecordKey);
-    const ctx = { method, idempotent: kind !== "write", redact };
-    const start = policy.now();
-    const totalMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
-    const previousErrors: ClarifaiError[] = [];
-    // Whether every attempt that has failed so far is proven to have done nothing.
-    let nothingApplied = true;
-    const finish = (attempt: number) => {
-      if (record) {
-        record.attempts = attempt;
-        record.previousErrors = previousErrors;
-        record.nothingApplied = nothingApplied;
+export async function runWithRetries<R extends { readonly message: object }>(run: RetryRun, attempt: (timeoutMs: number | undefined) => Promise<R>): Promise<R> {
+  const { policy, method, record, signal } = run;
+  const kind = methodKind(policy, method);
+  const rule = policy?.rules[kind];
+  const maxAttempts = policy?.maxAttempts ?? 1;
+  const ctx = { method, idempotent: kind !== "write", redact: run.redact };
+  const previousErrors: ClarifaiError[] = [];
+  // Whether every attempt that has failed so far is proven to have done nothing.
+  let nothingApplied = true;
+  const finish = (n: number) => {
+    record.attempts = n;
+    record.previousErrors = previousErrors;
+    record.nothingApplied = nothingApplied;
+  };
+  for (let n = 1; ; n++) {
+    const left = run.deadlineAt === undefined ? undefined : run.deadlineAt - run.clock();
+    // In flight: until it fails in a way that proves otherwise, this attempt may be applied.
+    record.nothingApplied = false;
+    let failure: ClarifaiError;
+    let outcome: { readonly response: R } | { readonly error: unknown };
+    try {
+      const response = await attempt(left);
+      const code = responseStatusCode(response.message);
+      if (code === StatusCode.SUCCESS || !rule || !rule.statusCodes.includes(code)) {
+        finish(n);
+        return response;
       }
+      // The server answered with a failure status: it says what happened, and it was not applied.
+      failure = statusFailure(response.message, { ...ctx, attempts: n })!;
+      outcome = { response };
+    } catch (error) {
+      // An attempt aborted mid-flight may have been applied: leave nothingApplied false.
+      if (signal.aborted || !rule) {
+        nothingApplied = nothingApplied && !signal.aborted && provablyNotSent(error);
+        finish(n);
+        throw error;
+      }
+      nothingApplied &&= provablyNotSent(error);
+      finish(n);
+      failure = toClarifaiError(error, { ...ctx, attempts: n });
+      const code = failure.grpcCode;
+      const retryable = rule.grpcCodes.includes(code) || (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
+      // A certificate nobody trusts, or a server that does not speak TLS, stays so: retrying only
+      // delays the error.
+      if (!retryable || isTlsTrustFailure(error) || isPlaintextPeer(error)) throw error;
+      outcome = { error };
+    }
+    const giveUp = () => {
+      if ("error" in outcome) throw outcome.error;
+      return outcome.response;
     };
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1 && totalMs !== undefined) {
-        req.header.set(GRPC_TIMEOUT_HEADER, encodeGrpcTimeout(totalMs - (policy.now() - start)));
-      }
-      // In flight: until it fails in a way that proves otherwise, this attempt may be applied.
-      if (record) record.nothingApplied = false;
-      let failure: ClarifaiError;
-      let outcome: { readonly response: Awaited<ReturnType<typeof next>> } | { readonly error: unknown };
+    finish(n);
+    if (n >= maxAttempts || !policy) return giveUp();
+    const delayMs = backoffDelay(policy, n);
+    // A wait that outlives the deadline only turns a meaningful error into DEADLINE_EXCEEDED.
+    if (run.deadlineAt !== undefined && run.clock() + delayMs >= run.deadlineAt) return giveUp();
+    const event = { method, attempt: n, delayMs, error: failure };
+    for (const hook of [policy.onRetry, run.onRetry]) {
       try {
-        const response = await next(req);
-        const code = responseStatusCode(response.message);
-        if (code === StatusCode.SUCCESS || !rule.statusCodes.includes(code)) {
-          finish(attempt);
-          return response;
-        }
-        // The server answered with a failure status: it says what happened, and it was not applied.
-        failure = statusFailure(response.message as object, { ...ctx, attempts: attempt })!;
-        outcome = { response };
-      } catch (error) {
-        // An attempt aborted mid-flight may have been applied: leave nothingApplied false.
-        if (req.signal.aborted) {
-          nothingApplied = false;
-          finish(attempt);
-          throw error;
-        }
-        nothingApplied &&= provablyNotSent(error);
-        finish(attempt);
-        failure = toClarifaiError(error, { ...ctx, attempts: attempt });
-        const code = failure.grpcCode;
-        const retryable =
-          (code !== undefined && rule.grpcCodes.includes(code)) ||
-          (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
-        // An untrusted certificate stays untrusted: retrying only delays the error.
-        if (retryable && isTlsTrustFailure(error)) throw error;
-        if (!retryable) throw error;
-        outcome = { error };
-      }
-      const giveUp = () => {
-        if ("error" in outcome) throw outcome.error;
-        return outcome.response;
-      };
-      finish(attempt);
-      if (attempt >= policy.maxAttempts) return giveUp();
-      const delayMs = backoffDelay(policy, attempt);
-      // A wait that outlives the deadline only turns a meaningful error into DEADLINE_EXCEEDED.
-      if (totalMs !== undefined && policy.now() - start + delayMs >= totalMs) return giveUp();
-      try {
-        policy.onRetry?.({ method, attempt, delayMs, error: failure });
+        hook?.(event);
       } catch {
         // A logging hook must not change the outcome of the call.
       }
-      previousErrors.push(failure);
-      await policy.sleep(delayMs, req.signal);
     }
-  };
+    previousErrors.push(failure);
+    await backoff(policy, delayMs, signal, run.deadlineAt === undefined ? undefined : run.deadlineAt - run.clock());
+  }
+}
+
+/**
+ * The policy's wait, cut short by the call's signal and by its deadline (`leftMs`): a `sleep` that
+ * outlives the deadline rejects with DEADLINE_EXCEEDED when the deadline passes.
+ */
+async function backoff(policy: RetryPolicy, delayMs: number, signal: AbortSignal, leftMs: number | undefined): Promise<void> {
+  if (leftMs === undefined) return policy.sleep(delayMs, signal);
+  const wait = new AbortController();
+  const stop = onAbort(signal, (reason) => wait.abort(reason));
+  const timer = setTimeout(() => wait.abort(new ConnectError("the deadline passed during the retry backoff", Code.DeadlineExceeded)), Math.max(0, leftMs));
+  try {
+    await policy.sleep(delayMs, wait.signal);
+  } finally {
+    clearTimeout(timer);
+    stop();
+  }
 }

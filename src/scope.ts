@@ -19,6 +19,8 @@ export interface AppScope {
  * missing. @internal
  */
 export function resolveUserAppId(defaults: AppScope, override: UserAppId | undefined, method: string): UserAppIDSet {
+  // Most calls use the client's own app: one message serves them all (requests only read it).
+  if (override === undefined && defaults.userId && defaults.appId) return defaultScope(defaults);
   const userId = override?.userId || defaults.userId;
   const appId = override?.appId || defaults.appId;
   const missing: string[] = [];
@@ -33,4 +35,15 @@ export function resolveUserAppId(defaults: AppScope, override: UserAppId | undef
     });
   }
   return create(UserAppIDSetSchema, { userId, appId });
+}
+
+const scopes = new WeakMap<AppScope, UserAppIDSet>();
+
+function defaultScope(defaults: AppScope): UserAppIDSet {
+  let scope = scopes.get(defaults);
+  if (!scope) {
+    scope = Object.freeze(create(UserAppIDSetSchema, { userId: defaults.userId, appId: defaults.appId }));
+    scopes.set(defaults, scope);
+  }
+  return scope;
 }

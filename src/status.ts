@@ -1,11 +1,12 @@
-// The one place that turns failures into ClarifaiErrors: transport failures (a ConnectError from either
+// The one place that turns failures into ClarifaiErrors: transport failures (a ConnectError from any
 // transport, an abort, anything thrown) and OK responses whose Clarifai `status.code` is not SUCCESS.
 // A gRPC OK is not success for Clarifai; both layers are checked here and nowhere else.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import type { Status } from "../gen/clarifai/api/status/status_pb.js";
+import { ClarifaiError, createClarifaiError, type ItemStatus, type StatusDetail } from "./errors.js";
+import { grpcCodeForStatus } from "./grpc-codes.js";
 import { redactError, type Redactor } from "./redact.js";
-import { ClarifaiError, createClarifaiError, type ItemStatus } from "./errors.js";
 
 /** What the converter needs to know about the call. @internal */
 export interface FailureContext {
@@ -25,6 +26,25 @@ export interface FailureContext {
    * Default `false`.
    */
   readonly nothingApplied?: boolean;
+  /** Where the key came from, said in the hint of an authentication failure (never the key). */
+  readonly keySource?: string;
+  /** `host:port` of the server, for the hint of a TLS handshake with a server that does not speak TLS. */
+  readonly address?: string;
+}
+
+// Marks errors the client raises before anything could reach the server (a transport that failed to
+// load, a header that cannot be sent, a closed client): whatever their code, nothing was sent.
+const notSentMark = Symbol.for("clarifai-grpc-es/not-sent");
+
+/**
+ * A failure the client raises itself before sending anything: `provablyNotSent` is true for it (and
+ * for anything that has it as cause), so even a write may be retried, and it is never
+ * `outcomeUnknown`. @internal
+ */
+export function notSentError(message: string, code: Code, cause?: unknown): ConnectError {
+  const error = new ConnectError(message, code, undefined, undefined, cause);
+  Object.defineProperty(error, notSentMark, { value: true });
+  return error;
 }
 
 // Node / OpenSSL error codes that mean no byte of the request reached the server: the connection or
@@ -44,13 +64,18 @@ const notSentCodes = new Set([
   "CERT_HAS_EXPIRED",
   "ERR_TLS_CERT_ALTNAME_INVALID",
   "ERR_SSL_WRONG_VERSION_NUMBER",
+  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
 ]);
-const tlsCodes = /CERT|SELF_SIGNED|TLS|SSL/;
+// Certificate trust: the peer speaks TLS, but we do not trust who it is.
+const certCodes = /CERT|SELF_SIGNED/;
+// The peer answered the TLS handshake with something that is not TLS (a plaintext HTTP/2 server).
+const plaintextPeerCodes = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST"]);
 // grpc-js reports a channel that never connected in its status details, not as a Node error code, and
 // both transports report an HTTP/2 REFUSED_STREAM only in their own text. Matched only on errors the
 // client raised itself (see `fromServer`): a server may put any text in its status message.
-const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect|self[- ]signed certificate|unable to verify the first certificate/i;
-const tlsTrustText = /self[- ]signed certificate|unable to verify|certificate/i;
+const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect|self[- ]signed certificate|unable to verify the first certificate|wrong version number|packet length too long/i;
+const certText = /self[- ]signed certificate|unable to verify|certificate/i;
+const plaintextPeerText = /wrong version number|packet length too long|http request/i;
 
 // Codes with which a transport can fail after the request left: the server may have acted on it.
 const ambiguousCodes = new Set<Code>([
@@ -74,9 +99,9 @@ function causeChain(reason: unknown): unknown[] {
 
 /**
  * `true` for a status the server sent: connect builds those from the response's headers or trailers,
- * which carry `grpc-status` (connect ≥ 2.2 also marks them `isWireError`, 2.1 does not), and the grpc-js
- * transport records the `grpc-status` of a status that came with response metadata the same way. Its
- * text is the server's, so it proves nothing about what the client could send.
+ * which carry `grpc-status` (connect ≥ 2.2 also marks them `isWireError`, 2.1 does not), and our
+ * transports record the `grpc-status` of a status that came with the response the same way. Its text
+ * is the server's, so it proves nothing about what the client could send.
  */
 function fromServer(e: unknown): boolean {
   return e instanceof ConnectError && e.metadata.has("grpc-status");
@@ -95,6 +120,16 @@ function nodeCode(e: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
+/** `true` when some link of the chain is a client-side error whose code is in `codes` or whose text matches `text`. */
+function chainShows(reason: unknown, codes: (code: string) => boolean, text: RegExp): boolean {
+  const chain = causeChain(reason);
+  return chain.some((e) => {
+    const code = nodeCode(e);
+    if (code !== undefined && !fromServer(e) && codes(code)) return true;
+    return text.test(localText(chain, e));
+  });
+}
+
 // Node error codes of a connection that broke under a call (after the request may have been sent).
 // HTTP/2 protocol errors are not among them: a peer speaking garbage is not a network blip.
 const lostCodes = new Set(["ECONNRESET", "EPIPE", "ERR_STREAM_DESTROYED", "ERR_HTTP2_INVALID_STREAM", "ERR_HTTP2_GOAWAY_SESSION", "ERR_STREAM_PREMATURE_CLOSE"]);
@@ -109,15 +144,12 @@ export function connectionLost(reason: unknown): boolean {
 
 /**
  * `true` when the failure proves the request never reached the server (connection refused, name not
- * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM): then even a write may be repeated. @internal
+ * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM, a failure the client raised before sending):
+ * then even a write may be repeated. @internal
  */
 export function provablyNotSent(reason: unknown): boolean {
-  const chain = causeChain(reason);
-  return chain.some((e) => {
-    const code = nodeCode(e);
-    if (code !== undefined && notSentCodes.has(code) && !fromServer(e)) return true;
-    return notSentText.test(localText(chain, e));
-  });
+  if (causeChain(reason).some((e) => typeof e === "object" && e !== null && notSentMark in e)) return true;
+  return chainShows(reason, (c) => notSentCodes.has(c), notSentText);
 }
 
 /**
@@ -125,19 +157,34 @@ export function provablyNotSent(reason: unknown): boolean {
  * the configuration changes, so never retried. @internal
  */
 export function isTlsTrustFailure(reason: unknown): boolean {
-  const chain = causeChain(reason);
-  return chain.some((e) => {
-    const code = nodeCode(e);
-    return (code !== undefined && !fromServer(e) && tlsCodes.test(code)) || tlsTrustText.test(localText(chain, e));
-  });
+  return chainShows(reason, (c) => certCodes.test(c), certText);
 }
 
-const tlsHint = "; the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+/**
+ * `true` when a TLS handshake met a server that does not speak TLS (a plaintext HTTP/2 server, such
+ * as the emulator, addressed without `http://`): permanent, so never retried. @internal
+ */
+export function isPlaintextPeer(reason: unknown): boolean {
+  return chainShows(reason, (c) => plaintextPeerCodes.has(c), plaintextPeerText);
+}
+
+const certHint = "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+
+function plaintextHint(address: string | undefined): string {
+  const where = address ? `the server at ${address}` : "the server";
+  const example = address ? `"http://${address}"` : "an http:// base URL";
+  return `${where} does not speak TLS; a base URL without a scheme (or https://) means TLS, so for a plaintext server such as the emulator use ${example}`;
+}
+
+/** The rich details a ConnectError decoded from `grpc-status-details-bin`. */
+function detailsOf(ce: ConnectError): StatusDetail[] {
+  return ce.details.flatMap((d) => ("type" in d && d.value instanceof Uint8Array ? [{ type: d.type, value: d.value }] : []));
+}
 
 /**
  * Converts anything a call threw into a `ClarifaiError` (a `ClarifaiError` passes through, with the
- * attempt count updated). A caller's abort becomes `grpcCode` CANCELED with the abort reason as `cause`;
- * an abort by `ClarifaiClient.close()` ({@link clientClosedReason}) CANCELED saying the client was
+ * attempt count updated). A caller's abort becomes `grpcCode` CANCELLED with the abort reason as `cause`;
+ * an abort by `ClarifaiClient.close()` ({@link clientClosedReason}) CANCELLED saying the client was
  * closed; an expired deadline DEADLINE_EXCEEDED. @internal
  */
 export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSignal?: AbortSignal): ClarifaiError {
@@ -157,7 +204,11 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   } else if (callerSignal?.aborted) {
     // connect drops an AbortError's identity when it wraps it; the caller's own reason is the useful cause.
     cause = callerSignal.reason;
-    ce = new ConnectError(describeAbort(callerSignal.reason), Code.Canceled, undefined, undefined, callerSignal.reason);
+    // A signal that aborts because a deadline passed (AbortSignal.timeout(), a propagated incoming
+    // deadline, connect's HandlerContext at its deadline) ends the call as DEADLINE_EXCEEDED, not as a
+    // cancellation: that is what happened, and what a service should pass on to its own caller.
+    const code = isDeadlineReason(callerSignal.reason) ? Code.DeadlineExceeded : Code.Canceled;
+    ce = new ConnectError(describeAbort(callerSignal.reason), code, undefined, undefined, callerSignal.reason);
   } else {
     ce = ConnectError.from(reason);
     if (ce.code !== Code.Unavailable && connectionLost(ce)) {
@@ -166,22 +217,25 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
       ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
     } else if (ce.code === Code.Canceled) {
       // Nobody asked to cancel (the caller's signal is checked above, and the deadline is its own
-      // code): connect-node reports a connection torn down under a call as an HTTP/2 CANCEL. That is
-      // a lost connection, so say UNAVAILABLE, which the retry rules understand.
+      // code): a connection torn down under a call shows as an HTTP/2 CANCEL. That is a lost
+      // connection, so say UNAVAILABLE, which the retry rules understand.
       ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
     }
   }
   const notSent = provablyNotSent(ce);
-  const tls = notSent && isTlsTrustFailure(ce);
+  const plaintext = notSent && isPlaintextPeer(ce);
+  const cert = notSent && !plaintext && isTlsTrustFailure(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
-  const description = redact(text) + (tls ? tlsHint : "");
+  const grpcCode = plaintext || cert ? Code.Unavailable : ce.code;
   const error = createClarifaiError({
     method: ctx.method,
     // connect-node says INTERNAL and grpc-js UNAVAILABLE for the same refused handshake: one answer.
-    grpcCode: tls ? Code.Unavailable : ce.code,
-    description,
+    grpcCode,
+    description: redact(text),
+    statusDetails: detailsOf(ce),
+    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint : keyHint(grpcCode, ctx.keySource),
     outcomeUnknown,
     attempts,
     previousErrors,
@@ -190,12 +244,29 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   return redactError(error, redact);
 }
 
+/** The hint of an authentication failure: which source the key came from (never the key). */
+function keyHint(grpcCode: Code | undefined, keySource: string | undefined): string {
+  if (!keySource || (grpcCode !== Code.Unauthenticated && grpcCode !== Code.PermissionDenied)) return "";
+  return keySource;
+}
+
+/** The failure of a call whose deadline had passed before anything was sent. @internal */
+export function deadlinePassed(ctx: FailureContext): ClarifaiError {
+  return createClarifaiError({
+    method: ctx.method,
+    grpcCode: Code.DeadlineExceeded,
+    description: "the call's deadline had already passed; nothing was sent",
+    attempts: ctx.attempts ?? 1,
+    previousErrors: ctx.previousErrors ?? [],
+  });
+}
+
 const clientClosedText = "the ClarifaiClient was closed while the call was in flight";
 const clientClosedMark = Symbol("clarifai-grpc-es/client-closed");
 
 /** The abort reason `ClarifaiClient.close()` gives the signal of every call in flight. @internal */
 export function clientClosedReason(): Error {
-  // A ConnectError, so that what connect makes of the abort (the raw `v2` client's failures) is CANCELED too.
+  // A ConnectError, so that what connect makes of the abort (the raw `v2` client's failures) is CANCELLED too.
   const reason = new ConnectError("the ClarifaiClient was closed", Code.Canceled);
   Object.defineProperty(reason, clientClosedMark, { value: true });
   return reason;
@@ -205,7 +276,14 @@ function isClientClosed(reason: unknown): boolean {
   return typeof reason === "object" && reason !== null && clientClosedMark in reason;
 }
 
+/** `true` for an abort reason that says a deadline passed. */
+function isDeadlineReason(reason: unknown): boolean {
+  if (reason instanceof ConnectError) return reason.code === Code.DeadlineExceeded;
+  return reason instanceof Error && reason.name === "TimeoutError";
+}
+
 function describeAbort(reason: unknown): string {
+  if (isDeadlineReason(reason)) return `the caller's deadline passed: ${(reason as Error).message}`;
   if (reason instanceof Error) return `aborted by the caller: ${reason.message}`;
   if (reason === undefined) return "aborted by the caller";
   return `aborted by the caller: ${String(reason)}`;
@@ -244,25 +322,22 @@ export function statusFailure(response: object, ctx: FailureContext): ClarifaiEr
   const status = (response as WithStatus).status;
   if (status?.code === StatusCode.SUCCESS) return undefined;
   const redact = ctx.redact ?? ((t: string) => t);
+  const code = status?.code ?? StatusCode.ZERO;
+  const items = code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [];
+  const grpcCode = grpcCodeForStatus(code, items.map((i) => i.status.code));
   const error = createClarifaiError({
     method: ctx.method,
-    code: status?.code ?? StatusCode.ZERO,
+    code,
     description: redact(status?.description || (status ? "" : "response carried no status")),
     details: redact(status?.details ?? ""),
     developerNotes: redact(status?.developerNotes ?? ""),
     reqId: status?.reqId ?? "",
     // Each item's status is server text as much as the top-level one (a server may echo the key there
     // too): redactError below scrubs them with the rest of the error.
-    items: status?.code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [],
+    items,
+    hint: grpcCode === 0 ? "" : keyHint(grpcCode, ctx.keySource),
     attempts: ctx.attempts ?? 1,
     previousErrors: ctx.previousErrors ?? [],
   });
   return redactError(error, redact);
-}
-
-/** Returns the response when its status is SUCCESS, else throws the converted error. @internal */
-export function checkStatus<T extends object>(response: T, ctx: FailureContext): T {
-  const failure = statusFailure(response, ctx);
-  if (failure) throw failure;
-  return response;
 }

@@ -57,6 +57,6 @@ export function enumFromSpec<E extends number>(
   if (typeof value === "number") return value as E;
   const found = findEnumValue(schema, value);
   if (found !== undefined) return found;
-  issues.push({ path, message: notAValueMessage(JSON.stringify(value), schema) });
+  issues.push({ path, message: notAValueMessage(JSON.stringify(value), schema, value) });
   return 0 as E;
 }

@@ -4,6 +4,8 @@ import { fromJson, type DescMessage, type JsonValue, type MessageShape } from "@
 import { readFile } from "node:fs/promises";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
 import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
+import { messageRegistry } from "../json.js";
+import { closestName } from "../validation/suggest.js";
 import { UsageError } from "./command.js";
 
 /**
@@ -66,6 +68,18 @@ export function parseBody<T extends DescMessage>(
     }
     return { items: [fromJson(item, json)], userAppId: undefined };
   } catch (e) {
-    throw new UsageError(`${source}: ${(e as Error).message}`);
+    throw new UsageError(`${source}: ${withSuggestion((e as Error).message)}`);
   }
+}
+
+/**
+ * protobuf-es' `key "nmae" is unknown`, with the field most likely meant: `…; did you mean "name"?`.
+ * Either spelling of a field is valid JSON (`input_source`, `inputSource`), so both are candidates.
+ */
+function withSuggestion(message: string): string {
+  const m = /^cannot decode message ([\w.]+) from JSON: key "([^"]*)" is unknown$/.exec(message);
+  const desc = m ? messageRegistry().getMessage(m[1]!) : undefined;
+  if (!m || !desc) return message;
+  const guess = closestName(m[2]!, desc.fields.flatMap((f) => [f.name, f.jsonName]));
+  return guess === undefined ? message : `${message}; did you mean "${guess}"?`;
 }

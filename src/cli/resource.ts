@@ -1,11 +1,12 @@
 // One factory for `tasks` and `collectors`: the same five actions (list, get, create, update, delete),
 // options, output and exit codes for both; each resource file only says what differs.
-import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { UserAppIDSet } from "../../gen/clarifai/api/resources_pb.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { ClarifaiClient } from "../client.js";
-import { isClarifaiError } from "../errors.js";
+import { NotFoundError, isClarifaiError } from "../errors.js";
+import { toJsonString } from "../json.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { UsageError, type Command, type CommandIo } from "./command.js";
 import { connectionEnvHelp, missingConnectionEnv } from "./env.js";
@@ -63,6 +64,23 @@ function positiveInt(values: Values, name: string): number | undefined {
   return Number(v);
 }
 
+/**
+ * The ids among `ids` that the API says do not exist (a `NotFoundError` from `get`). An id whose
+ * lookup fails otherwise (a key without read access, say) is not counted as missing: the delete
+ * itself then decides.
+ */
+async function missingIds<T, P>(api: ResourceApi<T, P>, ids: readonly string[]): Promise<string[]> {
+  const found = await Promise.all(
+    ids.map((id) =>
+      api.get(id).then(
+        () => true,
+        (e: unknown) => !(e instanceof NotFoundError),
+      ),
+    ),
+  );
+  return ids.filter((_, i) => !found[i]);
+}
+
 /** Builds the `tasks` / `collectors` command from its spec. */
 export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, P>): Command {
   const { name, noun } = spec;
@@ -118,14 +136,24 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
     update: write("update", `overwrite ${name} from proto-JSON (PATCH action "${PATCH_ACTION_OVERWRITE}"; ids required)`, spec.updateRequest),
     delete: {
       args: "ID...",
-      about: `delete ${name} by id`,
+      about: `delete ${name} by id (ids that do not exist are named; the API does not refuse them)`,
       options: {},
       help: "",
       async run(c) {
         if (c.positionals.length === 0) throw new UsageError("give at least one ID");
-        await c.api.delete(c.positionals);
-        if (c.values.json) c.io.out(JSON.stringify({ deleted: c.positionals }));
-        else c.io.out(`deleted ${c.positionals.join(", ")}`);
+        const ids = [...new Set(c.positionals)];
+        // Asked first, because the answer to a delete cannot tell: the API answers SUCCESS for an id
+        // it does not hold (deletes are idempotent, so that a retried delete does not fail), and the
+        // exit code follows that answer.
+        const missing = await missingIds(c.api, ids);
+        await c.api.delete(ids);
+        const deleted = ids.filter((id) => !missing.includes(id));
+        if (c.values.json) {
+          c.io.out(JSON.stringify({ deleted, not_found: missing }, null, 2));
+          return;
+        }
+        if (deleted.length > 0) c.io.out(`deleted ${deleted.join(", ")}`);
+        if (missing.length > 0) c.io.out(`not found, nothing to delete: ${missing.join(", ")}`);
       },
     },
   };
@@ -203,8 +231,7 @@ export function resourceCommand<S extends DescMessage, P>(spec: ResourceSpec<S, 
       scope: (userAppId) => (userAppId ? { userAppId: { userId: userAppId.userId, appId: userAppId.appId } } : undefined),
       print(result) {
         if (values.json) {
-          const json = Array.isArray(result) ? result.map((r) => toJson(spec.schema, r)) : toJson(spec.schema, result);
-          io.out(JSON.stringify(json, null, 2));
+          io.out(toJsonString(result, { prettySpaces: 2 }));
         } else if (Array.isArray(result) && result.length === 0) {
           io.out(`no ${name}`);
         } else {

@@ -3,13 +3,13 @@
 import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
-import { V2 } from "../../gen/clarifai/api/service_pb.js";
-import type { Caller } from "../client.js";
+import { ListCollectorsRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import type { Caller } from "../caller.js";
 import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
 import type { ValidationIssue } from "../validation/issue.js";
-import { validateCollectorPatches, validateCollectors } from "../validation/index.js";
+import { validateCollectorPatches, validateCollectors, validateListParams } from "../validation/index.js";
 import { listAllOf, required } from "./common.js";
 
 /** A collector as protobuf-es init shape (plain object, camelCase) or a `Collector` message. */
@@ -41,14 +41,14 @@ export class Collectors {
     input: readonly CollectorInput[],
     method: string,
     options: WriteOptions | undefined,
-    validate: (c: Collector[]) => ValidationIssue[],
+    validate: (c: readonly CollectorInput[]) => ValidationIssue[],
   ): Collector[] {
-    const messages = input.map((c) => create(CollectorSchema, c));
+    // Validated as the caller wrote them: `create` would drop unknown keys silently.
     if (options?.validate !== false) {
-      const issues = validate(messages);
+      const issues = validate(input);
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
     }
-    return messages;
+    return input.map((c) => create(CollectorSchema, c));
   }
 
   /**
@@ -76,6 +76,8 @@ export class Collectors {
 
   /** One page of collectors (ListCollectors). */
   async list(params: ListCollectorsParams = {}, options?: CallOptions): Promise<Collector[]> {
+    const issues = validateListParams(ListCollectorsRequestSchema, params);
+    if (issues.length > 0) this.#caller.fail(new ValidationError(issues, "ListCollectors"), "ListCollectors");
     const res = await this.#caller.call(
       m.listCollectors,
       { userAppId: this.#caller.userAppId(options, "ListCollectors"), page: params.page ?? 0, perPage: params.perPage ?? 0 },

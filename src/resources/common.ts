@@ -1,5 +1,5 @@
 // Pieces both resource namespaces share.
-import type { Caller } from "../client.js";
+import type { Caller } from "../caller.js";
 import { ClarifaiError, createClarifaiError } from "../errors.js";
 
 /**

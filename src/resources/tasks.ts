@@ -3,12 +3,12 @@
 import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { TaskSchema, type Task, type TaskStatusCountPerUser } from "../../gen/clarifai/api/resources_pb.js";
-import { type ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
-import type { Caller } from "../client.js";
+import { ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import type { Caller } from "../caller.js";
 import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
-import { normalizeTask, validateTasks } from "../validation/index.js";
+import { normalizeTask, validateListParams, validateTasks } from "../validation/index.js";
 import { listAllOf, required } from "./common.js";
 
 /** A task as protobuf-es init shape (plain object, camelCase) or a `Task` message. */
@@ -48,15 +48,16 @@ export class Tasks {
   }
 
   #validate(tasks: readonly TaskInput[], method: string, options: WriteOptions | undefined): Task[] {
-    const messages = tasks.map((t) => create(TaskSchema, t));
     if (options?.validate !== false) {
-      // The caller's own messages are validated, before any rewriting: a task that mixes a deprecated
-      // field with its replacement (worker.users and worker.workers, or a contradicting
-      // approvalThreshold) is refused rather than merged, and each issue's path names a field the
-      // caller wrote. Deprecated fields alone are accepted: they are rewritten below.
-      const issues = validateTasks(messages, "tasks", { deprecated: "accept" });
+      // The caller's own objects are validated as written, before `create` (which drops unknown keys,
+      // so a snake_case `input_source` would silently vanish) and before any rewriting: a task that
+      // mixes a deprecated field with its replacement (worker.users and worker.workers, or a
+      // contradicting approvalThreshold) is refused rather than merged, and each issue's path names a
+      // field the caller wrote. Deprecated fields alone are accepted: they are rewritten below.
+      const issues = validateTasks(tasks, "tasks", { deprecated: "accept" });
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
     }
+    const messages = tasks.map((t) => create(TaskSchema, t));
     // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,
     // so the client never sends them, whether or not it validates.
     return messages.map(normalizeTask);
@@ -95,6 +96,8 @@ export class Tasks {
 
   /** One page of tasks (ListTasks). `page` starts at 1; the API's default `perPage` is 128. */
   async list(params: ListTasksParams = {}, options?: CallOptions): Promise<Task[]> {
+    const issues = validateListParams(ListTasksRequestSchema, params);
+    if (issues.length > 0) this.#caller.fail(new ValidationError(issues, "ListTasks"), "ListTasks");
     const res = await this.#caller.call(m.listTasks, { ...params, userAppId: this.#caller.userAppId(options, "ListTasks") }, options);
     return res.tasks;
   }

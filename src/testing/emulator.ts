@@ -1,6 +1,7 @@
 // startEmulator: the emulator's routes behind a real HTTP/2 server on loopback.
 import { emulatorNodeHandler } from "./malformed.js";
-import { emulatorRoutes } from "./routes.js";
+import { restNodeHandler } from "./rest.js";
+import { emulatorMethods, emulatorRoutes } from "./routes.js";
 import { listen } from "./server.js";
 import { createEmulatorState, type EmulatorState, type EmulatorStateOptions } from "./state.js";
 import type { EmulatorStore } from "./store.js";
@@ -60,9 +61,12 @@ export interface Emulator {
 /**
  * Starts an in-memory `clarifai.api.V2` server for Tasks and Collectors on a real socket. gRPC,
  * gRPC-web and Connect (JSON or binary over HTTP/1.1 or HTTP/2) clients all work, the official
- * Clarifai clients included.
+ * Clarifai clients included, and so do REST calls on the API's own routes (the `google.api.http`
+ * rules: `POST /v2/users/{user_id}/apps/{app_id}/tasks`, `PATCH /v2/collectors`, …) with proto-JSON
+ * bodies, as the documentation's curl and fetch examples make them.
  *
- * Defaults: a free port on 127.0.0.1, no TLS, one key `emulator-pat` acting as user `emulator-user`.
+ * Defaults: a free port on 127.0.0.1, no TLS, one key `emulator-pat` acting as user `emulator-user`,
+ * no app-scoped API keys.
  *
  * @example
  * ```ts
@@ -76,7 +80,8 @@ export interface Emulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const state = createEmulatorState(options);
   const host = options.host ?? "127.0.0.1";
-  const handler = emulatorNodeHandler(emulatorRoutes(state));
+  // gRPC, gRPC-web and Connect on /clarifai.api.V2/<Method>; REST on the google.api.http routes (/v2/…).
+  const handler = emulatorNodeHandler(emulatorRoutes(state), restNodeHandler(state, emulatorMethods(state)));
   const server = await listen(handler, {
     host,
     port: options.port ?? 0,

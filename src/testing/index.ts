@@ -6,6 +6,7 @@ export {
   createEmulatorState,
   DEFAULT_PAT,
   DEFAULT_USER_ID,
+  type AppKeyScope,
   type EmulatorState,
   type EmulatorStateOptions,
 } from "./state.js";

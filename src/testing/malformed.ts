@@ -6,7 +6,7 @@
 // encodes that error correctly for gRPC, gRPC-web and Connect alike.
 import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError, createConnectRouter, createContextKey, createContextValues, type ConnectRouter, type ContextValues } from "@connectrpc/connect";
-import { createAsyncIterable, readAllBytes, uResponseNotFound } from "@connectrpc/connect/protocol";
+import { createAsyncIterable, readAllBytes } from "@connectrpc/connect/protocol";
 import {
   compressionBrotli,
   compressionGzip,
@@ -14,6 +14,7 @@ import {
   universalResponseToNodeResponse,
   type connectNodeAdapter,
 } from "@connectrpc/connect-node";
+import { writeNoRoute, type NodeHandler } from "./rest.js";
 
 /** Set on a call whose request bytes did not decode; holds the reason. @internal */
 export const malformedRequest = createContextKey<string | undefined>(undefined, { description: "malformed request bytes" });
@@ -56,17 +57,21 @@ function findMalformed(schema: DescMessage, body: Uint8Array, isEnveloped: boole
 
 /**
  * A Node request handler for `routes`, like connect-node's `connectNodeAdapter` (same compression
- * defaults, 404 for unknown paths), with the malformed-bytes screen in front of every method. @internal
+ * defaults), with the malformed-bytes screen in front of every method. A path no route serves goes to
+ * `otherwise`, by default a prompt 404 with a JSON status body (gRPC clients read a 404 as
+ * UNIMPLEMENTED). @internal
  */
-export function emulatorNodeHandler(routes: (router: ConnectRouter) => void): ReturnType<typeof connectNodeAdapter> {
+export function emulatorNodeHandler(
+  routes: (router: ConnectRouter) => void,
+  otherwise: NodeHandler = (req, res) => writeNoRoute(res, req.method ?? "", new URL(req.url ?? "/", "http://emulator").pathname),
+): ReturnType<typeof connectNodeAdapter> {
   const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli] });
   routes(router);
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
   return (req, res) => {
     const handler = handlers.get(req.url?.split("?", 2)[0] ?? "");
     if (!handler) {
-      res.writeHead(uResponseNotFound.status);
-      res.end();
+      otherwise(req, res);
       return;
     }
     const contentType = String(req.headers["content-type"] ?? "");

@@ -1,5 +1,5 @@
 // The socket side of the emulator: HTTP/2 (cleartext h2c, or TLS with ALPN) that also accepts
-// HTTP/1.1, so gRPC, gRPC-web and Connect clients — and plain curl — all reach the same routes.
+// HTTP/1.1, so gRPC, gRPC-web, Connect and REST clients — and plain curl — all reach the same routes.
 import http from "node:http";
 import http2 from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
@@ -24,6 +24,16 @@ export interface Listening {
 
 // Every HTTP/2 connection opens with this preface; HTTP/1.1 starts with a method name, never "PRI".
 const H2_PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+
+/**
+ * Which protocol a cleartext connection speaks, from its first bytes: `undefined` while they are still
+ * a prefix of the HTTP/2 preface (a lone "P" may yet become "POST" or "PRI"). @internal
+ */
+export function protocolOf(head: Uint8Array): "http2" | "http1" | undefined {
+  const n = Math.min(head.length, H2_PREFACE.length);
+  if (!Buffer.from(head.buffer, head.byteOffset, n).equals(H2_PREFACE.subarray(0, n))) return "http1";
+  return head.length >= H2_PREFACE.length ? "http2" : undefined;
+}
 
 /**
  * Listens on `host:port` (port 0 picks a free one) and resolves once bound.
@@ -84,20 +94,34 @@ export async function listen(handler: RequestHandler, options: ListenOptions): P
     });
     server = net.createServer((socket) => {
       track(socket);
-      socket.once("readable", () => {
-        const head = socket.read() as Buffer | null;
-        if (head === null) return; // closed before sending anything
+      // Reads until the first bytes tell the protocols apart: a segment of only "P" (or "PR…") could
+      // still be either, and handing it over too early sent such an HTTP/1.1 request to the HTTP/2
+      // server, which never answered it.
+      let head = Buffer.alloc(0);
+      const sniff = () => {
+        const chunk = socket.read() as Buffer | null;
+        if (chunk === null) {
+          // Closed before sending enough to decide; otherwise wait for the next bytes.
+          if (!socket.readableEnded && !socket.destroyed) socket.once("readable", sniff);
+          return;
+        }
+        head = Buffer.concat([head, chunk]);
+        const protocol = protocolOf(head);
+        if (protocol === undefined) {
+          socket.once("readable", sniff);
+          return;
+        }
         // Put the bytes back so the chosen server parses the connection from its first byte.
         socket.unshift(head);
-        const n = Math.min(head.length, H2_PREFACE.length);
-        if (head.subarray(0, n).equals(H2_PREFACE.subarray(0, n))) {
+        if (protocol === "http2") {
           http2Sockets.add(socket);
           h2.emit("connection", socket);
         } else {
           http1Busy.set(socket, 0);
           h1.emit("connection", socket);
         }
-      });
+      };
+      socket.once("readable", sniff);
     });
   }
 

@@ -14,7 +14,7 @@ import { formatIssues, type ValidationIssue } from "../validation/issue.js";
 export const EmulatorCodes = {
   /** The request worked. */
   ok: StatusCode.SUCCESS,
-  /** `authorization` missing, not `Key <PAT>`, or a PAT the emulator does not know. */
+  /** `authorization` missing, not `Key <key>`, a key the emulator does not know, or an API key used for another app. */
   keyInvalid: StatusCode.CONN_KEY_INVALID,
   /** A valid key acting in another user's app: the key has no scope there. */
   forbidden: StatusCode.CONN_INSUFFICIENT_SCOPES,
@@ -28,6 +28,14 @@ export const EmulatorCodes = {
   collectorMissing: StatusCode.COLLECTOR_MISSING,
   /** PostCollectors with an id the app already holds; collectors have no CONFLICT code of their own. */
   collectorDuplicate: StatusCode.DATABASE_DUPLICATE_KEY,
+  /** REST: a body that is not JSON or does not decode (unknown field, bad enum name), a bad query parameter. */
+  badRequestFormat: StatusCode.CONN_BAD_REQUEST_FORMAT,
+  /** REST: a path no route serves ("Resource does not exist; when path is bad"). */
+  noRoute: StatusCode.CONN_DOES_NOT_EXIST,
+  /** REST: a path served under other HTTP methods only. */
+  methodNotAllowed: StatusCode.CONN_METHOD_NOT_ALLOWED,
+  /** REST: the emulator failed (a bug); gRPC callers get INTERNAL instead. */
+  internal: StatusCode.INTERNAL_UNCATEGORIZED,
 } as const;
 
 // Short descriptions in the style of the real API's; the specifics go to `details`.
@@ -40,6 +48,10 @@ const descriptions: Partial<Record<StatusCode, string>> = {
   [StatusCode.TASK_CONFLICT]: "Task conflicts with an existing task",
   [StatusCode.COLLECTOR_MISSING]: "Collector not found",
   [StatusCode.DATABASE_DUPLICATE_KEY]: "Resource already exists",
+  [StatusCode.CONN_BAD_REQUEST_FORMAT]: "Bad request format",
+  [StatusCode.CONN_DOES_NOT_EXIST]: "Resource does not exist",
+  [StatusCode.CONN_METHOD_NOT_ALLOWED]: "Method not allowed",
+  [StatusCode.INTERNAL_UNCATEGORIZED]: "Internal error",
 };
 
 /** Builds a Status with the code's usual description and optional details. @internal */

@@ -1,13 +1,15 @@
-// A connect `Transport` implemented over a grpc-js `Client`, for services that already run grpc-js
+// The "grpc-js" transport: unary calls over a grpc-js `Client`, for services that already run grpc-js
 // channels (their credentials, keepalive, interceptors, channel options). Failures are mapped to
-// ConnectError here so that `src/status.ts` converts both transports' failures the same way.
-import { fromBinary, toBinary, type DescMessage, type DescMethodUnary, type MessageInitShape } from "@bufbuild/protobuf";
-import { Code, ConnectError, type ContextValues, type Interceptor, type Transport, type UnaryResponse } from "@connectrpc/connect";
+// ConnectError here so that `src/status.ts` converts every transport's failures the same way.
+import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
-import { GRPC_TIMEOUT_HEADER, parseGrpcTimeout } from "../deadline.js";
+import { onAbort } from "../abort.js";
+import { GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
-import type { ClosableTransport } from "./connect.js";
-import { runInterceptedUnary } from "./intercepted-unary.js";
+import { notSentError } from "../status.js";
+import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /** Options of {@link createGrpcJsTransport}. */
 export interface GrpcJsTransportOptions {
@@ -17,10 +19,6 @@ export interface GrpcJsTransportOptions {
   readonly tls?: TlsOptions;
   /** Credentials, channel options or an existing client. Default `{}`. */
   readonly grpcJs?: GrpcJsOptions;
-  /** connect interceptors run on every call, outermost first. Default `[]`. */
-  readonly interceptors?: readonly Interceptor[];
-  /** Deadline of a call that gives none, in ms. Default: none (the client always passes one). */
-  readonly defaultTimeoutMs?: number;
 }
 
 /**
@@ -36,16 +34,16 @@ export const defaultChannelOptions: Readonly<grpc.ChannelOptions> = Object.freez
 // Headers that are part of the HTTP/2 or gRPC framing: grpc-js writes its own.
 const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
 
-function headersToMetadata(header: Headers): grpc.Metadata {
+function recordToMetadata(headers: Readonly<Record<string, string>>): grpc.Metadata {
   const metadata = new grpc.Metadata();
-  header.forEach((value, key) => {
-    if (reservedHeaders.has(key)) return;
+  for (const [key, value] of Object.entries(headers)) {
+    if (reservedHeaders.has(key)) continue;
     if (key.endsWith("-bin")) {
       for (const part of value.split(",")) metadata.add(key, Buffer.from(part.trim(), "base64"));
     } else {
       metadata.add(key, value);
     }
-  });
+  }
   return metadata;
 }
 
@@ -76,7 +74,14 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
     if (!metadata.has(k)) metadata.append(k, v);
   });
   if (fromServer) metadata.set("grpc-status", String(code));
-  return new ConnectError(error.details || error.message, code, metadata, undefined, error);
+  const converted = new ConnectError(error.details || error.message, code, metadata, undefined, error);
+  // grpc-js leaves the rich details (a google.rpc.Status) as binary metadata; connect decodes them.
+  // Decode the same way, so both transports give the same `statusDetails`.
+  if (metadata.has("grpc-status-details-bin")) {
+    const rich = findTrailerError(metadata);
+    if (rich) converted.details.push(...rich.details);
+  }
+  return converted;
 }
 
 function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
@@ -88,12 +93,11 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
 }
 
 /**
- * A connect `Transport` over a grpc-js client: each unary call is one `makeUnaryRequest` with
- * protobuf-es `toBinary`/`fromBinary` as (de)serializers. The deadline travels as the grpc-js
- * `deadline`; an abort cancels the grpc-js call. `close()` closes the client it created (not one you
- * passed in).
+ * A transport over a grpc-js client: each attempt is one `makeUnaryRequest` with protobuf-es
+ * `toBinary`/`fromBinary` as (de)serializers. The deadline travels as the grpc-js `deadline`; an abort
+ * cancels the grpc-js call. `close()` closes the client it created (not one you passed in).
  */
-export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClosableTransport {
+export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTransport {
   const own = options.grpcJs?.client;
   const client: grpc.Client =
     own ??
@@ -101,51 +105,49 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Closable
       ...defaultChannelOptions,
       ...(options.grpcJs?.channelOptions ?? {}),
     });
-  const interceptors = [...(options.interceptors ?? [])];
   let closed = false;
 
-  function invoke<I extends DescMessage, O extends DescMessage>(
-    method: DescMethodUnary<I, O>,
-    req: { header: Headers; signal: AbortSignal; message: unknown },
-  ): Promise<UnaryResponse<I, O>> {
+  function unary<I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>): Promise<UnaryResult<O>> {
+    const { method, signal } = attempt;
     return new Promise((resolve, reject) => {
-      if (closed) {
-        reject(new ConnectError("the client is closed", Code.Unavailable));
-        return;
+      if (signal?.aborted) return reject(signal.reason);
+      if (closed) return reject(notSentError("the client is closed", Code.Unavailable));
+      let bytes: Buffer;
+      try {
+        bytes = Buffer.from(toBinary(method.input, attempt.message));
+      } catch (e) {
+        return reject(notSentError(`the request could not be encoded: ${e instanceof Error ? e.message : String(e)}`, Code.InvalidArgument, e));
       }
-      if (req.signal.aborted) {
-        reject(ConnectError.from(req.signal.reason, Code.Canceled));
-        return;
-      }
-      const timeoutMs = parseGrpcTimeout(req.header.get(GRPC_TIMEOUT_HEADER));
-      const callOptions: grpc.CallOptions = timeoutMs !== undefined ? { deadline: new Date(Date.now() + timeoutMs) } : {};
+      const callOptions: grpc.CallOptions = attempt.timeoutMs !== undefined ? { deadline: new Date(Date.now() + attempt.timeoutMs) } : {};
       // Filled in place: grpc-js runs the callback before it emits "status" (the trailers), and the
       // caller reads them only after the promise settles, a microtask later.
       const header = new Headers();
       const trailer = new Headers();
       let settled = false;
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        call.cancel();
-        reject(ConnectError.from(req.signal.reason, Code.Canceled));
-      };
+      const stopAbort = signal
+        ? onAbort(signal, (reason) => {
+            if (settled) return;
+            settled = true;
+            call.cancel();
+            reject(reason);
+          })
+        : undefined;
       const call = client.makeUnaryRequest(
         `/${method.parent.typeName}/${method.name}`,
-        (message: MessageInitShape<I>) => Buffer.from(toBinary(method.input, message as never)),
-        (bytes: Buffer) => fromBinary(method.output, bytes),
-        req.message as MessageInitShape<I>,
-        headersToMetadata(req.header),
+        (payload: Buffer) => payload,
+        (data: Buffer) => fromBinary(method.output, data),
+        bytes,
+        recordToMetadata(attempt.headers),
         callOptions,
         (error, message) => {
-          req.signal.removeEventListener("abort", onAbort);
+          stopAbort?.();
           if (settled) return;
           settled = true;
           if (error || message === undefined) {
             reject(error ? connectErrorFromGrpcJs(error, header) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
             return;
           }
-          resolve({ stream: false, service: method.parent, method, header, message, trailer });
+          resolve({ message, header, trailer });
         },
       );
       call.on("metadata", (metadata: grpc.Metadata) => {
@@ -154,32 +156,12 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): Closable
       call.on("status", (status: grpc.StatusObject) => {
         metadataToHeaders(status.metadata).forEach((v, k) => trailer.append(k, v));
       });
-      req.signal.addEventListener("abort", onAbort, { once: true });
     });
   }
 
-  const transport: Transport = {
-    async unary<I extends DescMessage, O extends DescMessage>(
-      method: DescMethodUnary<I, O>,
-      signal: AbortSignal | undefined,
-      timeoutMs: number | undefined,
-      header: ConstructorParameters<typeof Headers>[0] | undefined,
-      input: MessageInitShape<I>,
-      contextValues?: ContextValues,
-    ): Promise<UnaryResponse<I, O>> {
-      return runInterceptedUnary({
-        method, signal, timeoutMs, header, input, contextValues, interceptors,
-        defaultTimeoutMs: options.defaultTimeoutMs,
-        urlPrefix: `grpc-js://${options.endpoint.address}`,
-        next: (req) => invoke(method, req),
-      });
-    },
-    async stream() {
-      throw new ConnectError("the grpc-js transport of clarifai-grpc-es supports unary calls only", Code.Unimplemented);
-    },
-  };
   return {
-    transport,
+    name: "grpc-js",
+    unary,
     async close() {
       if (closed) return;
       closed = true;

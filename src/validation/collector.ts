@@ -1,7 +1,16 @@
 // The documented rules for a Collector, shared by the client and the emulator.
 
-import type { Collector } from "../../gen/clarifai/api/resources_pb.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
 import type { ValidationIssue } from "./issue.js";
+import { withShape } from "./shape.js";
+
+/**
+ * A collector as the collector validators take it: a `Collector` message or the plain init object
+ * that `create(CollectorSchema, …)` would take. A plain object is checked as written first (keys that
+ * are not fields, such as `pre_queue_workflow_id`, values of the wrong type), as in `validateTask`.
+ */
+export type CollectorLike = Collector | MessageInitShape<typeof CollectorSchema>;
 
 type Add = (path: string, message: string) => void;
 
@@ -12,7 +21,11 @@ type Add = (path: string, message: string) => void;
  *
  * @param path - the name of the collector in the paths. Defaults to `"collector"`.
  */
-export function validateCollector(collector: Collector, path = "collector"): ValidationIssue[] {
+export function validateCollector(collector: CollectorLike, path = "collector"): ValidationIssue[] {
+  return withShape(CollectorSchema, collector, path, {}, (c) => collectorRules(c, path));
+}
+
+function collectorRules(collector: Collector, path: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add: Add = (p, message) => issues.push({ path: p, message });
   checkId(collector, path, add);
@@ -29,7 +42,7 @@ export function validateCollector(collector: Collector, path = "collector"): Val
  *
  * @param path - the name of the list in the paths. Defaults to `"collectors"`.
  */
-export function validateCollectors(collectors: readonly Collector[], path = "collectors"): ValidationIssue[] {
+export function validateCollectors(collectors: readonly CollectorLike[], path = "collectors"): ValidationIssue[] {
   return [
     ...collectors.flatMap((c, i) => validateCollector(c, `${path}[${i}]`)),
     ...duplicateIds(collectors, path),
@@ -46,7 +59,11 @@ export function validateCollectors(collectors: readonly Collector[], path = "col
  *
  * @param path - the name of the collector in the paths. Defaults to `"collector"`.
  */
-export function validateCollectorPatch(collector: Collector, path = "collector"): ValidationIssue[] {
+export function validateCollectorPatch(collector: CollectorLike, path = "collector"): ValidationIssue[] {
+  return withShape(CollectorSchema, collector, path, {}, (c) => collectorPatchRules(c, path));
+}
+
+function collectorPatchRules(collector: Collector, path: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add: Add = (p, message) => issues.push({ path: p, message });
   checkId(collector, path, add);
@@ -60,7 +77,7 @@ export function validateCollectorPatch(collector: Collector, path = "collector")
  *
  * @param path - the name of the list in the paths. Defaults to `"collectors"`.
  */
-export function validateCollectorPatches(collectors: readonly Collector[], path = "collectors"): ValidationIssue[] {
+export function validateCollectorPatches(collectors: readonly CollectorLike[], path = "collectors"): ValidationIssue[] {
   return [
     ...collectors.flatMap((c, i) => validateCollectorPatch(c, `${path}[${i}]`)),
     ...duplicateIds(collectors, path),
@@ -98,11 +115,12 @@ function checkSource(c: Collector, path: string, add: Add, required: boolean): v
   }
 }
 
-function duplicateIds(collectors: readonly Collector[], path: string): ValidationIssue[] {
+function duplicateIds(collectors: readonly CollectorLike[], path: string): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Map<string, number>();
   collectors.forEach((c, i) => {
-    if (c.id === "") return;
+    // Only string ids can collide; any other value is a shape issue already.
+    if (typeof c.id !== "string" || c.id === "") return;
     const first = seen.get(c.id);
     if (first === undefined) seen.set(c.id, i);
     else issues.push({ path: `${path}[${i}].id`, message: `duplicate collector id "${c.id}": already used by ${path}[${first}]` });

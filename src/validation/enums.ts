@@ -3,6 +3,7 @@
 
 import type { DescEnum } from "@bufbuild/protobuf";
 import type { GenEnum } from "@bufbuild/protobuf/codegenv2";
+import { closestName } from "./suggest.js";
 
 /**
  * The value names of a generated TypeScript enum as a string literal union,
@@ -50,7 +51,9 @@ export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: str
   // Builders are typed to take only known names, but JavaScript callers and casts are not; fail loudly
   // instead of sending 0 (the "not set" value) for a typo.
   const found = findEnumValue(schema, nameOrValue);
-  if (found === undefined) throw new RangeError(notAValueMessage(JSON.stringify(nameOrValue), schema));
+  if (found === undefined) {
+    throw new RangeError(notAValueMessage(JSON.stringify(nameOrValue), schema, typeof nameOrValue === "string" ? nameOrValue : undefined));
+  }
   return found;
 }
 
@@ -61,9 +64,23 @@ export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: str
  * @param subject - what is wrong, as it should appear (a quoted name, or a field and its number).
  * @internal
  */
-export function notAValueMessage(subject: string, schema: DescEnum): string {
+export function notAValueMessage(subject: string, schema: DescEnum, given?: string): string {
   const article = /^[AEIOU]/.test(schema.name) ? "an" : "a";
-  return `${subject} is not ${article} ${describeEnum(schema)}`;
+  const guess = given === undefined ? undefined : closestName(given, schema.values.map((v) => v.name));
+  return `${subject} is not ${article} ${describeEnum(schema)}${guess ? `; did you mean "${guess}"?` : ""}`;
+}
+
+/**
+ * The name of the generated TypeScript enum of `schema`, as a caller imports it: `Task_TaskType` for
+ * `clarifai.api.Task.TaskType`, `StatusCode` for `clarifai.api.status.StatusCode` (protoc-gen-es joins
+ * the names of nested types with `_`).
+ *
+ * @internal
+ */
+export function enumConstant(schema: DescEnum): string {
+  const pkg = schema.file.proto.package;
+  const local = pkg && schema.typeName.startsWith(`${pkg}.`) ? schema.typeName.slice(pkg.length + 1) : schema.typeName;
+  return local.replace(/\./g, "_");
 }
 
 /**

@@ -2,8 +2,10 @@
 // is sent) and the emulator (checked when a request arrives).
 
 export type { ValidationIssue } from "./issue.js";
-export { validateTask, validateTasks, type TaskValidationOptions } from "./task.js";
+export { validateTask, validateTasks, type TaskLike, type TaskValidationOptions } from "./task.js";
+export { validateListParams } from "./list.js";
 export {
+  type CollectorLike,
   validateCollector,
   validateCollectors,
   validateCollectorPatch,

@@ -2,7 +2,7 @@
 // so the two can never disagree. Deprecated upstream fields are read as their current equivalents
 // (see normalize.ts for the mapping and the reasons).
 
-import type { JsonValue } from "@bufbuild/protobuf";
+import type { JsonValue, MessageInitShape } from "@bufbuild/protobuf";
 import { StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import {
   AnnotationDataTypeSchema,
@@ -19,11 +19,13 @@ import {
   TaskWorker_TaskWorkerStrategySchema,
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
+  TaskSchema,
 } from "../../gen/clarifai/api/resources_pb.js";
 import { enumLabel, isKnownEnumValue, unknownEnumMessage } from "./enums.js";
 import type { ValidationIssue } from "./issue.js";
 import { deprecatedTaskFields } from "./normalize.js";
 import { keyPath } from "./path.js";
+import { withShape } from "./shape.js";
 
 /**
  * Options of {@link validateTask} and {@link validateTasks}.
@@ -65,19 +67,38 @@ interface WorkerRef {
 }
 
 /**
+ * A task as `validateTask` takes it: a `Task` message (`create(TaskSchema, …)`, `fromJson(TaskSchema,
+ * …)`, a builder's result) or the plain init object that `create` would take.
+ */
+export type TaskLike = Task | MessageInitShape<typeof TaskSchema>;
+
+// Said wherever an enum value is written by name: the builders are the place that takes names.
+const TASK_HINTS = { enumNames: "or build the task with labelingTask() or autoAnnotationTask(), which take names" };
+
+/**
  * Checks one task against the documented rules and returns every issue found (empty when valid).
  *
- * The task is a full protobuf-es message (`create(TaskSchema, …)`, `fromJson(TaskSchema, …)` or a
- * builder's result). Paths start at `path`: `task.review.consensusStrategyInfo.approvalThresholdLabelers`.
+ * The task is a protobuf-es message or a plain init object. A plain object is checked as written
+ * first, since `create` would silently drop what it does not know: a key that is not a field (say
+ * `input_source`) is named with the field most likely meant, a oneof written flat as the REST JSON
+ * writes it (`{ user: { id } }`) is shown in its protobuf-es form (`{ worker: { case: "user", value:
+ * { id } } }`), an enum given by name points to the enum constant. Numbers outside their field's type
+ * (a negative `sampleMs`) are issues on messages too. Paths start at `path`:
+ * `task.review.consensusStrategyInfo.approvalThresholdLabelers`.
  *
  * @param path - the name of the task in the paths. Defaults to `"task"`.
  * @param options - see {@link TaskValidationOptions}; by default deprecated fields are issues.
  */
 export function validateTask(
-  task: Task,
+  task: TaskLike,
   path = "task",
   options: TaskValidationOptions = {},
 ): ValidationIssue[] {
+  return withShape(TaskSchema, task, path, TASK_HINTS, (message) => taskRules(message, path, options));
+}
+
+// The documented rules, on a message.
+function taskRules(task: Task, path: string, options: TaskValidationOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const add = (p: string, message: string) => issues.push({ path: p, message });
 
@@ -93,6 +114,7 @@ export function validateTask(
   checkInputSource(task, path, add);
   checkReview(task.review, workers, `${path}.review`, add);
   checkAiAssistant(task, path, add);
+  checkAiAssistParams(task, path, add);
   return issues;
 }
 
@@ -102,7 +124,7 @@ export function validateTask(
  * @param path - the name of the list in the paths. Defaults to `"tasks"`.
  */
 export function validateTasks(
-  tasks: readonly Task[],
+  tasks: readonly TaskLike[],
   path = "tasks",
   options: TaskValidationOptions = {},
 ): ValidationIssue[] {
@@ -358,6 +380,19 @@ function checkAiAssistant(task: Task, path: string, add: Add): void {
   }
 }
 
+// Suggestions are shown between two prediction scores, each within [0, 1] (upstream: "min and max
+// threshold values for approving annotations by default based on prediction score").
+function checkAiAssistParams(task: Task, path: string, add: Add): void {
+  const params = task.aiAssistParams;
+  if (params === undefined) return;
+  const pp = `${path}.aiAssistParams`;
+  const { minThreshold: min, maxThreshold: max } = params;
+  if (!inUnitInterval(min)) add(`${pp}.minThreshold`, `minThreshold is a prediction score within [0, 1]; it is ${min}`);
+  if (!inUnitInterval(max)) add(`${pp}.maxThreshold`, `maxThreshold is a prediction score within [0, 1]; it is ${max}`);
+  // 0 is proto3's "not set" for the upper bound, so only a set maximum can be below the minimum.
+  if (max !== 0 && min > max) add(pp, `minThreshold (${min}) must not be greater than maxThreshold (${max})`);
+}
+
 function checkInputSource(task: Task, path: string, add: Add): void {
   const src = task.inputSource;
   if (src === undefined) return;
@@ -405,6 +440,14 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
     const labelers = c?.approvalThresholdLabelers ?? 0;
     const legacy = c?.approvalThreshold ?? 0;
     const threshold = labelers > 0 ? labelers : legacy;
+    // Upstream allows only these: 0 (not set, read as 1), 1 (one reviewer approves) or -1 (every reviewer).
+    const reviewers = c?.approvalThresholdReviewers ?? 0;
+    if (reviewers !== 0 && reviewers !== 1 && reviewers !== -1) {
+      add(
+        `${cp}.approvalThresholdReviewers`,
+        `approvalThresholdReviewers must be 1 (one reviewer approves), -1 (every reviewer) or 0 (not set, read as 1); it is ${reviewers}`,
+      );
+    }
     if (threshold === 0) {
       add(
         `${cp}.approvalThresholdLabelers`,

@@ -137,7 +137,7 @@ describe("labelingTask", () => {
     const issues = issuesOf(() => labelingTask({ ...base, workers: { strategy: "DYNAMC" as "DYNAMIC", users: ["w1"] } }));
     expect(issues[0]).toEqual({
       path: "task.worker.strategy",
-      message: '"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)',
+      message: '"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC); did you mean "DYNAMIC"?',
     });
   });
   test("a consensus review without threshold (JavaScript) is refused", () => {

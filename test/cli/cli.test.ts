@@ -61,19 +61,23 @@ afterAll(async () => {
 });
 
 // Concurrent: the tests touch different resources or none, and each spends most of its time waiting
-// for child processes.
-describe.concurrent("clarifai-grpc-es tasks", () => {
+// for child processes. A scenario spawns a dozen of them one after another, which on a busy machine
+// takes longer than the suite's default 20 s: a generous bound, never a measure.
+const SCENARIO_TIMEOUT_MS = 90_000;
+
+describe.concurrent("clarifai-grpc-es tasks", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("runs every documented task scenario from the docs' REST bodies", async () => {
     // Create: one from a file (-f), one from stdin, one with the PHP example's numeric enums.
     const [assigned, [consensus], [auto]] = await Promise.all([
       cli(["tasks", "create", "-f", await file("assigned.json", seeds.assignedTask.requestJson)]),
-      json<{ id: string; worker: { partitionedStrategyInfo: unknown } }[]>(["tasks", "create"], body("consensusTask")),
+      json<{ id: string; worker: { partitioned_strategy_info: unknown } }[]>(["tasks", "create"], body("consensusTask")),
       json<{ id: string }[]>(["tasks", "create"], JSON.stringify(seeds.autoAnnotationTask.jsonVariants[0]!.json)),
     ]);
     expect(assigned.code, assigned.stderr).toBe(0);
     expect(assigned.stdout).toMatch(/^ID\s+NAME\s+TYPE\s+WORKERS\s+REVIEW\s+STATUS\s+CREATED$/m);
     expect(assigned.stdout).toMatch(/Annotate water\s+CONCEPTS_CLASSIFICATION\s+DYNAMIC worker-1\s+MANUAL reviewer-1\s+TASK_IN_PROGRESS/);
-    expect(consensus!.worker.partitionedStrategyInfo).toEqual({ type: "WEIGHTED", workersPerInput: 3, weights: { "worker-1": 1, "worker-2": 1, "worker-3": 1 } });
+    // --json prints what toJson writes: the REST docs' names, so the output reads back as a body.
+    expect(consensus!.worker.partitioned_strategy_info).toEqual({ type: "WEIGHTED", workers_per_input: 3, weights: { "worker-1": 1, "worker-2": 1, "worker-3": 1 } });
     expect(emulator.store.countTasks(SEED_USER_ID, SEED_APP_ID)).toBe(3);
 
     const ids = (list: { id: string }[]) => list.map((t) => t.id).sort();
@@ -123,7 +127,40 @@ describe.concurrent("clarifai-grpc-es tasks", () => {
   });
 });
 
-describe.concurrent("stdin", () => {
+describe.concurrent("deleting what does not exist", { timeout: SCENARIO_TIMEOUT_MS }, () => {
+  // Their own app, so the other scenarios' counts stay as they are.
+  const inApp = { CLARIFAI_APP_ID: "delete-app" };
+
+  it("names the ids that were not there, deletes the rest, and exits 0 as the API answers SUCCESS", async () => {
+    const request = structuredClone(seeds.assignedTask.requestJson) as { user_app_id: { app_id: string } };
+    request.user_app_id.app_id = "delete-app";
+    const created = await json<{ id: string }[]>(["tasks", "create"], JSON.stringify(request));
+    const id = created[0]!.id;
+    expect(emulator.store.countTasks(SEED_USER_ID, "delete-app")).toBe(1);
+    const r = await cli(["tasks", "delete", "no-such-task", id, "no-such-task"], { env: inApp });
+    expect(r).toMatchObject({ code: 0, stderr: "", stdout: `deleted ${id}\nnot found, nothing to delete: no-such-task\n` });
+    expect(emulator.store.countTasks(SEED_USER_ID, "delete-app")).toBe(0);
+  });
+
+  it("says so when nothing was there, in text and in --json", async () => {
+    const [text, asJson] = await Promise.all([
+      cli(["collectors", "delete", "ghost-1", "ghost-2"], { env: inApp }),
+      cli(["collectors", "delete", "ghost-3", "--json"], { env: inApp }),
+    ]);
+    expect(text).toMatchObject({ code: 0, stdout: "not found, nothing to delete: ghost-1, ghost-2\n" });
+    expect(asJson.code, asJson.stderr).toBe(0);
+    expect(JSON.parse(asJson.stdout)).toEqual({ deleted: [], not_found: ["ghost-3"] });
+  });
+
+  it("an API error is still exit code 1 (a wrong key), with nothing called missing", async () => {
+    const r = await cli(["tasks", "delete", "t1"], { env: { ...inApp, CLARIFAI_PAT: "wrong-key" } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("[CONN_KEY_INVALID 11008] DeleteTasks:");
+  });
+});
+
+describe.concurrent("stdin", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("keeps non-ASCII names whole, even with a character split across chunks", async () => {
     const name = "Étiqueter l’eau — 水の注釈 🌊";
     const bytes = Buffer.from(JSON.stringify({ name }));
@@ -145,7 +182,7 @@ describe.concurrent("stdin", () => {
   });
 });
 
-describe.concurrent("clarifai-grpc-es collectors", () => {
+describe.concurrent("clarifai-grpc-es collectors", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   it("adds, patches, lists, gets and deletes the documented collector", async () => {
     const added = await cli(["collectors", "create", "-f", await file("collector.json", seeds.addCollector.requestJson)]);
     expect(added.code, added.stderr).toBe(0);
@@ -157,16 +194,16 @@ describe.concurrent("clarifai-grpc-es collectors", () => {
     // The partial patch kept what it left out (post-queue workflow, source).
     expect(await json(["collectors", "get", COLLECTOR_ID])).toMatchObject({
       description: NEW_COLLECTOR_DESCRIPTION,
-      preQueueWorkflowId: "pre-queue-wf-2",
-      postQueueWorkflowId: "post-queue-wf",
-      collectorSource: { apiPostModelOutputsCollectorSource: { modelId: "general-image-recognition" } },
+      pre_queue_workflow_id: "pre-queue-wf-2",
+      post_queue_workflow_id: "post-queue-wf",
+      collector_source: { api_post_model_outputs_collector_source: { model_id: "general-image-recognition" } },
     });
-    expect(await json(["collectors", "delete", COLLECTOR_ID])).toEqual({ deleted: [COLLECTOR_ID] });
+    expect(await json(["collectors", "delete", COLLECTOR_ID])).toEqual({ deleted: [COLLECTOR_ID], not_found: [] });
     expect((await cli(["collectors", "list"])).stdout).toBe("no collectors\n");
   });
 });
 
-describe.concurrent("usage", () => {
+describe.concurrent("usage", { timeout: SCENARIO_TIMEOUT_MS }, () => {
   // In process (the same dispatcher the bin runs) where no stdin or environment is involved: a spawn
   // per --help would only test Node's startup again.
   const inProcess = async (args: string[]) => {
@@ -225,7 +262,7 @@ describe.concurrent("usage", () => {
     expect(badFlag.stderr).toMatch(/--nope[\s\S]*Usage: clarifai-grpc-es tasks list/);
     expect(badPage.stderr).toContain('--page expects a positive integer, got "0"');
     expect(noId.stderr).toContain("give the collector's ID");
-    expect(typo.stderr).toContain('key "nmae" is unknown');
+    expect(typo.stderr).toContain('key "nmae" is unknown; did you mean "name"?');
     expect(missingFile.stderr).toContain("cannot read");
   });
 

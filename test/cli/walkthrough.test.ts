@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, collector } from "clarifai-grpc-es";
 import { startEmulator } from "clarifai-grpc-es/testing";
+import { runSteps } from "../../src/walkthrough/runner.js";
+import { emulatorSteps } from "../../src/walkthrough/scenarios.js";
+import { SEED_APP_ID, SEED_PAT, SEED_USER_ID } from "../../src/walkthrough/seed-ids.js";
 import { buildOnce, root, runScript, type Run } from "../support/build.js";
 
 const walkthrough = "dist/src/walkthrough/main.js";
@@ -64,6 +67,27 @@ describe.concurrent("npm start (the walkthrough)", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("missing CLARIFAI_PAT, CLARIFAI_APP_ID");
+  });
+});
+
+describe("the walkthrough's steps over the rest transport", () => {
+  // The bin builds its own connect client; the same steps, against the same kind of emulator, run here
+  // through a `transport: "rest"` client, so every documented scenario is also checked over REST.
+  it("passes every step, as `npm start` does over gRPC", async () => {
+    let n = 0;
+    const emu = await startEmulator({ users: { [SEED_PAT]: SEED_USER_ID }, newId: () => `task-${++n}` });
+    const client = new ClarifaiClient({ pat: SEED_PAT, userId: SEED_USER_ID, appId: SEED_APP_ID, baseUrl: emu.baseUrl, transport: "rest" });
+    try {
+      const lines: string[] = [];
+      const steps = emulatorSteps(client, () => emu.store.countTasks(SEED_USER_ID, SEED_APP_ID));
+      const result = await runSteps(steps, (line) => lines.push(line));
+      expect(result.passed, lines.join("\n")).toBe(steps.length);
+      expect(steps).toHaveLength(15);
+      expect(lines.join("\n")).toMatch(/update consensus task: status TASK_DONE\s+id=task-2 status=TASK_DONE/);
+    } finally {
+      await client.close();
+      await emu.close();
+    }
   });
 });
 

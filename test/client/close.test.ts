@@ -82,31 +82,28 @@ describe.each(["connect", "grpc-js"] as const)("close() over %s", (transport) =>
 
 describe("the lazy transport loader", () => {
   const loaded = () => ({
-    transport: {
-      unary: async () => {
-        throw new Error("not used");
-      },
-      stream: async () => {
-        throw new Error("not used");
-      },
+    name: "loaded",
+    unary: async (): Promise<never> => {
+      throw new Error("not used");
     },
     close: async () => {},
   });
+  const attempt = {} as never;
 
   it("loads nothing after close(): a call then is refused, and no transport is built to leak", async () => {
     let loads = 0;
-    const lazy = createLazyTransport(async () => (loads++, loaded()));
+    const lazy = createLazyTransport("test", async () => (loads++, loaded()));
     await lazy.close();
-    const e = await lazy.transport.unary({} as never, undefined, undefined, undefined, {} as never).catch((x: unknown) => x);
+    const e = await lazy.unary(attempt).catch((x: unknown) => x);
     expect((e as { code?: unknown }).code).toBe(Code.FailedPrecondition);
     expect(loads).toBe(0);
   });
 
   it("close() resolves when the load failed (there is nothing to close)", async () => {
-    const lazy = createLazyTransport(async () => {
+    const lazy = createLazyTransport("test", async () => {
       throw new Error("cannot import");
     });
-    await expect(lazy.transport.unary({} as never, undefined, undefined, undefined, {} as never)).rejects.toThrow("cannot import");
+    await expect(lazy.unary(attempt)).rejects.toThrow("cannot import");
     await expect(lazy.close()).resolves.toBeUndefined();
   });
 
@@ -114,9 +111,10 @@ describe("the lazy transport loader", () => {
     let closed = 0;
     let finishLoad!: () => void;
     const lazy = createLazyTransport(
+      "test",
       () => new Promise((resolve) => (finishLoad = () => resolve({ ...loaded(), close: async () => void closed++ }))),
     );
-    const call = lazy.transport.unary({} as never, undefined, undefined, undefined, {} as never).catch(() => {});
+    const call = lazy.unary(attempt).catch(() => {});
     const closing = lazy.close();
     finishLoad();
     await closing;

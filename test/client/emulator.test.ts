@@ -68,7 +68,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-describe.each(["connect", "grpc-js"] as const)("every method over %s against the emulator", (transport) => {
+describe.each(["connect", "grpc-js", "rest"] as const)("every method over %s against the emulator", (transport) => {
   const appId = `app-${transport}`;
   let client: ClarifaiClient;
   beforeAll(() => {

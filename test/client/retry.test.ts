@@ -1,20 +1,12 @@
 // Retry policy as data, backoff, deadline bookkeeping and pagination guards; what proves a request was
 // never sent (a port nobody listens on) and what does not (a server quoting such text).
 import type { ServerHttp2Stream } from "node:http2";
-import { createServer } from "node:net";
 import { describe, expect, it } from "vitest";
 import { backoffDelay, ClarifaiClient, ClarifaiError, Code, defaultRetryPolicy, paginate, UnavailableError, type RetryEvent, type RetryOptions } from "clarifai-grpc-es";
 import { startH2Server } from "../support/hostile/servers.js";
 import { encodeGrpcTimeout, parseGrpcTimeout, abortableSleep } from "../../src/deadline.js";
 import { methodKind, resolveRetryPolicy } from "../../src/retry.js";
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { closedPort } from "../support/closed-port.js";
 
 describe("retry policy", () => {
   it("classifies the in-scope RPCs; unknown ones count as writes", () => {
@@ -39,7 +31,7 @@ describe("retry policy", () => {
   it("retries even a write whose connection was refused (nothing was sent), then reports every attempt", async () => {
     const port = await closedPort();
     const events: RetryEvent[] = [];
-    for (const transport of ["connect", "grpc-js"] as const) {
+    for (const transport of ["connect", "grpc-js", "rest"] as const) {
       events.length = 0;
       const client = new ClarifaiClient({
         pat: "p",

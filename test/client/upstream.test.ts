@@ -135,8 +135,11 @@ describe.each(["connect", "grpc-js"] as const)("over %s", (transport) => {
     expect(e.codeName).toBe("CONN_KEY_INVALID");
     expect(e.reqId).toBe("req-42");
     expect(e.method).toBe("PostTasks");
-    expect(e.grpcCode).toBeUndefined();
-    expect(e.message).toBe("[CONN_KEY_INVALID 11008] PostTasks: Invalid API key: key revoked (req_id req-42)");
+    // gRPC said OK; the Clarifai status means UNAUTHENTICATED (one table, src/grpc-codes.ts).
+    expect(e.grpcCode).toBe(Code.Unauthenticated);
+    // The message says where the key came from (never the key itself).
+    expect(e.hint).toBe("the key came from the `pat` option");
+    expect(e.message).toBe("[CONN_KEY_INVALID 11008] PostTasks: Invalid API key: key revoked; the key came from the `pat` option (req_id req-42)");
   });
 
   it("maps not-found and invalid-argument statuses to their categories", async () => {
@@ -169,7 +172,7 @@ describe.each(["connect", "grpc-js"] as const)("over %s", (transport) => {
     expect(e).toBeInstanceOf(AuthenticationError);
     expect(e.grpcCode).toBe(Code.Unauthenticated);
     expect(e.codeName).toBe("UNAUTHENTICATED");
-    expect(e.message).toBe("[UNAUTHENTICATED] GetTask: no key");
+    expect(e.message).toBe("[UNAUTHENTICATED] GetTask: no key; the key came from the `pat` option");
   });
 
   it("retries a read that fails twice with UNAVAILABLE, then succeeds, and reports each retry", async () => {

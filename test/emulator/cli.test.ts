@@ -58,6 +58,25 @@ describe("clarifai-grpc-es emulator (the built bin)", () => {
     await new Promise((resolve) => probe.close(resolve));
   });
 
+  it("accepts app-scoped API keys (--api-key) for the docs' REST calls without user or app", async () => {
+    const { child, url } = await startBin(["emulator", "--api-key", "app-key=cli-user/cli-app"]);
+    try {
+      const res = await fetch(`${url}/v2/collectors`, {
+        method: "POST",
+        headers: { authorization: "Key app-key", "content-type": "application/json" },
+        body: JSON.stringify({ collectors: [{ id: "c1", post_queue_workflow_id: "wf", collector_source: { api_post_model_outputs_collector_source: { model_id: "m", post_inputs_key_id: "k" } } }] }),
+      });
+      const body = (await res.json()) as { status: { code: number }; collectors: { id: string }[] };
+      expect([res.status, body.status.code, body.collectors[0]?.id]).toEqual([200, StatusCode.SUCCESS, "c1"]);
+      const listed = (await (await fetch(`${url}/v2/users/cli-user/apps/cli-app/collectors`, { headers: { authorization: "Key app-key" } })).json()) as { collectors: unknown[] };
+      expect(listed.collectors).toHaveLength(1);
+    } finally {
+      const exited = once(child, "exit");
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+
   it("exits 0 on SIGTERM too", async () => {
     const { child } = await startBin(["emulator"]);
     const exited = once(child, "exit");
@@ -69,6 +88,14 @@ describe("clarifai-grpc-es emulator (the built bin)", () => {
     const bad = await run(process.execPath, [bin, "emulator", "--user", "no-equals-sign"], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
     expect(bad).toMatchObject({ code: 2 });
     expect((bad as { stderr: string }).stderr).toContain("--user expects PAT=USER_ID");
+    for (const args of [["--api-key", "k=user-without-app"], ["--api-key", "k=u/a/b"]]) {
+      const e = await run(process.execPath, [bin, "emulator", ...args], { cwd: root }).catch((err: { code: number; stderr: string }) => err);
+      expect(e).toMatchObject({ code: 2 });
+      expect((e as { stderr: string }).stderr).toContain("--api-key expects KEY=USER_ID/APP_ID");
+    }
+    const both = await run(process.execPath, [bin, "emulator", "--user", "k=u", "--api-key", "k=u/a"], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect(both).toMatchObject({ code: 2 });
+    expect((both as { stderr: string }).stderr).toContain("also a PAT");
   });
 });
 

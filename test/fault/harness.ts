@@ -3,9 +3,14 @@
 import { ClarifaiClient, ClarifaiError, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import { expect } from "vitest";
 
-/** Every fault test runs on both transports. */
+/**
+ * The gRPC transports. Fault cases built on HTTP/2 servers (GOAWAY, RST_STREAM, gRPC framing, an HTTP/2
+ * proxy) run on these; their REST counterparts over HTTP/1.1 are in test/rest/faults.test.ts.
+ */
 export const TRANSPORTS = ["connect", "grpc-js"] as const;
-export type TransportName = (typeof TRANSPORTS)[number];
+/** Every transport: fault cases that hold for any HTTP client (a killed server, plaintext rules) run on all. */
+export const ALL_TRANSPORTS = [...TRANSPORTS, "rest"] as const;
+export type TransportName = (typeof ALL_TRANSPORTS)[number];
 
 /** The emulator's default key and user. */
 export const PAT = "emulator-pat";

@@ -5,7 +5,7 @@ import { ClarifaiError, UnavailableError } from "clarifai-grpc-es";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { spawnEmulator, type ChildEmulator } from "../support/hostile/child-emulator.js";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
-import { clientFor, expectTypedError, settle, TRANSPORTS, validTask } from "./harness.js";
+import { ALL_TRANSPORTS, clientFor, expectTypedError, settle, validTask } from "./harness.js";
 
 let guard: ProcessGuard;
 const children: ChildEmulator[] = [];
@@ -18,7 +18,7 @@ afterEach(async () => {
   expect(guard.stop()).toEqual([]);
 });
 
-describe.each(TRANSPORTS)("server killed and restarted, over %s", (transport) => {
+describe.each(ALL_TRANSPORTS)("server killed and restarted, over %s", (transport) => {
   it("in-flight calls fail as unavailable within their deadline; after a restart on the same port the same client succeeds", async () => {
     const first = await spawnEmulator();
     children.push(first);

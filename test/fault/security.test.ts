@@ -17,7 +17,7 @@ import { respondOk } from "../support/hostile/grpc-wire.js";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter } from "@bufbuild/protobuf/wire";
 import { MultiTaskResponseSchema, StatusCode } from "clarifai-grpc-es";
-import { clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
+import { ALL_TRANSPORTS, clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
 
 const certs = new URL("../support/certs/", import.meta.url);
 const read = (name: string) => readFileSync(new URL(name, certs), "utf8");
@@ -71,7 +71,7 @@ describe.each(TRANSPORTS)("TLS over %s", (transport) => {
   });
 });
 
-describe.each(TRANSPORTS)("plaintext only on explicit http:// over %s", (transport) => {
+describe.each(ALL_TRANSPORTS)("plaintext only on explicit http:// over %s", (transport) => {
   /** A TCP server that records everything a client sends it, then hangs up. */
   async function recorder(): Promise<{ port: number; received: () => Buffer; close(): Promise<void> }> {
     const chunks: Buffer[] = [];

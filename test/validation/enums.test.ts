@@ -17,12 +17,12 @@ describe("enum names", () => {
   });
   test("unknown values are refused with the list of names", () => {
     expect(() => enumValue(TaskWorker_TaskWorkerStrategySchema, "DYNAMC")).toThrow(
-      new RangeError('"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)'),
+      new RangeError('"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC); did you mean "DYNAMIC"?'),
     );
     expect(() => enumValue(TaskWorker_TaskWorkerStrategySchema, 7 as TaskWorker_TaskWorkerStrategy)).toThrow(
       new RangeError("7 is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)"),
     );
-    expect(() => enumValue(AnnotationDataTypeSchema, "BOX")).toThrow(/^"BOX" is not an AnnotationDataType \(/);
+    expect(() => enumValue(AnnotationDataTypeSchema, "BOX")).toThrow(/^"BOX" is not an AnnotationDataType \([^)]*\)$/);
   });
   test("isKnownEnumValue", () => {
     expect(isKnownEnumValue(AnnotationDataTypeSchema, 32)).toBe(true);

@@ -37,8 +37,8 @@ const ACCEPT = { deprecated: "accept" } as const;
 describe("deprecated fields", () => {
   test("deprecatedTaskFields names each one and what to use instead", () => {
     expect(deprecatedTaskFields(oldStyle())).toEqual([
-      { path: "task.worker.users", message: "worker.users is deprecated: list each worker in worker.workers as { user: { id } }" },
-      { path: "task.worker.userIds", message: "worker.userIds is deprecated: list each worker in worker.workers as { user: { id } }" },
+      { path: "task.worker.users", message: 'worker.users is deprecated: list each worker in worker.workers as { worker: { case: "user", value: { id } } } (in REST JSON, { "user": { "id": … } })' },
+      { path: "task.worker.userIds", message: 'worker.userIds is deprecated: list each worker in worker.workers as { worker: { case: "user", value: { id } } } (in REST JSON, { "user": { "id": … } })' },
       { path: "task.conceptIds", message: "conceptIds is deprecated: list each concept in concepts as { concept: { id } }" },
       { path: "task.review.userIds", message: "review.userIds is deprecated: list each reviewer in review.users as { id }" },
       {

@@ -1,57 +1,14 @@
 // Wire compatibility: every message, field, enum value and RPC we declare matches upstream's
 // definitions (the oracle `clarifai-nodejs-grpc` 11.11.0), and the comparison really catches changes.
-import { clone, create, createFileRegistry, type DescFile } from "@bufbuild/protobuf";
-import {
-  FieldDescriptorProto_Label,
-  FieldDescriptorProto_Type,
-  FileDescriptorProtoSchema,
-  FileDescriptorSetSchema,
-  type FileDescriptorProto,
-} from "@bufbuild/protobuf/wkt";
+import { FieldDescriptorProto_Label, FieldDescriptorProto_Type } from "@bufbuild/protobuf/wkt";
 import { describe, expect, test } from "vitest";
-import { file_clarifai_api_resources } from "../../gen/clarifai/api/resources_pb.js";
 import { file_clarifai_api_service } from "../../gen/clarifai/api/service_pb.js";
-import { file_clarifai_api_status_status } from "../../gen/clarifai/api/status/status_pb.js";
 import { file_clarifai_api_status_status_code } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { upstreamRoot } from "../support/upstream.js";
 import { compareWithUpstream, declaredTypes } from "./compare.js";
-
-const ourFiles: DescFile[] = [
-  file_clarifai_api_status_status_code,
-  file_clarifai_api_status_status,
-  file_clarifai_api_resources,
-  file_clarifai_api_service,
-];
+import { descriptorProtos, filesFrom, findProto, ourFiles } from "./descriptors.js";
 
 const root = upstreamRoot();
-
-/** Our files plus everything they import, dependencies first, as FileDescriptorProtos. */
-function descriptorProtos(): FileDescriptorProto[] {
-  const seen = new Map<string, FileDescriptorProto>();
-  const visit = (f: DescFile) => {
-    if (seen.has(f.proto.name)) return;
-    f.dependencies.forEach(visit);
-    seen.set(f.proto.name, clone(FileDescriptorProtoSchema, f.proto));
-  };
-  ourFiles.forEach(visit);
-  return [...seen.values()];
-}
-
-/** Builds a registry from (possibly edited) descriptor protos and returns our four files from it. */
-function filesFrom(protos: FileDescriptorProto[]): DescFile[] {
-  const registry = createFileRegistry(create(FileDescriptorSetSchema, { file: protos }));
-  return ourFiles.map((f) => {
-    const file = registry.getFile(f.proto.name);
-    if (!file) throw new Error(`${f.proto.name} missing from the edited registry`);
-    return file;
-  });
-}
-
-function findProto(protos: FileDescriptorProto[], name: string): FileDescriptorProto {
-  const p = protos.find((f) => f.name === name);
-  if (!p) throw new Error(`no ${name}`);
-  return p;
-}
 
 describe("wire compatibility with upstream", () => {
   test("every message, field, enum value and RPC we declare matches upstream", () => {

@@ -1,0 +1,183 @@
+// The path every call takes, in this order. Each step is one small unit in its own file:
+//
+//   1. options  — per-call keys checked; the time the call has (deadline.ts: `timeLeftMs`)
+//   2. signal   — the caller's abort and close() followed, through one listener per signal (abort.ts)
+//   3. metadata — client headers, call headers, `authorization: Key <PAT>` (auth.ts)
+//   4. tracing  — one client span, its trace context added to the metadata (tracing.ts; optional)
+//   5. retry    — attempts with backoff inside the deadline, per the policy (retry.ts)
+//   6. transport — one attempt on the wire (transports/*), through the caller's connect interceptors
+//                  if there are any
+//   7. status   — both status layers checked and every failure converted, in one place (status.ts)
+//
+// Facade calls run all seven; the raw `v2` client runs 1–6 and gets failures as the transport raised
+// them (scrubbed of the PAT).
+import { create, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
+import { runUnaryCall } from "@connectrpc/connect/protocol";
+import { linkSignals } from "./abort.js";
+import type { HeadersInput, RequestMetadata } from "./auth.js";
+import { defaultNow, timeLeftMs, type DeadlineOptions } from "./deadline.js";
+import type { ClarifaiError } from "./errors.js";
+import { checkCallOptions, type CallOptions } from "./options.js";
+import { redactError, type Redactor } from "./redact.js";
+import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord } from "./retry.js";
+import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
+import { deadlinePassed, notSentError, responseStatusCode, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
+import type { CallSpan, Tracing } from "./tracing.js";
+import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transports/transport.js";
+
+/** Everything the call path is made of, fixed when the client is built. @internal */
+export interface CallPathParts {
+  readonly transport: ClientTransport;
+  readonly metadata: RequestMetadata;
+  readonly retry: RetryPolicy | undefined;
+  readonly tracing: Tracing | undefined;
+  /** The caller's connect interceptors, run around each attempt. */
+  readonly interceptors: readonly Interceptor[];
+  /** The client's deadline of a call that gives none. */
+  readonly timeoutMs: number;
+  /** Aborted by `close()`. */
+  readonly closing: AbortSignal;
+  readonly redact: Redactor;
+  /** `host:port`, for error hints. */
+  readonly address: string;
+  /** The base URL, for the `url` connect interceptors see. */
+  readonly url: string;
+}
+
+/** Options of a raw call (the `v2` client's, in connect's terms). @internal */
+export interface RawCallOptions extends DeadlineOptions {
+  readonly signal?: AbortSignal | undefined;
+  readonly headers?: HeadersInput | undefined;
+}
+
+/** The two ways in. @internal */
+export interface CallPath {
+  /** A facade call: every step, the response's Clarifai status checked, failures as `ClarifaiError`s. */
+  call<I extends DescMessage, O extends DescMessage>(method: DescMethodUnary<I, O>, request: MessageInitShape<I>, options: CallOptions | undefined): Promise<MessageShape<O>>;
+  /** A raw call: no status check; failures as the transport raised them (a `ConnectError`), scrubbed. */
+  raw<I extends DescMessage, O extends DescMessage>(method: DescMethodUnary<I, O>, request: MessageInitShape<I>, options: RawCallOptions): Promise<UnaryResult<O>>;
+}
+
+/** Builds the call path of a client. @internal */
+export function createCallPath(parts: CallPathParts): CallPath {
+  const { transport, metadata, retry, tracing, closing, redact } = parts;
+  const clock = retry?.now ?? defaultNow;
+  const send = parts.interceptors.length === 0 ? transport.unary.bind(transport) : intercepted(parts);
+
+  /** Steps 4–6 for a call with these `headers` (step 3) that has `left` ms and follows `signal`. */
+  async function attempts<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    request: MessageInitShape<I>,
+    headers: Record<string, string>,
+    left: number,
+    signal: AbortSignal,
+    record: RetryRecord,
+    span: CallSpan | undefined,
+  ): Promise<UnaryResult<O>> {
+    // Built once: every attempt sends the same message and metadata.
+    const message = create(method.input, request);
+    span?.inject(headers);
+    const deadlineAt = left === Infinity ? undefined : clock() + left;
+    return runWithRetries(
+      { method: method.name, policy: retry, signal, deadlineAt, clock, redact, record, onRetry: span?.retry },
+      (timeoutMs) => send({ method, message, headers, timeoutMs, signal }),
+    );
+  }
+
+  /** Steps 1–2: the time the call has, and the one signal it follows. */
+  function begin(options: DeadlineOptions & { readonly signal?: AbortSignal | undefined }) {
+    const left = timeLeftMs(options, parts.timeoutMs);
+    const link = options.signal ? linkSignals(options.signal, closing) : undefined;
+    return { left, signal: link?.signal ?? closing, dispose: () => link?.dispose() };
+  }
+
+  return {
+    async call(method, request, options) {
+      // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors (a header that
+      // cannot be sent too).
+      checkCallOptions(options);
+      const headers = metadata.headers(options?.headers);
+      // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
+      const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
+      const ctx = (): FailureContext => ({
+        method: method.name,
+        idempotent: methodKind(retry, method.name) !== "write",
+        redact,
+        attempts: record.attempts,
+        previousErrors: record.previousErrors,
+        nothingApplied: record.nothingApplied,
+        keySource: metadata.keySource(options?.headers),
+        address: parts.address,
+      });
+      const span = tracing?.start(method, headers);
+      // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
+      const early = options?.signal?.aborted
+        ? toClarifaiError(undefined, ctx(), options.signal)
+        : closing.aborted
+          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), ctx())
+          : undefined;
+      const { left, signal, dispose } = early ? { left: 0, signal: closing, dispose: () => {} } : begin(options ?? {});
+      try {
+        if (early) throw early;
+        if (left <= 0) throw deadlinePassed(ctx());
+        const response = await attempts(method, request, headers, left, signal, record, span);
+        const message = response.message as { status?: { code: number; reqId: string } };
+        // The context of a failure is built only for a failure: the success path stays lean.
+        if (responseStatusCode(message) !== StatusCode.SUCCESS) throw statusFailure(message, ctx());
+        span?.end(undefined, message.status);
+        return response.message;
+      } catch (e) {
+        const error: ClarifaiError = toClarifaiError(e, ctx(), signal);
+        span?.end(error);
+        throw error;
+      } finally {
+        dispose();
+      }
+    },
+
+    async raw(method, request, options) {
+      if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
+      const headers = metadata.headers(options.headers);
+      const { left, signal, dispose } = begin(options);
+      try {
+        if (left <= 0) throw new ConnectError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
+        const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
+        return await attempts(method, request, headers, left, signal, record, undefined);
+      } catch (e) {
+        // connect's own clients fail with ConnectErrors: an abort reason becomes one (CANCELLED).
+        throw redactError(ConnectError.from(e, signal.aborted ? Code.Canceled : Code.Unknown), redact);
+      } finally {
+        dispose();
+      }
+    },
+  };
+}
+
+/** `transport.unary` run through the caller's connect interceptors, as connect would run them. */
+function intercepted(parts: CallPathParts): ClientTransport["unary"] {
+  return <I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>) => {
+    const { method } = attempt;
+    return runUnaryCall<I, O>({
+      interceptors: [...parts.interceptors],
+      signal: attempt.signal,
+      timeoutMs: attempt.timeoutMs,
+      req: {
+        stream: false,
+        service: method.parent,
+        method,
+        requestMethod: "POST",
+        url: `${parts.url}/${method.parent.typeName}/${method.name}`,
+        header: new Headers(attempt.headers),
+        contextValues: createContextValues(),
+        message: attempt.message,
+      },
+      next: async (req) => {
+        const headers: Record<string, string> = {};
+        req.header.forEach((v, k) => (headers[k] = v));
+        const result = await parts.transport.unary({ ...attempt, headers, signal: req.signal, message: req.message as MessageShape<I> });
+        return { stream: false, service: method.parent, method, header: result.header, trailer: result.trailer, message: result.message };
+      },
+    });
+  };
+}

@@ -1,0 +1,112 @@
+// Tracing of every call through `@opentelemetry/api`, when that optional peer is installed: a client
+// span named `clarifai.api.V2/<Method>` with the OpenTelemetry RPC semantic-convention attributes, one
+// event per retry, the W3C trace context injected into the request metadata through the global
+// propagator, and an `rpc.client.duration` histogram. Without the package nothing here is loaded;
+// without a registered tracer provider the API's no-op tracer does (almost) nothing.
+import type { DescMethodUnary } from "@bufbuild/protobuf";
+import type * as Otel from "@opentelemetry/api";
+import type { ClarifaiError } from "./errors.js";
+import { statusCodeName } from "./grpc-codes.js";
+import { loadOptional } from "./optional.js";
+import type { RetryEvent } from "./retry.js";
+import { VERSION } from "./version.js";
+
+/** The trace of one call. @internal */
+export interface CallSpan {
+  /** Adds the trace context (`traceparent`, `tracestate`) of this call's span to its request metadata. */
+  inject(headers: Record<string, string>): void;
+  /** Records a retry as a span event. */
+  retry(event: RetryEvent): void;
+  /** Ends the span: with the call's error, or with the status of its successful response. */
+  end(error: ClarifaiError | undefined, status?: { readonly code: number; readonly reqId: string }): void;
+}
+
+/** Starts the trace of calls. @internal */
+export interface Tracing {
+  /**
+   * Starts the span of one call. `callHeaders` are the call's own metadata: when no span is active in
+   * the current context, a `traceparent` there (propagated from an incoming request, see
+   * `fromGrpcJsCall`) becomes the span's parent, so the trace goes on.
+   */
+  start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan;
+}
+
+/** What the span records of the server (OpenTelemetry `server.address` / `server.port`). @internal */
+export interface TracedServer {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `undefined` when `@opentelemetry/api` is not installed. @internal */
+export function createTracing(server: TracedServer, transport: string): Tracing | undefined {
+  const api = loadOptional<typeof Otel>("@opentelemetry/api");
+  if (!api) return undefined;
+  const tracer = api.trace.getTracer("clarifai-grpc-es", VERSION);
+  // The metrics API has no proxy provider (traces have one): a histogram taken from a client built
+  // before the service registers its MeterProvider would stay a no-op for good. So the provider is
+  // looked up at each record, and the histogram made again only when the provider changed.
+  let meterProvider: Otel.MeterProvider | undefined;
+  let histogram: Otel.Histogram | undefined;
+  const duration = (): Otel.Histogram => {
+    const provider = api.metrics.getMeterProvider();
+    if (provider !== meterProvider || !histogram) {
+      meterProvider = provider;
+      histogram = provider.getMeter("clarifai-grpc-es", VERSION).createHistogram("rpc.client.duration", {
+        description: "Duration of Clarifai API calls made by clarifai-grpc-es, retries included",
+        unit: "ms",
+      });
+    }
+    return histogram;
+  };
+  const rpcSystem = transport === "rest" ? "http" : "grpc";
+  return {
+    start(method, callHeaders) {
+      const active = api.context.active();
+      // A service without OpenTelemetry instrumentation of its own still forwards the caller's trace
+      // context as metadata: continue that trace rather than start a new one.
+      const parent = api.trace.getSpan(active) || !callHeaders["traceparent"] ? active : api.propagation.extract(active, callHeaders);
+      const common: Otel.Attributes = {
+        "rpc.system": rpcSystem,
+        "rpc.service": method.parent.typeName,
+        "rpc.method": method.name,
+      };
+      const span = tracer.startSpan(
+        `${method.parent.typeName}/${method.name}`,
+        { kind: api.SpanKind.CLIENT, attributes: { ...common, "server.address": server.host, "server.port": server.port } },
+        parent,
+      );
+      const context = api.trace.setSpan(parent, span);
+      const started = performance.now();
+      return {
+        inject(headers) {
+          api.propagation.inject(context, headers);
+        },
+        retry(event) {
+          span.addEvent("retry", {
+            "rpc.retry.attempt": event.attempt,
+            "rpc.retry.delay_ms": event.delayMs,
+            "rpc.grpc.status_code": event.error.grpcCode,
+            ...(event.error.code !== undefined ? { "clarifai.status_code": event.error.code } : {}),
+          });
+        },
+        end(error, status) {
+          const grpcCode = error ? error.grpcCode : 0;
+          span.setAttribute("rpc.grpc.status_code", grpcCode);
+          const code = error ? error.code : status?.code;
+          if (code !== undefined) {
+            span.setAttribute("clarifai.status_code", code);
+            span.setAttribute("clarifai.status_name", statusCodeName(code));
+          }
+          const reqId = error ? error.reqId : status?.reqId;
+          if (reqId) span.setAttribute("clarifai.req_id", reqId);
+          if (error) {
+            span.setAttribute("clarifai.attempts", error.attempts);
+            span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
+          }
+          span.end();
+          duration().record(performance.now() - started, { ...common, "rpc.grpc.status_code": grpcCode });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,263 @@
+// The default transport ("connect"): unary gRPC over node:http2, with connect-node's Http2SessionManager
+// for connections (reconnects, keepalive PINGs, idle timeout, GOAWAY handling) and connect's gRPC
+// protocol helpers for statuses. A unary call needs far less than connect's generic call path, which
+// is built for streams: no async iterables, no per-call AbortController and sentinel error on success,
+// no Web `Headers` until someone reads them. One stream, one frame out, one frame in, one status.
+import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { Http2SessionManager } from "@connectrpc/connect-node";
+import { codeFromHttpStatus, findTrailerError } from "@connectrpc/connect/protocol-grpc";
+import { constants, type ClientHttp2Stream, type ClientSessionRequestOptions, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
+import { gunzip, gzip } from "node:zlib";
+import { onAbort } from "../abort.js";
+import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
+import type { Compression, Endpoint, TlsOptions } from "../options.js";
+import { notSentError } from "../status.js";
+import { USER_AGENT } from "../version.js";
+import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
+import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
+
+/**
+ * connect-node's session manager removes its `error` listeners from an HTTP/2 session when it moves on
+ * (closing, after an error), yet Node can still emit `error` on that session afterwards — e.g. a peer
+ * that answers with a protocol error. With no listener, that is an uncaught exception that takes the
+ * whole process down. Every session that carried a request gets one permanent listener that ignores
+ * such late errors: the calls on it have already failed through their streams.
+ */
+class GuardedSessionManager extends Http2SessionManager {
+  readonly #guarded = new WeakSet<Http2Session>();
+
+  override async request(method: string, path: string, headers: OutgoingHttpHeaders, options: Omit<ClientSessionRequestOptions, "signal">): Promise<ClientHttp2Stream> {
+    const stream = await super.request(method, path, headers, options);
+    const session = stream.session;
+    if (session && !this.#guarded.has(session)) {
+      this.#guarded.add(session);
+      session.on("error", () => {});
+    }
+    return stream;
+  }
+}
+
+/** Options of {@link createNodeHttp2Transport}. @internal */
+export interface NodeHttp2TransportOptions {
+  readonly endpoint: Endpoint;
+  readonly tls: TlsOptions;
+  readonly compression: Compression;
+}
+
+const { NGHTTP2_CANCEL, HTTP2_HEADER_STATUS } = constants;
+
+/** The lean unary gRPC transport over node:http2. @internal */
+export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): ClientTransport {
+  const { endpoint, tls, compression } = options;
+  const nodeOptions: SecureClientSessionOptions = {};
+  if (endpoint.tls && tls.ca !== undefined) nodeOptions.ca = tls.ca as SecureClientSessionOptions["ca"];
+  const sessions = new GuardedSessionManager(
+    endpoint.url,
+    // Ping an idle connection so a silently dead peer (NAT timeout, LB drop) is noticed before a call hangs on it.
+    { pingIntervalMs: 30_000, pingTimeoutMs: 10_000, idleConnectionTimeoutMs: 15 * 60_000 },
+    nodeOptions,
+  );
+  const basePath = new URL(endpoint.url).pathname.replace(/\/+$/, "");
+  const acceptEncoding = compression.accept.length > 0 ? compression.accept.join(",") : undefined;
+  let closed = false;
+
+  function unary<I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>): Promise<UnaryResult<O>> {
+    const { method, signal } = attempt;
+    return new Promise<UnaryResult<O>>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      if (closed) return reject(new ConnectError("the transport is closed", Code.Unavailable));
+      let stream: ClientHttp2Stream | undefined;
+      let settled = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopAbort: (() => void) | undefined;
+      const settle = (error: unknown, result?: UnaryResult<O>) => {
+        if (settled) return;
+        settled = true;
+        if (timer !== undefined) clearTimeout(timer);
+        stopAbort?.();
+        if (error !== undefined) {
+          // Whatever ended the call early, the stream goes with it (CANCEL, as gRPC maps a cancellation).
+          if (stream && !stream.closed) stream.close(NGHTTP2_CANCEL);
+          reject(error);
+        } else {
+          resolve(result!);
+        }
+      };
+      if (signal) stopAbort = onAbort(signal, (reason) => settle(reason));
+      if (attempt.timeoutMs !== undefined) {
+        const ms = attempt.timeoutMs;
+        timer = setTimeout(() => settle(new ConnectError(`the deadline of ${Math.ceil(ms)} ms passed before the answer came`, Code.DeadlineExceeded)), Math.max(0, ms));
+      }
+      const headers: OutgoingHttpHeaders = {
+        "user-agent": USER_AGENT,
+        ...attempt.headers,
+        "content-type": "application/grpc+proto",
+        te: "trailers",
+      };
+      if (attempt.timeoutMs !== undefined) headers[GRPC_TIMEOUT_HEADER] = encodeGrpcTimeout(attempt.timeoutMs);
+      if (acceptEncoding !== undefined) headers["grpc-accept-encoding"] = acceptEncoding;
+      let bytes: Uint8Array;
+      try {
+        bytes = toBinary(method.input, attempt.message);
+      } catch (e) {
+        return settle(notSentError(`the request could not be encoded: ${e instanceof Error ? e.message : String(e)}`, Code.InvalidArgument, e));
+      }
+      const send = (payload: Uint8Array, compressed: boolean) => {
+        if (settled) return;
+        if (compressed) headers["grpc-encoding"] = "gzip";
+        sessions.request("POST", `${basePath}/${method.parent.typeName}/${method.name}`, headers, {}).then(
+          (s) => {
+            stream = s;
+            if (settled) {
+              // Ended (aborted, deadline) while the stream was being opened: nobody reads it any more,
+              // but its late errors (the session closing under it) must not go uncaught.
+              s.on("error", () => {});
+              s.close(NGHTTP2_CANCEL);
+              return;
+            }
+            exchange(s, frame(payload, compressed), method.output, sessions, settle);
+          },
+          (e: unknown) => settle(fromNodeError(e)),
+        );
+      };
+      if (compression.send === "gzip" && bytes.length >= compression.minBytes) {
+        gzip(bytes, (e, zipped) => (e ? settle(fromNodeError(e)) : send(zipped, true)));
+      } else {
+        send(bytes, false);
+      }
+    });
+  }
+
+  return {
+    name: "connect",
+    unary,
+    async close() {
+      if (closed) return;
+      closed = true;
+      sessions.abort();
+    },
+  };
+}
+
+/** The gRPC length-prefixed message: flag byte (1 = compressed), big-endian length, payload. */
+function frame(payload: Uint8Array, compressed: boolean): Buffer {
+  const out = Buffer.allocUnsafe(5 + payload.length);
+  out[0] = compressed ? 1 : 0;
+  out.writeUInt32BE(payload.length, 1);
+  out.set(payload, 5);
+  return out;
+}
+
+/** Node's response headers as Web `Headers`, pseudo-headers left out. */
+function toHeaders(node: IncomingHttpHeaders | undefined): Headers {
+  const out = new Headers();
+  if (!node) return out;
+  for (const [k, v] of Object.entries(node)) {
+    if (k.startsWith(":") || v === undefined) continue;
+    if (Array.isArray(v)) for (const item of v) out.append(k, item);
+    else out.append(k, String(v));
+  }
+  return out;
+}
+
+/** Sends the request frame on `stream` and settles the call from what comes back. */
+function exchange<O extends DescMessage>(
+  stream: ClientHttp2Stream,
+  request: Buffer,
+  output: O,
+  sessions: Http2SessionManager,
+  settle: (error: unknown, result?: UnaryResult<O>) => void,
+): void {
+  let head: IncomingHttpHeaders | undefined;
+  let tail: IncomingHttpHeaders | undefined;
+  let streamError: unknown;
+  const chunks: Buffer[] = [];
+  stream.on("response", (h) => (head = h));
+  stream.on("data", (chunk: Buffer) => {
+    chunks.push(chunk);
+    sessions.notifyResponseByteRead(stream);
+  });
+  stream.on("trailers", (t) => (tail = t));
+  stream.on("error", (e) => (streamError ??= e));
+  stream.on("close", () => {
+    const failure = statusError(head, tail) ?? (head ? undefined : transportError(stream, streamError));
+    if (failure) return settle(failure);
+    if (!tail && !head?.["grpc-status"]) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
+    decodeBody(Buffer.concat(chunks), head?.["grpc-encoding"], output, (error, message) => {
+      if (error) return settle(error);
+      let header: Headers | undefined;
+      let trailer: Headers | undefined;
+      settle(undefined, {
+        message: message!,
+        get header() {
+          return (header ??= toHeaders(head));
+        },
+        get trailer() {
+          return (trailer ??= toHeaders(tail));
+        },
+      });
+    });
+  });
+  stream.end(request);
+}
+
+/**
+ * The error a server's answer carries, or `undefined` when it is a success (or has no status yet):
+ * a non-200 HTTP status, a foreign content type, or a non-zero `grpc-status` in the trailers or in
+ * the headers of a trailers-only answer, with its message and rich details. The error's metadata holds
+ * the headers and trailers, `grpc-status` included: it came from the server.
+ */
+function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHeaders | undefined): ConnectError | undefined {
+  if (!head) return undefined;
+  const status = Number(head[HTTP2_HEADER_STATUS]);
+  if (status !== 200) {
+    const metadata = toHeaders(head);
+    // Marked as the server's answer, like a gRPC status: its text is not the client's own.
+    metadata.set("grpc-status", String(codeFromHttpStatus(status)));
+    return new ConnectError(`HTTP ${status} from the server`, codeFromHttpStatus(status), metadata);
+  }
+  const type = head["content-type"] ?? "";
+  if (!/^application\/grpc(\+proto)?($|;)/i.test(type)) {
+    return new ConnectError(`the server answered with content type ${JSON.stringify(type)}, not gRPC`, Code.Internal, toHeaders(head));
+  }
+  const source = tail?.["grpc-status"] !== undefined ? tail : head["grpc-status"] !== undefined ? head : undefined;
+  if (!source || source["grpc-status"] === "0") return undefined;
+  const metadata = toHeaders(head);
+  if (tail) toHeaders(tail).forEach((v, k) => metadata.set(k, v));
+  return findTrailerError(metadata) ?? new ConnectError(`invalid grpc-status ${String(source["grpc-status"])}`, Code.Internal, metadata);
+}
+
+/** Why a stream ended without an answer: its error, or the code of the RST_STREAM that ended it. */
+function transportError(stream: ClientHttp2Stream, streamError: unknown): ConnectError | undefined {
+  if (streamError !== undefined) return fromNodeError(streamError, stream.rstCode);
+  if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) return fromHttp2Reset(stream.rstCode);
+  return undefined;
+}
+
+/** Decodes the single response message of a unary call (gunzipped when the server compressed it). */
+function decodeBody<O extends DescMessage>(
+  body: Buffer,
+  encoding: string | string[] | undefined,
+  output: O,
+  done: (error: ConnectError | undefined, message?: UnaryResult<O>["message"]) => void,
+): void {
+  if (body.length < 5) return done(new ConnectError("protocol error: the answer carried no message", Code.Internal));
+  const length = body.readUInt32BE(1);
+  if (body.length !== 5 + length) {
+    return done(new ConnectError(`protocol error: expected one message of ${length} bytes, got ${body.length - 5}`, Code.Internal));
+  }
+  const payload = body.subarray(5);
+  const decode = (bytes: Uint8Array) => {
+    try {
+      done(undefined, fromBinary(output, bytes));
+    } catch (e) {
+      done(new ConnectError(`the answer is not a valid ${output.typeName}`, Code.Internal, undefined, undefined, e));
+    }
+  };
+  if ((body[0]! & 1) === 0) return decode(payload);
+  if (encoding !== "gzip") {
+    return done(new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal));
+  }
+  gunzip(payload, (e, plain) => (e ? done(new ConnectError("the answer's gzip data is corrupt", Code.Internal, undefined, undefined, e)) : decode(plain)));
+}

@@ -1,0 +1,150 @@
+// The REST transport: each unary call is one `fetch` to the route the RPC's google.api.http rule gives
+// (src/rest), with a proto-JSON body. It needs nothing but a global `fetch`: no node:http2, no
+// connect-node, no grpc-js, so the client runs where HTTP/2 gRPC cannot (edge runtimes, browsers,
+// proxies that pass only HTTP/1.1).
+import type { DescMessage } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { codeFromHttpStatus } from "@connectrpc/connect/protocol-connect";
+import { jsonToMessage, responseReadOptions } from "../rest/json.js";
+import { RestMappingError } from "../rest/mapping-error.js";
+import { encodeRestRequest } from "../rest/transcode.js";
+import type { Endpoint, TlsOptions } from "../options.js";
+import { onAbort } from "../abort.js";
+import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
+
+/** Options of {@link createRestTransport}. @internal */
+export interface RestTransportOptions {
+  /** The API's base URL; routes are appended to it (`https://api.clarifai.com` + `/v2/tasks`). */
+  readonly endpoint: Endpoint;
+  /**
+   * Must not carry `ca`: the transport calls the runtime's `fetch`, which trusts what the runtime
+   * trusts (in Node: its built-in roots plus `NODE_EXTRA_CA_CERTS`). Default `{}`.
+   */
+  readonly tls?: TlsOptions;
+}
+
+const trustHint = "the rest transport trusts the CAs the runtime's fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS";
+
+/** At most this much of a non-JSON error body goes into the error message. */
+const SNIPPET_CHARS = 200;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Response headers plus the code the transport derived, marking the failure as the server's answer. */
+function serverMetadata(headers: Headers, code: Code): Headers {
+  const metadata = new Headers(headers);
+  metadata.set("grpc-status", String(code));
+  return metadata;
+}
+
+/**
+ * The REST transport. Per attempt: the request is transcoded by the RPC's rule (a request that does
+ * not fit, e.g. an empty path variable, fails with INVALID_ARGUMENT before anything is sent), sent
+ * with `fetch`, and the JSON body decoded as the response message, unknown fields skipped.
+ *
+ * What the attempt resolves with: any 2xx answer whose body decodes, and any other answer whose JSON
+ * body carries a `status` (the API answers a Clarifai failure as HTTP 4xx/5xx with the status in the
+ * body; the client checks it, as for every transport). What it rejects with: a `ConnectError` whose
+ * code comes from the HTTP status as connect's `codeFromHttpStatus` maps it (for an answer without a
+ * status: a proxy's 502 page, a 404 from something that is not the API), UNAVAILABLE when `fetch`
+ * itself fails (the network error kept as `cause`), INTERNAL for a body that does not decode,
+ * DEADLINE_EXCEEDED when the attempt's `timeoutMs` runs out, and the signal's reason, as it is, on
+ * abort.
+ *
+ * @throws TypeError when `tls.ca` is given (see {@link RestTransportOptions.tls}).
+ * @internal
+ */
+export function createRestTransport(options: RestTransportOptions): ClientTransport {
+  if (options.tls?.ca !== undefined) {
+    throw new TypeError(`tls.ca cannot be used with transport "rest": ${trustHint}`);
+  }
+  const base = options.endpoint.url;
+  const inFlight = new Set<AbortController>();
+  let closed = false;
+
+  async function unary<I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>): Promise<UnaryResult<O>> {
+    const { method, signal, timeoutMs } = attempt;
+    if (signal?.aborted) throw signal.reason;
+    if (closed) throw new ConnectError("the REST transport is closed", Code.Unavailable);
+    let request;
+    try {
+      request = encodeRestRequest(method, attempt.message);
+    } catch (e) {
+      if (e instanceof RestMappingError) throw new ConnectError(e.message, Code.InvalidArgument, undefined, undefined, e);
+      throw e;
+    }
+    let headers: Headers;
+    try {
+      headers = new Headers(attempt.headers);
+    } catch (e) {
+      // fetch refuses a value with CR/LF or other bytes a header cannot carry: nothing is sent.
+      throw new ConnectError(`a request header cannot be sent: ${(e as Error).message}`, Code.InvalidArgument, undefined, undefined, e);
+    }
+    headers.set("accept", "application/json");
+    if (request.body !== undefined) headers.set("content-type", "application/json");
+
+    const controller = new AbortController();
+    let timedOut = false;
+    // Through onAbort: the signal may be the client's close signal, which every call in flight follows.
+    const stopAbort = signal ? onAbort(signal, (reason) => controller.abort(reason)) : undefined;
+    const timer =
+      timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            controller.abort();
+          }, Math.max(0, timeoutMs));
+    inFlight.add(controller);
+    const failure = (e: unknown): unknown => {
+      if (signal?.aborted) return signal.reason;
+      if (timedOut) return new ConnectError(`the call took longer than its ${timeoutMs} ms deadline`, Code.DeadlineExceeded);
+      if (closed) return new ConnectError("the REST transport was closed while the call was in flight", Code.Canceled);
+      if (e instanceof ConnectError) return e;
+      const cause = (e as { cause?: { message?: unknown; code?: unknown } })?.cause;
+      const detail = typeof cause?.message === "string" && cause.message ? `: ${cause.message}` : "";
+      // `tls.ca` is not an option here (see createRestTransport), so say what is.
+      const hint = typeof cause?.code === "string" && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(cause.code) ? ` (${trustHint})` : "";
+      return new ConnectError(`${(e as Error)?.message ?? String(e)}${detail}${hint}`, Code.Unavailable, undefined, undefined, e);
+    };
+    try {
+      const url = `${base}${request.path}${request.query ? `?${request.query}` : ""}`;
+      const response = await fetch(url, { method: request.method, headers, body: request.body, signal: controller.signal });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (isObject(json) && (response.ok || isObject(json["status"]))) {
+        try {
+          return { message: jsonToMessage(method.output, json as never, responseReadOptions), header: response.headers, trailer: new Headers() };
+        } catch (e) {
+          const message = `the response does not decode as ${method.output.typeName}: ${(e as Error).message}`;
+          throw new ConnectError(message, Code.Internal, serverMetadata(response.headers, Code.Internal), undefined, e);
+        }
+      }
+      const code = codeFromHttpStatus(response.status);
+      const snippet = text.trim().slice(0, SNIPPET_CHARS);
+      const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${request.method} ${request.path}${snippet ? `: ${snippet}` : ""}`;
+      throw new ConnectError(message, code, serverMetadata(response.headers, code));
+    } catch (e) {
+      throw failure(e);
+    } finally {
+      clearTimeout(timer);
+      stopAbort?.();
+      inFlight.delete(controller);
+    }
+  }
+
+  return {
+    name: "rest",
+    unary,
+    async close() {
+      closed = true;
+      for (const controller of inFlight) controller.abort();
+    },
+  };
+}
