@@ -1,15 +1,16 @@
 // Identity against gzip: what compressed answers cost each client per call, and what the emulator did.
 // Two emulators run side by side: the one as shipped (it compresses answers of 1 KB or more when the
 // client advertises gzip: connect-node's defaults) and one that never compresses. Every client is
-// measured on both with its defaults; clients that have an option to stop advertising gzip are also
-// measured with it, against the shipped emulator (the facade's `compression` option is picked up
-// here as soon as it exists). The emulator's behaviour is not assumed: it is probed on the wire.
+// asked for gzip answers (its default, or its option where it has one) and measured on both; clients
+// with an option to ask for identity are also measured with it, against the shipped emulator. Nothing is
+// assumed: each client's process records what it advertised and how its answers came (bench/wire-watch.ts),
+// and the emulators are probed on the wire.
 import http2 from "node:http2";
 import zlib from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { GetTaskRequestSchema, ListTasksRequestSchema } from "../gen/clarifai/api/service_pb.js";
 import type { ClientName } from "./clients/types.js";
-import { measure, usPerCall, type RoundsOptions, type SectionSetup } from "./rounds.js";
+import { measure, usPerCall, type ContenderWire, type RoundsOptions, type SectionSetup } from "./rounds.js";
 import { ratiosPerRound, spread, type Spread } from "./stats.js";
 import type { Contender, Missing } from "./workers.js";
 import { cellName, type Target } from "./workloads.js";
@@ -23,7 +24,7 @@ export type CompressionMode = (typeof COMPRESSION_MODES)[number];
 export interface EmulatorAnswer {
   emulator: "as shipped" | "compression off";
   rpc: "GetTask" | "ListTasks";
-  /** The `grpc-accept-encoding` the probe sent (as the client named sends it), or "none". */
+  /** The `grpc-accept-encoding` the probe sent, or "none". */
   advertised: string;
   /** `grpc-encoding` of the answer ("identity" when absent). */
   encoding: string;
@@ -40,8 +41,8 @@ export interface CompressionRow {
   usPerCall: Partial<Record<CompressionMode, Spread>>;
   /** Per round: mode ÷ gzip, for each identity mode that ran. */
   overGzip: Partial<Record<CompressionMode, Spread>>;
-  /** Why `identity (client option)` did not run (the client has no such option), if it did not. */
-  noClientOption?: string;
+  /** Why a mode did not run (e.g. the client has no option to ask for identity), by mode. */
+  notRun: Partial<Record<CompressionMode, string>>;
 }
 
 /** The section's results. */
@@ -49,16 +50,14 @@ export interface CompressionRun {
   node: string;
   rounds: number;
   answers: EmulatorAnswer[];
+  /** What each client process advertised and how its answers came, per mode. */
+  wire: ContenderWire[];
   cells: { cell: string; calls: number; rows: CompressionRow[] }[];
   missing: Missing[];
 }
 
-/** What each kind of client advertises out of the box (the probes send the same). */
-export const ADVERTISED = [
-  { by: "grpc-js (official stubs, raw-grpc-js, facade-grpc-js)", value: "identity,deflate,gzip" },
-  { by: "connect-node (raw-connect, facade-connect)", value: "gzip,br" },
-  { by: "a client asking for identity", value: "none" },
-] as const;
+/** What the probes advertise: gzip, and nothing. */
+export const PROBED = ["gzip", "none"] as const;
 
 /** Sends one gRPC call over a fresh HTTP/2 session and reads the answer's framing as it arrived. */
 async function probe(target: Target, rpc: EmulatorAnswer["rpc"], advertised: string): Promise<Omit<EmulatorAnswer, "emulator">> {
@@ -108,7 +107,7 @@ export async function probeEmulators(shipped: Target, off: Target): Promise<Emul
   const answers: EmulatorAnswer[] = [];
   for (const [emulator, target] of [["as shipped", shipped], ["compression off", off]] as const) {
     for (const rpc of ["GetTask", "ListTasks"] as const) {
-      for (const { value } of ADVERTISED) answers.push({ emulator, ...(await probe(target, rpc, value)) });
+      for (const value of PROBED) answers.push({ emulator, ...(await probe(target, rpc, value)) });
     }
   }
   const offCompressed = answers.find((a) => a.emulator === "compression off" && a.encoding !== "identity");
@@ -127,27 +126,26 @@ export async function runCompression(
   const answers = await probeEmulators(shipped, off);
   const label = (client: ClientName, mode: CompressionMode) => `${client} · ${mode}`;
   const contenders: Contender[] = clients.flatMap((client) => [
-    { label: label(client, "gzip"), client, config: {}, target: shipped },
-    { label: label(client, "identity (emulator)"), client, config: {}, target: off },
+    { label: label(client, "gzip"), client, config: { accept: "gzip" }, target: shipped },
+    { label: label(client, "identity (emulator)"), client, config: { accept: "gzip" }, target: off },
     { label: label(client, "identity (client option)"), client, config: { accept: "identity" }, target: shipped },
   ]);
-  const { samples, missing } = await measure(setup, contenders, options);
+  const { samples, missing, wire } = await measure(setup, contenders, options);
   const cells = options.cells.map((cell, c) => {
     const rows: CompressionRow[] = [];
     for (const client of clients) {
       const us = (mode: CompressionMode) => samples.get(label(client, mode))?.[c]?.map(usPerCall);
       const gzip = us("gzip");
-      if (!gzip) continue;
-      const row: CompressionRow = { client, usPerCall: { gzip: spread(gzip) }, overGzip: {} };
-      for (const mode of ["identity (emulator)", "identity (client option)"] as const) {
+      const row: CompressionRow = { client, usPerCall: {}, overGzip: {}, notRun: {} };
+      for (const mode of COMPRESSION_MODES) {
         const values = us(mode);
+        const gap = missing.find((m) => m.label === label(client, mode));
+        if (gap) row.notRun[mode] = gap.reason;
         if (!values) continue;
         row.usPerCall[mode] = spread(values);
-        row.overGzip[mode] = spread(ratiosPerRound(values, gzip));
+        if (mode !== "gzip" && gzip) row.overGzip[mode] = spread(ratiosPerRound(values, gzip));
       }
-      const gap = missing.find((m) => m.label === label(client, "identity (client option)") && m.unsupported);
-      if (gap) row.noClientOption = gap.reason;
-      rows.push(row);
+      if (Object.keys(row.usPerCall).length) rows.push(row);
     }
     return { cell: cellName(cell), calls: options.calls(cell), rows };
   });
@@ -155,8 +153,9 @@ export async function runCompression(
     node: setup.node.version,
     rounds: options.rounds,
     answers,
+    wire,
     cells,
-    // A client without the option is a row note, not a missing client.
-    missing: missing.filter((m) => !m.unsupported),
+    // A mode a client could not run is a note on its row; a client with no row at all is missing (once).
+    missing: missing.filter((m, i) => !cells.some((cell) => cell.rows.some((r) => r.client === m.client)) && missing.findIndex((x) => x.client === m.client) === i),
   };
 }

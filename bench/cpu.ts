@@ -4,7 +4,7 @@
 // the secondary table (calls/s and latency).
 import { isFacade, isOfficial, TRANSPORT_UNDER, type ClientName } from "./clients/types.js";
 import type { NodeBinary } from "./nodes.js";
-import { measure, usPerCall, type RoundsOptions, type Samples, type SectionSetup } from "./rounds.js";
+import { measure, usPerCall, type ContenderWire, type RoundsOptions, type Samples, type SectionSetup } from "./rounds.js";
 import { minPerRound, ratiosPerRound, spread, type Spread } from "./stats.js";
 import type { CellSample } from "./worker.js";
 import type { Missing } from "./workers.js";
@@ -48,6 +48,8 @@ export interface CpuRun {
   node: NodeBinary;
   rounds: number;
   cells: CpuCell[];
+  /** What each client advertised and how its answers came (first call of each RPC), as set up here. */
+  wire: ContenderWire[];
   missing: Missing[];
 }
 
@@ -91,6 +93,6 @@ export function summariseCpu(samples: Samples, cells: readonly Cell[], calls: (c
 /** Runs the CPU section on one Node: one process per client, every cell, interleaved rounds. */
 export async function runCpu(setup: SectionSetup, target: Target, clients: readonly ClientName[], options: RoundsOptions): Promise<CpuRun> {
   const contenders = clients.map((client) => ({ label: client, client, config: {}, target }));
-  const { samples, missing } = await measure(setup, contenders, options);
-  return { node: setup.node, rounds: options.rounds, cells: summariseCpu(samples, options.cells, options.calls), missing };
+  const { samples, missing, wire } = await measure(setup, contenders, options);
+  return { node: setup.node, rounds: options.rounds, cells: summariseCpu(samples, options.cells, options.calls), wire, missing };
 }

@@ -48,6 +48,10 @@ if (values.help) {
 if (values.render) {
   const file = path.resolve(values.render);
   const saved = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  if (saved.schema !== 3) {
+    process.stderr.write(`${file} has schema ${saved.schema}; this harness renders schema 3 (run the bench again, or check out the commit that wrote it)\n`);
+    process.exit(1);
+  }
   writeFileSync(path.join(path.dirname(file), "results.svg"), renderSvg(saved));
   process.stdout.write(renderMarkdown(saved));
   process.exit(0);

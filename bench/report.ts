@@ -4,7 +4,9 @@
 import { COMPRESSION_MODES } from "./compression.js";
 import type { CpuRun } from "./cpu.js";
 import type { BenchResults } from "./results.js";
+import type { ContenderWire } from "./rounds.js";
 import type { Spread } from "./stats.js";
+import { TRACING_SETUPS } from "./tracing.js";
 
 const MB = 1024 * 1024;
 
@@ -43,6 +45,26 @@ function missingLine(items: readonly { label?: string; client: string; reason: s
   return `Did not run: ${items.map((m) => `${m.label ?? m.client} (${m.reason.split("\n")[0]})`).join("; ")}.`;
 }
 
+/** The RPC a recorded request was, for gRPC paths and the REST routes of the three RPCs measured. */
+function rpcOf(path: string): string {
+  const grpc = /^\/clarifai\.api\.V2\/(\w+)$/.exec(path);
+  if (grpc) return grpc[1]!;
+  if (/^GET \S*\/tasks\/[^/]+$/.test(path)) return "GetTask";
+  if (/^GET \S*\/tasks$/.test(path)) return "ListTasks";
+  if (/^POST \S*\/tasks$/.test(path)) return "PostTasks";
+  return path;
+}
+
+/** "client | advertised | how GetTask, PostTasks and ListTasks answers came". */
+function wireTable(wire: readonly ContenderWire[]): string {
+  const rows = wire.map((w) => {
+    const advertised = [...new Set(w.records.map((r) => r.advertised))].map((a) => (a === "none" ? "nothing" : `\`${a}\``)).join(", ");
+    const answers = ["GetTask", "PostTasks", "ListTasks"].map((rpc) => w.records.find((r) => rpcOf(r.path) === rpc)?.answered ?? "–");
+    return [w.label, advertised || "–", ...answers];
+  });
+  return table(["client", "advertised", "GetTask answer", "PostTasks answer", "ListTasks answer"], rows);
+}
+
 function cpuTables(run: CpuRun): string[] {
   const out: string[] = [];
   const cells = run.cells;
@@ -67,6 +89,7 @@ function cpuTables(run: CpuRun): string[] {
     }),
   ];
   out.push(table(["per-round ratios, median (range)", ...cells.map((c) => c.cell)], summary));
+  if (run.wire.length) out.push("What each client advertised and how its answers came, as measured here (first call of each RPC):", wireTable(run.wire));
   const missing = missingLine(run.missing);
   if (missing) out.push(missing);
   return out;
@@ -124,6 +147,7 @@ export function renderMarkdown(r: BenchResults): string {
         (a.encoding === "identity" ? "answered uncompressed" : `answered ${a.encoding}, ${num(a.wireBytes, 0)} B on the wire`),
     );
     out.push(`What the emulators did (probed on the wire):\n${said.join("\n")}`);
+    out.push("What each client process advertised and how its answers came:", wireTable(c.wire));
     for (const cell of c.cells) {
       const rows = cell.rows.map((row) => [
         row.client,
@@ -138,17 +162,28 @@ export function renderMarkdown(r: BenchResults): string {
         table(["client", `${COMPRESSION_MODES[0]} µs`, `${COMPRESSION_MODES[1]} µs`, "÷ gzip", `${COMPRESSION_MODES[2]} µs`, "÷ gzip"], rows),
       );
     }
-    const gaps = [...new Map(c.cells.flatMap((x) => x.rows).filter((x) => x.noClientOption).map((x) => [x.client, x.noClientOption!])).entries()];
-    if (gaps.length) out.push(`No client option for identity: ${gaps.map(([client, why]) => `${client} (${why})`).join("; ")}.`);
+    const gaps = new Map<string, string>();
+    for (const row of c.cells.flatMap((x) => x.rows)) {
+      for (const [mode, why] of Object.entries(row.notRun)) gaps.set(`${row.client} · ${mode}`, why);
+    }
+    if (gaps.size) out.push(`Not run: ${[...gaps].map(([what, why]) => `${what} (${why})`).join("; ")}.`);
     const missing = missingLine(c.missing);
     if (missing) out.push(missing);
   }
 
   if (r.tracing) {
     const t = r.tracing;
-    out.push(`#### Tracing: an OpenTelemetry SDK registered or not (Node ${t.node}, ${t.rounds} rounds, client CPU µs per call)`);
-    const rows = t.cells.flatMap((cell) => cell.rows.map((row) => [cell.cell, row.client, ms(row.offUs, 0), ms(row.onUs, 0), percent(row.costPct)]));
-    if (rows.length) out.push(table(["cell", "client", "off µs", "on µs", "on ÷ off − 1"], rows));
+    out.push(`#### Tracing: \`@opentelemetry/api\` absent, present, and an SDK registered (Node ${t.node}, ${t.rounds} rounds, client CPU µs per call; % over "no API" per round)`);
+    const rows = t.cells.flatMap((cell) =>
+      cell.rows.map((row) => [
+        cell.cell,
+        row.client,
+        ...TRACING_SETUPS.flatMap((s) => (s === "no API" ? [ms(row.us[s], 0)] : [ms(row.us[s], 0), percent(row.overNoApi[s])])),
+      ]),
+    );
+    if (rows.length) {
+      out.push(table(["cell", "client", ...TRACING_SETUPS.flatMap((s) => (s === "no API" ? [`${s} µs`] : [`${s} µs`, "over no API"]))], rows));
+    }
     const missing = missingLine(t.missing);
     if (missing) out.push(missing);
   }

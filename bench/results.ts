@@ -10,7 +10,7 @@ import type { TracingRun } from "./tracing.js";
 /** Everything one run measured. Written to bench/results.json. */
 export interface BenchResults {
   /** Bumped when the shape changes. */
-  schema: 2;
+  schema: 3;
   /** Which preset ran: `full` (the published numbers), `quick` (a smoke run) or `tiny` (the test). */
   preset: string;
   /** ISO date of the start. */

@@ -3,6 +3,7 @@
 // and a comparison can be made within one round (the ratios), then summarised over rounds (medians).
 import type { LoadOptions } from "./clients/types.js";
 import type { NodeBinary } from "./nodes.js";
+import type { WireRecord } from "./wire-watch.js";
 import type { CellSample } from "./worker.js";
 import { startWorkers, type Contender, type Missing, type Worker } from "./workers.js";
 import type { Cell } from "./workloads.js";
@@ -71,12 +72,23 @@ export interface SectionSetup {
   log: (line: string) => void;
 }
 
+/** What a contender put on the wire while it proved itself. */
+export interface ContenderWire {
+  label: string;
+  records: WireRecord[];
+}
+
 /** Starts a process per contender, runs the rounds, closes the processes. */
-export async function measure(setup: SectionSetup, contenders: readonly Contender[], options: RoundsOptions): Promise<{ samples: Samples; missing: Missing[] }> {
+export async function measure(
+  setup: SectionSetup,
+  contenders: readonly Contender[],
+  options: RoundsOptions,
+): Promise<{ samples: Samples; missing: Missing[]; wire: ContenderWire[] }> {
   const started = await startWorkers(setup.buildRoot, setup.node, contenders, setup.load, setup.log);
   try {
     const run = await runRounds(started.workers, options);
-    return { samples: run.samples, missing: [...started.missing, ...run.missing] };
+    const wire = started.workers.map((w) => ({ label: w.contender.label, records: w.wire }));
+    return { samples: run.samples, missing: [...started.missing, ...run.missing], wire };
   } finally {
     await Promise.all(started.workers.map((w) => w.close()));
   }

@@ -49,7 +49,7 @@ export const PRESETS = {
     calls: { GetTask: 600, PostTasks: 600, ListTasks: 30 },
     warmupFraction: 0.1,
     compressionRounds: 3,
-    tracingRounds: 5,
+    tracingRounds: 3,
     coldStartProcesses: 10,
     memoryCalls: 10_000,
     memoryConcurrency: 32,
@@ -164,7 +164,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   const setup = (node: NodeBinary): SectionSetup => ({ buildRoot: options.buildRoot, node, load, log });
 
   const results: Omit<BenchResults, "goals"> = {
-    schema: 2,
+    schema: 3,
     preset: preset.name,
     date: new Date(started).toISOString(),
     commit: commit(options.projectDir),

@@ -9,6 +9,7 @@
 // when stdin closes. It imports only Node built-ins statically: the client is loaded on request.
 import { createInterface } from "node:readline";
 import type { ClientConfig, ClientName, LoadOptions } from "./clients/types.js";
+import type { WireRecord } from "./wire-watch.js";
 import type { Target, Workload } from "./workloads.js";
 
 /** What a worker is started with. */
@@ -42,8 +43,8 @@ export interface CellSample {
   p99Ms: number;
 }
 
-/** A worker's answer: the ready line, or a cell's sample; `error` when it could not. */
-export type WorkerReply = { ok: true; sample?: CellSample } | { ok: false; error: { name: string; message: string } };
+/** A worker's answer: the ready line (with what the client put on the wire), or a cell's sample; `error` when it could not. */
+export type WorkerReply = { ok: true; sample?: CellSample; wire?: WireRecord[] } | { ok: false; error: { name: string; message: string } };
 
 function reply(message: WorkerReply) {
   process.stdout.write(`${JSON.stringify(message)}\n`);
@@ -62,22 +63,40 @@ function collectGarbage() {
 
 async function start(init: WorkerInit) {
   const { BenchUnsupported, isFacade, loadClient } = await import("./clients/index.js");
-  // The SDK is registered before the client loads, as an application registers it at start-up.
-  const probe = init.config.tracing ? (await import("./otel-sdk.js")).registerTracing() : undefined;
-  if (probe && !isFacade(init.client)) throw new BenchUnsupported(`${init.client} does not trace`);
-  const client = await (await loadClient(init.client, init.load)).connect(init.target, init.config);
-  // One of each call proves the client works before anything is measured.
-  await client.getTask();
-  await client.postTasks();
-  const n = await client.listTasks();
-  if (n !== 128) throw new Error(`ListTasks returned ${n} tasks, not a full page of 128`);
+  const tracing = init.config.tracing;
+  if (tracing && !isFacade(init.client)) throw new BenchUnsupported(`${init.client} does not trace`);
+  // Both set up before the client loads, as an application sets them up at start-up.
+  const blocked = tracing === "no-api" ? (await import("./otel-block.js")).blockOtelApi() : undefined;
+  const probe = tracing === "sdk" ? (await import("./otel-sdk.js")).registerTracing() : undefined;
+  const watch = (await import("./wire-watch.js")).watchWire();
+  let wire: WireRecord[];
+  let client: Awaited<ReturnType<Awaited<ReturnType<typeof loadClient>>["connect"]>>;
+  try {
+    client = await (await loadClient(init.client, init.load)).connect(init.target, init.config);
+    // One of each call proves the client works before anything is measured.
+    await client.getTask();
+    await client.postTasks();
+    const n = await client.listTasks();
+    if (n !== 128) throw new Error(`ListTasks returned ${n} tasks, not a full page of 128`);
+  } finally {
+    wire = watch.stop();
+  }
   if (probe && (await probe.spans()) === 0) {
     throw new BenchUnsupported("a registered OpenTelemetry SDK received no span from three calls: this build does not trace");
   }
-  return client;
+  if (blocked?.loaded()) throw new Error("@opentelemetry/api was loaded although it could not be resolved");
+  // A client asked for an encoding is held to what it advertised.
+  const accept = init.config.accept ?? "default";
+  for (const record of accept === "default" ? [] : wire) {
+    const gzip = /\bgzip\b/.test(record.advertised);
+    if (gzip !== (accept === "gzip")) {
+      throw new BenchUnsupported(`asked for ${accept} answers, it advertised ${JSON.stringify(record.advertised)} on ${record.path}`);
+    }
+  }
+  return { client, wire };
 }
 
-async function runCell(client: Awaited<ReturnType<typeof start>>, command: CellCommand): Promise<CellSample> {
+async function runCell(client: Awaited<ReturnType<typeof start>>["client"], command: CellCommand): Promise<CellSample> {
   const { callOf, runFixed } = await import("./load.js");
   const call = callOf(client, command.workload);
   if (command.warmupCalls > 0) await runFixed(call, { calls: command.warmupCalls, concurrency: command.concurrency });
@@ -112,8 +131,8 @@ async function runCell(client: Awaited<ReturnType<typeof start>>, command: CellC
 
 const init = JSON.parse(process.argv[2] ?? "{}") as WorkerInit;
 try {
-  const client = await start(init);
-  reply({ ok: true });
+  const { client, wire } = await start(init);
+  reply({ ok: true, wire });
   // Commands run one at a time, in order: the parent waits for each answer before sending the next.
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {

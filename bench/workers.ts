@@ -6,6 +6,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import type { ClientConfig, ClientName, LoadOptions } from "./clients/types.js";
 import type { NodeBinary } from "./nodes.js";
+import type { WireRecord } from "./wire-watch.js";
 import type { CellCommand, CellSample, WorkerInit, WorkerReply } from "./worker.js";
 import type { Target } from "./workloads.js";
 
@@ -21,6 +22,8 @@ export interface Contender {
 /** A running client process. */
 export interface Worker {
   contender: Contender;
+  /** What the client put on the wire while it proved itself (first request of each path). */
+  wire: WireRecord[];
   /** Runs one cell and resolves to its sample. */
   run(command: CellCommand): Promise<CellSample>;
   /** Ends the process (closing its stdin lets the client close its connections first). */
@@ -71,6 +74,7 @@ export async function startWorker(buildRoot: string, node: NodeBinary, contender
   }
   return {
     contender,
+    wire: ready.wire ?? [],
     async run(command) {
       child.stdin.write(`${JSON.stringify(command)}\n`);
       const answer = await next();

@@ -45,16 +45,19 @@ export const TRANSPORT_UNDER: Partial<Record<ClientName, ClientName>> = {
 /** How a client is set up, beyond its defaults. Plain JSON: it is passed to the client's process. */
 export interface ClientConfig {
   /**
-   * Which encodings the client advertises for answers: `default` is whatever the client does out of
-   * the box (every client here advertises gzip), `identity` asks for uncompressed answers through the
-   * client's own option. A client without such an option refuses with {@link BenchUnsupported}.
+   * Which encodings the client asks for answers in: `default` is whatever it does out of the box,
+   * `gzip` and `identity` ask through the client's own option where it needs one. The worker checks
+   * what the client then advertised on the wire; a client that cannot be set up as asked (grpc-js
+   * always advertises gzip) refuses with {@link BenchUnsupported}.
    */
-  accept?: "default" | "identity";
+  accept?: "default" | "gzip" | "identity";
   /**
-   * Register an OpenTelemetry SDK (tracer provider, W3C propagator, meter provider) before the client
-   * is loaded. Only the facade traces; a facade that records no span refuses with {@link BenchUnsupported}.
+   * `sdk`: an OpenTelemetry SDK (tracer provider, W3C propagator, meter provider) is registered before
+   * the client loads, and a facade that records no span refuses with {@link BenchUnsupported}.
+   * `no-api`: `@opentelemetry/api` cannot be resolved, as if it were not installed. Default: neither
+   * (the API resolvable, no SDK registered).
    */
-  tracing?: boolean;
+  tracing?: "sdk" | "no-api";
 }
 
 /** How client modules are loaded. */
