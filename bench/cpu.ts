@@ -2,7 +2,7 @@
 // another, cells interleaved over rounds. Ratios are taken within each round (so load common to a round
 // cancels) and summarised over rounds as a median with its range. The wall clock of the same calls gives
 // the secondary table (calls/s and latency).
-import { isFacade, isOfficial, TRANSPORT_UNDER, type ClientName } from "./clients/types.js";
+import { COMPARED_UNDER, isFacade, isOfficial, type ClientName } from "./clients/types.js";
 import type { NodeBinary } from "./nodes.js";
 import { measure, usPerCall, type ContenderWire, type RoundsOptions, type Samples, type SectionSetup } from "./rounds.js";
 import { minPerRound, ratiosPerRound, spread, type Spread } from "./stats.js";
@@ -23,10 +23,12 @@ export interface ClientCell {
   p99Ms: Spread;
 }
 
-/** The facade's own CPU over the raw transport under it: facade µs ÷ raw µs − 1 per round, in percent. */
+/** A facade's CPU over a raw client's: facade µs ÷ raw µs − 1 per round, in percent. */
 export interface FacadeOverhead {
   facade: ClientName;
   under: ClientName;
+  /** `under` is the raw transport the facade runs on, so this is the facade's own cost (the goal's row). */
+  own: boolean;
   pct: Spread;
 }
 
@@ -65,9 +67,9 @@ export function summariseCpu(samples: Samples, cells: readonly Cell[], calls: (c
     const bestOfficial = minPerRound(officials.map((o) => us.get(o)!));
     const facadeOverhead: FacadeOverhead[] = [];
     for (const facade of facades) {
-      const under = TRANSPORT_UNDER[facade];
-      if (under && us.has(under)) {
-        facadeOverhead.push({ facade, under, pct: spread(ratiosPerRound(us.get(facade)!, us.get(under)!).map((r) => (r - 1) * 100)) });
+      for (const [i, under] of (COMPARED_UNDER[facade] ?? []).entries()) {
+        if (!us.has(under)) continue;
+        facadeOverhead.push({ facade, under, own: i === 0, pct: spread(ratiosPerRound(us.get(facade)!, us.get(under)!).map((r) => (r - 1) * 100)) });
       }
     }
     return {

@@ -80,13 +80,13 @@ function cpuTables(run: CpuRun): string[] {
     `##### Node ${run.node.version} (${run.rounds} rounds; calls per client and round: ${cells.map((c) => `${c.cell} ${c.calls}`).join(", ")})`,
     table(["client", ...cells.map((c) => `${c.cell} µs · ÷ best official`)], rows),
   );
-  const facades = [...new Set(cells.flatMap((c) => c.facadeOverhead.map((o) => `${o.facade}|${o.under}`)))];
+  const pairs = [...new Map(cells.flatMap((c) => c.facadeOverhead.map((o) => [`${o.facade}|${o.under}`, o] as const))).values()];
   const summary = [
     ["**best of our facades ÷ best official**", ...cells.map((c) => ratio(c.bestOursOverBestOfficial))],
-    ...facades.map((key) => {
-      const [facade, under] = key.split("|");
-      return [`${facade} over ${under} (facade's own CPU)`, ...cells.map((c) => percent(c.facadeOverhead.find((o) => o.facade === facade)?.pct))];
-    }),
+    ...pairs.map(({ facade, under, own }) => [
+      `${facade} over ${under}${own ? " (the facade's own CPU)" : ""}`,
+      ...cells.map((c) => percent(c.facadeOverhead.find((o) => o.facade === facade && o.under === under)?.pct)),
+    ]),
   ];
   out.push(table(["per-round ratios, median (range)", ...cells.map((c) => c.cell)], summary));
   if (run.wire.length) out.push("What each client advertised and how its answers came, as measured here (first call of each RPC):", wireTable(run.wire));

@@ -8,7 +8,7 @@
 // failed), then reads one JSON command per line on stdin and answers each with one JSON line. It exits
 // when stdin closes. It imports only Node built-ins statically: the client is loaded on request.
 import { createInterface } from "node:readline";
-import type { ClientConfig, ClientName, LoadOptions } from "./clients/types.js";
+import type { BenchClient, ClientConfig, ClientName, LoadOptions } from "./clients/types.js";
 import type { WireRecord } from "./wire-watch.js";
 import type { Target, Workload } from "./workloads.js";
 
@@ -70,7 +70,7 @@ async function start(init: WorkerInit) {
   const probe = tracing === "sdk" ? (await import("./otel-sdk.js")).registerTracing() : undefined;
   const watch = (await import("./wire-watch.js")).watchWire();
   let wire: WireRecord[];
-  let client: Awaited<ReturnType<Awaited<ReturnType<typeof loadClient>>["connect"]>>;
+  let client: BenchClient;
   try {
     client = await (await loadClient(init.client, init.load)).connect(init.target, init.config);
     // One of each call proves the client works before anything is measured.
@@ -96,7 +96,7 @@ async function start(init: WorkerInit) {
   return { client, wire };
 }
 
-async function runCell(client: Awaited<ReturnType<typeof start>>["client"], command: CellCommand): Promise<CellSample> {
+async function runCell(client: BenchClient, command: CellCommand): Promise<CellSample> {
   const { callOf, runFixed } = await import("./load.js");
   const call = callOf(client, command.workload);
   if (command.warmupCalls > 0) await runFixed(call, { calls: command.warmupCalls, concurrency: command.concurrency });

@@ -12,6 +12,7 @@ const loaders: Record<ClientName, (options: LoadOptions) => Promise<ClientModule
   "facade-connect": (o) => facade("connect", o),
   "facade-grpc-js": (o) => facade("grpc-js", o),
   "facade-rest": (o) => facade("rest", o),
+  "raw-http2": () => import("./raw-http2.js"),
   "raw-connect": () => import("./raw-connect.js"),
   "raw-grpc-js": () => import("./raw-grpc-js.js"),
   "official-dynamic": () => import("./official-dynamic.js"),

@@ -10,6 +10,7 @@ export const CLIENT_NAMES = [
   "facade-connect",
   "facade-grpc-js",
   "facade-rest",
+  "raw-http2",
   "raw-connect",
   "raw-grpc-js",
   "official-dynamic",
@@ -34,12 +35,13 @@ export function isOurs(name: ClientName): boolean {
 }
 
 /**
- * The raw transport each facade transport runs on, the same library driven without the facade: the
- * difference between the two is the facade's own cost.
+ * What each facade transport is compared with, first the raw transport it runs on (the same libraries
+ * driven without the facade: the difference is the facade's own cost), then others worth the ratio
+ * (connect's generic client, which the default transport ran on before its lean unary path).
  */
-export const TRANSPORT_UNDER: Partial<Record<ClientName, ClientName>> = {
-  "facade-connect": "raw-connect",
-  "facade-grpc-js": "raw-grpc-js",
+export const COMPARED_UNDER: Partial<Record<ClientName, readonly ClientName[]>> = {
+  "facade-connect": ["raw-http2", "raw-connect"],
+  "facade-grpc-js": ["raw-grpc-js"],
 };
 
 /** How a client is set up, beyond its defaults. Plain JSON: it is passed to the client's process. */

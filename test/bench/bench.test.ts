@@ -39,8 +39,8 @@ function transpileTree(dir: string) {
   }
 }
 
-// One facade over its raw transport, the raw transport alone, one official client: every kind of row.
-const CLIENTS = ["facade-connect", "raw-connect", "official-static"] as const;
+// One facade, the raw transport under it, one official client: every kind of row.
+const CLIENTS = ["facade-connect", "raw-http2", "official-static"] as const;
 let results: BenchResults;
 
 beforeAll(async () => {
@@ -88,7 +88,7 @@ describe("bench harness on a tiny workload", () => {
         const row = cell.clients.find((c) => c.client === client);
         expect(row !== undefined || run!.missing.some((m) => m.client === client && m.reason.length > 0)).toBe(true);
       }
-      expect(cell.clients.map((c) => c.client)).toEqual(expect.arrayContaining(["raw-connect", "official-static"]));
+      expect(cell.clients.map((c) => c.client)).toEqual(expect.arrayContaining(["raw-http2", "official-static"]));
       for (const row of cell.clients) {
         expect(positive(row.usPerCall.median) && positive(row.callsPerSec.median)).toBe(true);
         expect(row.p50Ms.median).toBeLessThanOrEqual(row.p99Ms.median);
@@ -98,7 +98,7 @@ describe("bench harness on a tiny workload", () => {
       expect(cell.clients.find((c) => c.client === "official-static")!.ratioToBestOfficial!.median).toBe(1);
       if (cell.clients.some((c) => c.client === "facade-connect")) {
         expect(positive(cell.bestOursOverBestOfficial!.median)).toBe(true);
-        expect(cell.facadeOverhead.map((o) => [o.facade, o.under])).toEqual([["facade-connect", "raw-connect"]]);
+        expect(cell.facadeOverhead.map((o) => [o.facade, o.under, o.own])).toEqual([["facade-connect", "raw-http2", true]]);
       }
     }
     // What every client that ran put on the wire, for each of the three RPCs.
@@ -136,17 +136,17 @@ describe("bench harness on a tiny workload", () => {
     for (const cell of c.cells) {
       for (const row of cell.rows) {
         expect(positive(row.usPerCall.gzip!.median) && positive(row.overGzip["identity (emulator)"]!.median)).toBe(true);
-        // connect has an option to ask for identity; grpc-js (the official stubs) has none, and says so.
-        if (row.client === "raw-connect") expect(positive(row.overGzip["identity (client option)"]!.median)).toBe(true);
+        // The raw HTTP/2 client can ask for identity; grpc-js (the official stubs) cannot, and says so.
+        if (row.client === "raw-http2") expect(positive(row.overGzip["identity (client option)"]!.median)).toBe(true);
         if (row.client === "official-static") expect(row.notRun["identity (client option)"]).toMatch(/grpc-js/);
       }
-      expect(cell.rows.map((r) => r.client)).toEqual(expect.arrayContaining(["raw-connect", "official-static"]));
+      expect(cell.rows.map((r) => r.client)).toEqual(expect.arrayContaining(["raw-http2", "official-static"]));
     }
     // Each process's own record agrees: asked for gzip, the shipped emulator answered gzip and the other identity.
     const wire = (label: string) => c.wire.find((w) => w.label === label)!.records.find((r) => r.path.endsWith("/ListTasks"))!;
-    expect(wire("raw-connect · gzip").answered).toBe("gzip");
-    expect(wire("raw-connect · identity (emulator)").answered).toBe("identity");
-    expect(wire("raw-connect · identity (client option)")).toMatchObject({ advertised: "none", answered: "identity" });
+    expect(wire("raw-http2 · gzip")).toMatchObject({ advertised: "gzip", answered: "gzip" });
+    expect(wire("raw-http2 · identity (emulator)").answered).toBe("identity");
+    expect(wire("raw-http2 · identity (client option)")).toMatchObject({ advertised: "none", answered: "identity" });
   });
 
   it("measures the facade without @opentelemetry/api, with it, and with an SDK registered, or says why not", () => {
@@ -202,7 +202,8 @@ describe("CPU ratios", () => {
     const rounds = (...us: number[]) => [us.map(sample)];
     const samples = new Map([
       ["facade-connect", rounds(120, 150)],
-      ["raw-connect", rounds(100, 100)],
+      ["raw-http2", rounds(100, 100)],
+      ["raw-connect", rounds(200, 300)],
       ["official-dynamic", rounds(100, 200)],
       ["official-static", rounds(150, 100)],
     ]);
@@ -211,7 +212,10 @@ describe("CPU ratios", () => {
     expect(cell!.bestOursOverBestOfficial!.median).toBeCloseTo(1.35);
     expect(cell!.bestOursOverBestOfficial!.min).toBeCloseTo(1.2);
     expect(cell!.clients.find((c) => c.client === "official-dynamic")!.ratioToBestOfficial!.max).toBeCloseTo(2);
+    // Over the transport under it (its own cost), then over connect's generic client.
+    expect(cell!.facadeOverhead.map((o) => [o.under, o.own])).toEqual([["raw-http2", true], ["raw-connect", false]]);
     expect(cell!.facadeOverhead[0]!.pct.median).toBeCloseTo(35);
+    expect(cell!.facadeOverhead[1]!.pct.median).toBeCloseTo(-45);
   });
 });
 
