@@ -7,11 +7,13 @@ import type { NodeBinary } from "./nodes.js";
 import { measure, usPerCall, type ContenderWire, type RoundsOptions, type Samples, type SectionSetup } from "./rounds.js";
 import { minPerRound, ratiosPerRound, spread, type Spread } from "./stats.js";
 import type { CellSample } from "./worker.js";
-import type { Missing } from "./workers.js";
+import type { Contender, Missing } from "./workers.js";
 import { cellName, type Cell, type Target, type Workload } from "./workloads.js";
 
 /** One client on one cell. */
 export interface ClientCell {
+  /** The client's name, or the name of an official client with " · identity answers" (see {@link identityLabel}). */
+  label: string;
   client: ClientName;
   /** Client-process CPU (user + system) per completed call, µs. */
   usPerCall: Spread;
@@ -42,6 +44,8 @@ export interface CpuCell {
   clients: ClientCell[];
   /** Best of our facade transports ÷ best official client, per round (`null` when either side is missing). */
   bestOursOverBestOfficial: Spread | null;
+  /** The same against the official clients on uncompressed answers, like our default transport's (`null` when not measured). */
+  bestOursOverBestOfficialIdentity: Spread | null;
   facadeOverhead: FacadeOverhead[];
 }
 
@@ -55,16 +59,29 @@ export interface CpuRun {
   missing: Missing[];
 }
 
-const series = (samples: Samples, client: string, c: number, f: (s: CellSample) => number) => samples.get(client)![c]!.map(f);
+const series = (samples: Samples, label: string, c: number, f: (s: CellSample) => number) => samples.get(label)![c]!.map(f);
+
+/**
+ * The label of an official client measured against the emulator that never compresses. The emulator
+ * as shipped compresses answers for clients that advertise gzip, which the official clients always do
+ * (grpc-js) and our default transport does not: these rows put both sides on uncompressed answers.
+ */
+export function identityLabel(client: ClientName): string {
+  return `${client} · identity answers`;
+}
 
 /** Summarises the samples of the CPU section (exported for the smoke test's arithmetic check). */
 export function summariseCpu(samples: Samples, cells: readonly Cell[], calls: (cell: Cell) => number): CpuCell[] {
-  const clients = [...samples.keys()] as ClientName[];
+  const labels = [...samples.keys()];
+  const clientOf = (label: string) => label.split(" · ")[0] as ClientName;
+  const clients = labels.filter((l) => clientOf(l) === l) as ClientName[];
   const officials = clients.filter(isOfficial);
+  const officialsIdentity = officials.map(identityLabel).filter((l) => samples.has(l));
   const facades = clients.filter(isFacade);
   return cells.map((cell, c) => {
-    const us = new Map(clients.map((client) => [client, series(samples, client, c, usPerCall)]));
+    const us = new Map(labels.map((label) => [label, series(samples, label, c, usPerCall)]));
     const bestOfficial = minPerRound(officials.map((o) => us.get(o)!));
+    const bestFacade = minPerRound(facades.map((f) => us.get(f)!));
     const facadeOverhead: FacadeOverhead[] = [];
     for (const facade of facades) {
       for (const [i, under] of (COMPARED_UNDER[facade] ?? []).entries()) {
@@ -77,24 +94,32 @@ export function summariseCpu(samples: Samples, cells: readonly Cell[], calls: (c
       workload: cell.workload,
       concurrency: cell.concurrency,
       calls: calls(cell),
-      clients: clients.map((client) => ({
-        client,
-        usPerCall: spread(us.get(client)!),
-        ratioToBestOfficial: officials.length ? spread(ratiosPerRound(us.get(client)!, bestOfficial)) : null,
-        callsPerSec: spread(series(samples, client, c, (s) => (s.calls / s.wallMs) * 1000)),
-        p50Ms: spread(series(samples, client, c, (s) => s.p50Ms)),
-        p99Ms: spread(series(samples, client, c, (s) => s.p99Ms)),
+      clients: labels.map((label) => ({
+        label,
+        client: clientOf(label),
+        usPerCall: spread(us.get(label)!),
+        ratioToBestOfficial: officials.length ? spread(ratiosPerRound(us.get(label)!, bestOfficial)) : null,
+        callsPerSec: spread(series(samples, label, c, (s) => (s.calls / s.wallMs) * 1000)),
+        p50Ms: spread(series(samples, label, c, (s) => s.p50Ms)),
+        p99Ms: spread(series(samples, label, c, (s) => s.p99Ms)),
       })),
-      bestOursOverBestOfficial:
-        officials.length && facades.length ? spread(ratiosPerRound(minPerRound(facades.map((f) => us.get(f)!)), bestOfficial)) : null,
+      bestOursOverBestOfficial: officials.length && facades.length ? spread(ratiosPerRound(bestFacade, bestOfficial)) : null,
+      bestOursOverBestOfficialIdentity:
+        officialsIdentity.length && facades.length ? spread(ratiosPerRound(bestFacade, minPerRound(officialsIdentity.map((l) => us.get(l)!)))) : null,
       facadeOverhead,
     };
   });
 }
 
-/** Runs the CPU section on one Node: one process per client, every cell, interleaved rounds. */
-export async function runCpu(setup: SectionSetup, target: Target, clients: readonly ClientName[], options: RoundsOptions): Promise<CpuRun> {
-  const contenders = clients.map((client) => ({ label: client, client, config: {}, target }));
+/**
+ * Runs the CPU section on one Node: one process per client, every cell, interleaved rounds; with
+ * `identity`, the official clients a second time against the emulator that never compresses.
+ */
+export async function runCpu(setup: SectionSetup, target: Target, clients: readonly ClientName[], options: RoundsOptions, identity?: Target): Promise<CpuRun> {
+  const contenders: Contender[] = clients.map((client) => ({ label: client, client, config: {}, target }));
+  if (identity) {
+    for (const client of clients.filter(isOfficial)) contenders.push({ label: identityLabel(client), client, config: {}, target: identity });
+  }
   const { samples, missing, wire } = await measure(setup, contenders, options);
   return { node: setup.node, rounds: options.rounds, cells: summariseCpu(samples, options.cells, options.calls), wire, missing };
 }

@@ -68,11 +68,11 @@ function wireTable(wire: readonly ContenderWire[]): string {
 function cpuTables(run: CpuRun): string[] {
   const out: string[] = [];
   const cells = run.cells;
-  const clients = [...new Set(cells.flatMap((c) => c.clients.map((x) => x.client)))];
-  const rows = clients.map((client) => [
-    client,
+  const labels = [...new Set(cells.flatMap((c) => c.clients.map((x) => x.label)))];
+  const rows = labels.map((label) => [
+    label,
     ...cells.map((cell) => {
-      const c = cell.clients.find((x) => x.client === client);
+      const c = cell.clients.find((x) => x.label === label);
       return c ? `${ms(c.usPerCall, 0)}${c.ratioToBestOfficial ? ` · ${c.ratioToBestOfficial.median.toFixed(2)}×` : ""}` : "–";
     }),
   ]);
@@ -83,6 +83,9 @@ function cpuTables(run: CpuRun): string[] {
   const pairs = [...new Map(cells.flatMap((c) => c.facadeOverhead.map((o) => [`${o.facade}|${o.under}`, o] as const))).values()];
   const summary = [
     ["**best of our facades ÷ best official**", ...cells.map((c) => ratio(c.bestOursOverBestOfficial))],
+    ...(cells.some((c) => c.bestOursOverBestOfficialIdentity)
+      ? [["best of our facades ÷ best official on identity answers (like for like)", ...cells.map((c) => ratio(c.bestOursOverBestOfficialIdentity))]]
+      : []),
     ...pairs.map(({ facade, under, own }) => [
       `${facade} over ${under}${own ? " (the facade's own CPU)" : ""}`,
       ...cells.map((c) => percent(c.facadeOverhead.find((o) => o.facade === facade && o.under === under)?.pct)),
@@ -191,11 +194,11 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.cpu.length) {
     out.push("#### Wall clock of the same calls (secondary: on two cores the emulator and the scheduler weigh in)");
     for (const run of r.cpu) {
-      const clients = [...new Set(run.cells.flatMap((c) => c.clients.map((x) => x.client)))];
-      const rows = clients.map((client) => [
-        client,
+      const labels = [...new Set(run.cells.flatMap((c) => c.clients.map((x) => x.label)))];
+      const rows = labels.map((label) => [
+        label,
         ...run.cells.flatMap((cell) => {
-          const c = cell.clients.find((x) => x.client === client);
+          const c = cell.clients.find((x) => x.label === label);
           return c ? [ms(c.callsPerSec, 0), `${num(c.p50Ms.median, 2)} / ${num(c.p99Ms.median, 2)}`] : ["–", "–"];
         }),
       ]);

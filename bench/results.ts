@@ -80,7 +80,7 @@ function cellGoal(
   let measured = false;
   for (const run of r.cpu) {
     const cells = run.cells.filter((c) => (only ? only(c.workload) : true));
-    const ratios = cells.map((c) => ({ cell: c.cell, s: c.bestOursOverBestOfficial }));
+    const ratios = cells.map((c) => ({ cell: c.cell, s: c.bestOursOverBestOfficial, like: c.bestOursOverBestOfficialIdentity }));
     if (!ratios.some((e) => e.s)) continue;
     measured = true;
     parts.push(
@@ -89,7 +89,7 @@ function cellGoal(
           .map((e) => {
             if (!e.s) return `${e.cell} –`;
             met &&= e.s.median <= limit;
-            return `${e.cell} ${x(e.s.median)}${e.s.median <= limit ? "" : " ✗"}`;
+            return `${e.cell} ${x(e.s.median)}${e.s.median <= limit ? "" : " ✗"}${e.like ? ` (like for like ${x(e.like.median)})` : ""}`;
           })
           .join(", "),
     );

@@ -26,7 +26,7 @@ function panels(r: BenchResults): Panel[] {
         title: `CPU per call, ${cell.cell}, Node ${run.node.version}`,
         unit: "µs",
         better: "lower",
-        bars: cell.clients.map((c) => ({ label: c.client, value: c.usPerCall.median, ours: isOurs(c.client) })),
+        bars: cell.clients.map((c) => ({ label: c.label.replace(" · identity answers", " (identity)"), value: c.usPerCall.median, ours: isOurs(c.client) })),
       });
     }
   }

@@ -2,11 +2,12 @@
 // so the difference between the two is the facade's own cost. Written as grpc-js documents a client
 // without generated stubs: `makeUnaryRequest` with a serializer and a deserializer per method, and one
 // Metadata carrying the key.
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
-import { PostTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import { V2 } from "../../gen/clarifai/api/service_pb.js";
 import type { Target } from "../workloads.js";
-import { BenchCallError, BenchUnsupported, GRPC_JS_ACCEPTS_GZIP, SUCCESS, type BenchClient, type ClientConfig } from "./types.js";
+import { BenchUnsupported, GRPC_JS_ACCEPTS_GZIP, type BenchClient, type ClientConfig } from "./types.js";
+import { checkStatus, unaryWorkloads, type UnaryCall } from "./unary.js";
 
 /** Connects a raw grpc-js client to the target. */
 export async function connect(target: Target, config: ClientConfig = {}): Promise<BenchClient> {
@@ -14,37 +15,25 @@ export async function connect(target: Target, config: ClientConfig = {}): Promis
   const client = new grpc.Client(target.address, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   metadata.set("authorization", `Key ${target.pat}`);
-  const call = <I extends DescMessage, O extends DescMessage>(method: { name: string; input: I; output: O }, init: MessageInitShape<I>) =>
-    new Promise<MessageShape<O>>((resolve, reject) => {
+  const call: UnaryCall = (method, init) =>
+    new Promise((resolve, reject) => {
+      const request = create(method.input, init);
       client.makeUnaryRequest(
         `/${V2.typeName}/${method.name}`,
-        (message: MessageShape<I>) => Buffer.from(toBinary(method.input, message)),
+        (message: typeof request) => Buffer.from(toBinary(method.input, message)),
         (bytes: Buffer) => fromBinary(method.output, bytes),
-        create(method.input, init),
+        request,
         metadata,
         (error, response) => {
           if (error) return reject(error);
-          const status = (response as { status?: { code: number } }).status;
-          if (status?.code !== SUCCESS) reject(new BenchCallError(`status ${status?.code}`));
-          else resolve(response!);
+          try {
+            checkStatus(response);
+            resolve(response!);
+          } catch (failure) {
+            reject(failure);
+          }
         },
       );
     });
-  const userAppId = { userId: target.userId, appId: target.appId };
-  const post = fromBinary(PostTasksRequestSchema, Buffer.from(target.postRequestB64, "base64"));
-  const task = post.tasks[0]!;
-  return {
-    async getTask() {
-      await call(V2.method.getTask, { userAppId, taskId: target.taskId });
-    },
-    async postTasks() {
-      await call(V2.method.postTasks, { userAppId: post.userAppId, tasks: [task] });
-    },
-    async listTasks() {
-      return (await call(V2.method.listTasks, { userAppId, perPage: 128 })).tasks.length;
-    },
-    async close() {
-      client.close();
-    },
-  };
+  return unaryWorkloads(target, call, () => client.close());
 }

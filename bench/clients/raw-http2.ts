@@ -2,14 +2,15 @@
 // connection and protobuf-es for the messages, no facade: what the facade's default ("connect")
 // transport runs on since its lean unary path, so the difference between the two is the facade's own
 // cost. One stream, one frame out, one frame in, the status from the trailers.
-import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import type { IncomingHttpHeaders } from "node:http2";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { PostTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import { V2 } from "../../gen/clarifai/api/service_pb.js";
 import type { Target } from "../workloads.js";
-import { BenchCallError, SUCCESS, type BenchClient, type ClientConfig } from "./types.js";
+import { BenchCallError, type BenchClient, type ClientConfig } from "./types.js";
+import { checkStatus, unaryWorkloads, type UnaryCall } from "./unary.js";
 
 const inflate = promisify(gunzip);
 
@@ -22,7 +23,7 @@ export async function connect(target: Target, config: ClientConfig = {}): Promis
     authorization: `Key ${target.pat}`,
     ...(config.accept === "gzip" ? { "grpc-accept-encoding": "gzip" } : {}),
   };
-  const call = async <I extends DescMessage, O extends DescMessage>(method: { name: string; input: I; output: O }, init: MessageInitShape<I>) => {
+  const call: UnaryCall = async (method, init) => {
     const bytes = toBinary(method.input, create(method.input, init));
     const frame = Buffer.allocUnsafe(5 + bytes.length);
     frame[0] = 0;
@@ -45,26 +46,9 @@ export async function connect(target: Target, config: ClientConfig = {}): Promis
     if (grpcStatus !== "0") throw new BenchCallError(`grpc-status ${grpcStatus} ${trailers["grpc-message"] ?? head["grpc-message"] ?? ""}`);
     const length = body.readUInt32BE(1);
     const payload = body.subarray(5, 5 + length);
-    const message = fromBinary(method.output, (body[0]! & 1) === 1 ? await inflate(payload) : payload) as MessageShape<O>;
-    const status = (message as { status?: { code: number } }).status;
-    if (status?.code !== SUCCESS) throw new BenchCallError(`status ${status?.code}`);
+    const message = fromBinary(method.output, (body[0]! & 1) === 1 ? await inflate(payload) : payload);
+    checkStatus(message);
     return message;
   };
-  const userAppId = { userId: target.userId, appId: target.appId };
-  const post = fromBinary(PostTasksRequestSchema, Buffer.from(target.postRequestB64, "base64"));
-  const task = post.tasks[0]!;
-  return {
-    async getTask() {
-      await call(V2.method.getTask, { userAppId, taskId: target.taskId });
-    },
-    async postTasks() {
-      await call(V2.method.postTasks, { userAppId: post.userAppId, tasks: [task] });
-    },
-    async listTasks() {
-      return (await call(V2.method.listTasks, { userAppId, perPage: 128 })).tasks.length;
-    },
-    async close() {
-      sessions.abort();
-    },
-  };
+  return unaryWorkloads(target, call, () => sessions.abort());
 }

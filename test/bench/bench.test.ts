@@ -95,9 +95,11 @@ describe("bench harness on a tiny workload", () => {
         expect(positive(row.ratioToBestOfficial!.median)).toBe(true);
       }
       // The only official client is the best one: its ratio is exactly 1.
-      expect(cell.clients.find((c) => c.client === "official-static")!.ratioToBestOfficial!.median).toBe(1);
+      expect(cell.clients.find((c) => c.label === "official-static")!.ratioToBestOfficial!.median).toBe(1);
+      // It also ran against the emulator that never compresses, for the like-for-like ratio.
+      expect(cell.clients.find((c) => c.label === "official-static · identity answers")!.client).toBe("official-static");
       if (cell.clients.some((c) => c.client === "facade-connect")) {
-        expect(positive(cell.bestOursOverBestOfficial!.median)).toBe(true);
+        expect(positive(cell.bestOursOverBestOfficial!.median) && positive(cell.bestOursOverBestOfficialIdentity!.median)).toBe(true);
         expect(cell.facadeOverhead.map((o) => [o.facade, o.under, o.own])).toEqual([["facade-connect", "raw-http2", true]]);
       }
     }
@@ -206,12 +208,17 @@ describe("CPU ratios", () => {
       ["raw-connect", rounds(200, 300)],
       ["official-dynamic", rounds(100, 200)],
       ["official-static", rounds(150, 100)],
+      ["official-static · identity answers", rounds(60, 75)],
     ]);
     const [cell] = summariseCpu(samples, [CPU_CELLS[0]!], () => 10);
     // Best official per round: 100 (dynamic), then 100 (static); the facade's ratios 1.2 and 1.5.
     expect(cell!.bestOursOverBestOfficial!.median).toBeCloseTo(1.35);
     expect(cell!.bestOursOverBestOfficial!.min).toBeCloseTo(1.2);
-    expect(cell!.clients.find((c) => c.client === "official-dynamic")!.ratioToBestOfficial!.max).toBeCloseTo(2);
+    expect(cell!.clients.find((c) => c.label === "official-dynamic")!.ratioToBestOfficial!.max).toBeCloseTo(2);
+    // The identity row is a row of its own, and not an official client of the default comparison.
+    expect(cell!.clients.find((c) => c.label === "official-static · identity answers")!.ratioToBestOfficial!.median).toBeCloseTo(0.675);
+    // Like for like: the facade against the official clients on uncompressed answers (60, then 75).
+    expect(cell!.bestOursOverBestOfficialIdentity!.median).toBeCloseTo(2);
     // Over the transport under it (its own cost), then over connect's generic client.
     expect(cell!.facadeOverhead.map((o) => [o.under, o.own])).toEqual([["raw-http2", true], ["raw-connect", false]]);
     expect(cell!.facadeOverhead[0]!.pct.median).toBeCloseTo(35);
