@@ -1,25 +1,15 @@
-// The measuring side of the bench's child processes: cold start, memory and CPU profiles each need a
-// fresh Node process that loads one client and nothing else. This file therefore imports only Node
-// built-ins statically; the client (and with it its libraries) is imported at the moment measured.
+// The one-shot side of the bench's child processes: cold start and memory each need a fresh Node
+// process that loads one client and nothing else. This file therefore imports only Node built-ins
+// statically; the client (and with it its libraries) is imported at the moment measured.
 // Usage: node [--expose-gc] child.js '<ChildTask as JSON>'; prints one JSON line (the result).
 import { performance } from "node:perf_hooks";
-import type { ClientName } from "./clients/types.js";
-import type { Workload, Target } from "./workloads.js";
+import type { ClientName, LoadOptions } from "./clients/types.js";
+import type { Target } from "./workloads.js";
 
 /** What a child is asked to do. */
 export type ChildTask =
-  | { mode: "coldstart"; client: ClientName; firstCall: boolean; target: Target }
-  | { mode: "memory"; client: ClientName; calls: number; concurrency: number; target: Target }
-  | {
-      mode: "profile";
-      client: ClientName;
-      workload: Workload;
-      durationMs: number;
-      concurrency: number;
-      target: Target;
-      /** Where to write the `.cpuprofile` (open it in Chrome DevTools or VS Code). */
-      outFile: string;
-    };
+  | { mode: "coldstart"; client: ClientName; firstCall: boolean; target: Target; load: LoadOptions }
+  | { mode: "memory"; client: ClientName; calls: number; concurrency: number; target: Target; load: LoadOptions };
 
 /** Cold start, in milliseconds since the process started (`performance.timeOrigin`). */
 export interface ColdStartResult {
@@ -56,7 +46,7 @@ async function main(task: ChildTask): Promise<unknown> {
   const t0 = performance.now();
   if (task.mode === "coldstart") {
     const { loadClient } = await import("./clients/index.js");
-    const client = await loadClient(task.client);
+    const client = await loadClient(task.client, task.load);
     const t1 = performance.now();
     let t2 = t1;
     if (task.firstCall) {
@@ -67,42 +57,21 @@ async function main(task: ChildTask): Promise<unknown> {
     }
     return { bootMs: t0, importMs: t1 - t0, firstCallMs: t2 - t1 } satisfies ColdStartResult;
   }
-  if (task.mode === "memory") {
-    if (!globalThis.gc) throw new Error("the memory child needs --expose-gc");
-    const { runCalls } = await import("./load.js");
-    collect();
-    const baseline = snapshot();
-    const { loadClient } = await import("./clients/index.js");
-    const module = await loadClient(task.client);
-    collect();
-    const afterImport = snapshot();
-    const client = await module.connect(task.target);
-    await runCalls(() => client.getTask(), task.calls, task.concurrency);
-    const afterCalls = snapshot();
-    collect();
-    const afterCallsGc = snapshot();
-    await client.close();
-    return { baseline, afterImport, afterCalls, afterCallsGc } satisfies MemoryResult;
-  }
-  const { runLoad, callOf } = await import("./load.js");
+  if (!globalThis.gc) throw new Error("the memory child needs --expose-gc");
+  const { callOf, runFixed } = await import("./load.js");
+  collect();
+  const baseline = snapshot();
   const { loadClient } = await import("./clients/index.js");
-  const { writeFileSync } = await import("node:fs");
-  const { Session } = await import("node:inspector/promises");
-  const client = await (await loadClient(task.client)).connect(task.target);
-  const call = callOf(client, task.workload);
-  // Warm up outside the profile: import, connection set-up and JIT are not what a steady call costs.
-  await runLoad(call, { concurrency: task.concurrency, durationMs: task.durationMs / 4 });
-  // The V8 CPU profiler that `node --cpu-prof` uses, started here so only the steady state is sampled.
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  const sample = await runLoad(call, { concurrency: task.concurrency, durationMs: task.durationMs });
-  const { profile } = await session.post("Profiler.stop");
-  writeFileSync(task.outFile, JSON.stringify(profile));
-  session.disconnect();
+  const module = await loadClient(task.client, task.load);
+  collect();
+  const afterImport = snapshot();
+  const client = await module.connect(task.target);
+  await runFixed(callOf(client, "GetTask"), { calls: task.calls, concurrency: task.concurrency });
+  const afterCalls = snapshot();
+  collect();
+  const afterCallsGc = snapshot();
   await client.close();
-  return sample;
+  return { baseline, afterImport, afterCalls, afterCallsGc } satisfies MemoryResult;
 }
 
 const task = JSON.parse(process.argv[2] ?? "{}") as ChildTask;

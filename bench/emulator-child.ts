@@ -1,7 +1,21 @@
 // The emulator process the bench drives: started apart from the clients so that the server's CPU is
 // not the clients' CPU. It prints one JSON line with its address when it listens (the parent waits for
 // that line, not for a timer) and exits when its stdin closes, so it never outlives the bench.
+//
+// `--no-compression` starts an emulator that answers every call uncompressed, whatever the client
+// advertises: the "identity" side of the compression section, for the clients that have no option to
+// stop advertising gzip (grpc-js has none). The emulator negotiates with connect-node's gzip and brotli
+// objects and matches encodings by name, per request; renaming them to names no client sends turns
+// compression off without touching the emulator. The bench checks the effect on the wire (it probes
+// both emulators and reports what each answered), so a change that defeats this cannot go unnoticed.
+import { parseArgs } from "node:util";
+import { compressionBrotli, compressionGzip } from "@connectrpc/connect-node";
 import { startEmulator } from "../src/testing/index.js";
+
+const { values } = parseArgs({ options: { "no-compression": { type: "boolean", default: false } } });
+if (values["no-compression"]) {
+  for (const c of [compressionGzip, compressionBrotli]) (c as { name: string }).name = `${c.name}-disabled-by-bench`;
+}
 
 const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
 process.stdout.write(`${JSON.stringify({ ready: true, address: emulator.address, pid: process.pid })}\n`);

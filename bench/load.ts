@@ -1,15 +1,16 @@
 // Closed-loop load: `concurrency` callers, each starting its next call when the previous one returns,
-// for a fixed time. Concurrency 1 gives latency; concurrency 32 gives throughput.
+// until a fixed number of calls has completed. A fixed count (not a fixed time) makes the CPU per call
+// of two clients comparable: each did the same work, whatever the machine's load did to the clock.
 import type { BenchClient } from "./clients/types.js";
 import { percentiles, type Percentiles } from "./stats.js";
 import type { Workload } from "./workloads.js";
 
-/** What one timed run of one client on one workload measured. */
-export interface LoadSample extends Percentiles {
-  /** Calls completed per second of wall time. */
-  callsPerSec: number;
+/** What one run of a fixed number of calls measured on the wall clock. */
+export interface FixedRun extends Percentiles {
   /** Calls completed. */
   calls: number;
+  /** Wall time of the whole run. */
+  wallMs: number;
 }
 
 /** The call a workload makes through a client. */
@@ -25,21 +26,17 @@ export function callOf(client: BenchClient, workload: Workload): () => Promise<u
 }
 
 /**
- * Runs `call` with `concurrency` callers for `durationMs` (and at least `minCalls` calls, so a p99 is
- * never computed from a handful). The first failure stops the run and is thrown: a failing client must
- * not report the speed of its errors.
+ * Runs `calls` calls with `concurrency` callers and times each. The first failure stops the run and is
+ * thrown: a failing client must not report the speed of its errors.
  */
-export async function runLoad(
-  call: () => Promise<unknown>,
-  options: { concurrency: number; durationMs: number; minCalls?: number },
-): Promise<LoadSample> {
-  const latencies: number[] = [];
-  const minCalls = options.minCalls ?? 0;
-  const start = performance.now();
-  const end = start + options.durationMs;
+export async function runFixed(call: () => Promise<unknown>, options: { calls: number; concurrency: number }): Promise<FixedRun> {
+  const latencies = new Float64Array(options.calls);
+  let started = 0;
+  let done = 0;
   let failure: unknown;
   const caller = async () => {
-    while (failure === undefined && (performance.now() < end || latencies.length < minCalls)) {
+    while (failure === undefined && started < options.calls) {
+      started++;
       const t0 = performance.now();
       try {
         await call();
@@ -47,23 +44,12 @@ export async function runLoad(
         failure ??= error;
         return;
       }
-      latencies.push(performance.now() - t0);
+      latencies[done++] = performance.now() - t0;
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, caller));
+  const start = performance.now();
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.calls) }, caller));
+  const wallMs = performance.now() - start;
   if (failure !== undefined) throw failure;
-  const elapsed = performance.now() - start;
-  return { ...percentiles(latencies), calls: latencies.length, callsPerSec: (latencies.length / elapsed) * 1000 };
-}
-
-/** Runs a fixed number of calls with `concurrency` callers (the memory run). */
-export async function runCalls(call: () => Promise<unknown>, calls: number, concurrency: number): Promise<void> {
-  let started = 0;
-  const caller = async () => {
-    while (started < calls) {
-      started++;
-      await call();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, calls) }, caller));
+  return { ...percentiles(latencies.subarray(0, done)), calls: done, wallMs };
 }

@@ -1,6 +1,6 @@
-// `npm run bench [-- --quick] [--only=throughput,codec,...] [--clients=a,b] [--profile] [--out=DIR] [--render=FILE]`
-// Builds nothing itself (npm run bench compiles first), starts the emulator in its own process, runs,
-// prints the markdown report on stdout (progress on stderr) and writes results.json and results.svg.
+// `npm run bench [-- --quick] [--only=cpu,coldstart,...] [--clients=a,b] [--node=current,24] [--profile] [--out=DIR] [--render=FILE]`
+// Builds nothing itself (npm run bench builds the package and the bench first), runs, prints the
+// markdown report on stdout (progress on stderr) and writes results.json and results.svg.
 // It never fails on a number: only a bench that cannot run exits non-zero.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -9,8 +9,8 @@ import { parseArgs } from "node:util";
 import { CLIENT_NAMES, type ClientName } from "./clients/index.js";
 import { renderMarkdown } from "./report.js";
 import type { BenchResults } from "./results.js";
+import { DEFAULT_NODES, resolveNodes } from "./nodes.js";
 import { PRESETS, runBench, SECTIONS, type Section } from "./run.js";
-import { startServerProcess } from "./server.js";
 import { renderSvg } from "./svg.js";
 
 // This file runs as .build/bench/main.js: the build root is one level up, the project two.
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     only: { type: "string" },
     clients: { type: "string" },
+    node: { type: "string", default: process.env.BENCH_NODES ?? DEFAULT_NODES },
     profile: { type: "boolean", default: false },
     out: { type: "string" },
     render: { type: "string" },
@@ -30,9 +31,13 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  process.stdout.write(`npm run bench -- [--quick] [--only=${SECTIONS.join(",")}] [--clients=${CLIENT_NAMES.join(",")}] [--profile] [--out=DIR]
+  process.stdout.write(`npm run bench -- [--quick] [--only=${SECTIONS.join(",")}] [--clients=${CLIENT_NAMES.join(",")}] [--node=${DEFAULT_NODES}] [--profile] [--out=DIR]
   --quick    smoke run (< 2 min); writes to .build/bench-quick/ unless --out is given
-  --profile  CPU-profile our best and the best official client on every workload and the cold starts
+  --node     the Nodes the client processes run on, comma-separated: "current" (this Node), a major
+             version (fetched as scripts/test-matrix.sh fetches it when it is not this Node), or a path
+             to a node binary; one that cannot be had is skipped with a note (default ${DEFAULT_NODES},
+             or env BENCH_NODES). The bench and the emulator run on this Node.
+  --profile  CPU-profile our best and the best official client on every CPU cell and the cold starts
              (default: only where we are behind; never in a quick run unless given)
   --out      where results.json and results.svg go (default: bench/ for a full run)
   --render=FILE  measure nothing: print the markdown of a results.json and rewrite the SVG next to it
@@ -43,6 +48,10 @@ if (values.help) {
 if (values.render) {
   const file = path.resolve(values.render);
   const saved = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  if (saved.schema !== 3) {
+    process.stderr.write(`${file} has schema ${saved.schema}; this harness renders schema 3 (run the bench again, or check out the commit that wrote it)\n`);
+    process.exit(1);
+  }
   writeFileSync(path.join(path.dirname(file), "results.svg"), renderSvg(saved));
   process.stdout.write(renderMarkdown(saved));
   process.exit(0);
@@ -58,17 +67,20 @@ for (const c of clients) if (!CLIENT_NAMES.includes(c)) throw new Error(`unknown
 // A quick run must not overwrite the published full-run results.
 const outDir = path.resolve(values.out ?? (values.quick ? path.join(buildRoot, "bench-quick") : path.join(projectDir, "bench")));
 
-const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-const server = await startServerProcess(buildRoot);
+const began = performance.now();
+const log = (line: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+const { nodes, notes } = resolveNodes(values.node!, projectDir);
+for (const note of notes) log(note);
 let exitCode = 0;
 try {
   const results = await runBench({
     preset,
-    server,
     buildRoot,
     projectDir,
     profileDir: path.join(buildRoot, "profiles"),
     sections,
+    nodes,
+    nodeNotes: notes,
     clients,
     forceProfile: values.profile,
     log,
@@ -81,7 +93,5 @@ try {
 } catch (error) {
   log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   exitCode = 1;
-} finally {
-  await server.stop();
 }
 process.exit(exitCode);

@@ -1,8 +1,12 @@
-// The markdown report printed on stdout (and pasted into the README): one table per section, the goals
-// with met / not met, and what the profiles say.
+// The markdown report printed on stdout (and pasted into the README): client CPU per call first, with
+// the per-round ratios and the facade's own share, then the goals, cold start, compression, tracing,
+// the wall clock of the same calls, memory, footprint, codec, and what the profiles say.
+import { COMPRESSION_MODES } from "./compression.js";
+import type { CpuRun } from "./cpu.js";
 import type { BenchResults } from "./results.js";
+import type { ContenderWire } from "./rounds.js";
 import type { Spread } from "./stats.js";
-import { WORKLOADS } from "./workloads.js";
+import { TRACING_SETUPS } from "./tracing.js";
 
 const MB = 1024 * 1024;
 
@@ -18,9 +22,80 @@ function ms(s: Spread | undefined, digits?: number): string {
   return s.n > 1 ? `${num(s.median, digits)} ±${s.spreadPct.toFixed(0)}%` : num(s.median, digits);
 }
 
+/** "1.70× (1.62–1.81)": a per-round ratio's median and range. */
+function ratio(s: Spread | null | undefined): string {
+  if (!s || !s.n) return "–";
+  return s.n > 1 ? `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : `${s.median.toFixed(2)}×`;
+}
+
+/** "+12.0% (+8.1…+15.3)": a per-round percentage's median and range. */
+function percent(s: Spread | null | undefined): string {
+  if (!s || !s.n) return "–";
+  const p = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(1)}%`;
+  return s.n > 1 ? `${p(s.median)} (${p(s.min)}…${p(s.max)})` : p(s.median);
+}
+
 function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
   return [line(head), line(head.map((_, i) => (i === 0 ? "---" : "---:"))), ...rows.map(line)].join("\n");
+}
+
+function missingLine(items: readonly { label?: string; client: string; reason: string }[]): string | undefined {
+  if (!items.length) return undefined;
+  return `Did not run: ${items.map((m) => `${m.label ?? m.client} (${m.reason.split("\n")[0]})`).join("; ")}.`;
+}
+
+/** The RPC a recorded request was, for gRPC paths and the REST routes of the three RPCs measured. */
+function rpcOf(path: string): string {
+  const grpc = /^\/clarifai\.api\.V2\/(\w+)$/.exec(path);
+  if (grpc) return grpc[1]!;
+  if (/^GET \S*\/tasks\/[^/]+$/.test(path)) return "GetTask";
+  if (/^GET \S*\/tasks$/.test(path)) return "ListTasks";
+  if (/^POST \S*\/tasks$/.test(path)) return "PostTasks";
+  return path;
+}
+
+/** "client | advertised | how GetTask, PostTasks and ListTasks answers came". */
+function wireTable(wire: readonly ContenderWire[]): string {
+  const rows = wire.map((w) => {
+    const advertised = [...new Set(w.records.map((r) => r.advertised))].map((a) => (a === "none" ? "nothing" : `\`${a}\``)).join(", ");
+    const answers = ["GetTask", "PostTasks", "ListTasks"].map((rpc) => w.records.find((r) => rpcOf(r.path) === rpc)?.answered ?? "–");
+    return [w.label, advertised || "–", ...answers];
+  });
+  return table(["client", "advertised", "GetTask answer", "PostTasks answer", "ListTasks answer"], rows);
+}
+
+function cpuTables(run: CpuRun): string[] {
+  const out: string[] = [];
+  const cells = run.cells;
+  const labels = [...new Set(cells.flatMap((c) => c.clients.map((x) => x.label)))];
+  const rows = labels.map((label) => [
+    label,
+    ...cells.map((cell) => {
+      const c = cell.clients.find((x) => x.label === label);
+      return c ? `${ms(c.usPerCall, 0)}${c.ratioToBestOfficial ? ` · ${c.ratioToBestOfficial.median.toFixed(2)}×` : ""}` : "–";
+    }),
+  ]);
+  out.push(
+    `##### Node ${run.node.version} (${run.rounds} rounds; calls per client and round: ${cells.map((c) => `${c.cell} ${c.calls}`).join(", ")})`,
+    table(["client", ...cells.map((c) => `${c.cell} µs · ÷ best official`)], rows),
+  );
+  const pairs = [...new Map(cells.flatMap((c) => c.facadeOverhead.map((o) => [`${o.facade}|${o.under}`, o] as const))).values()];
+  const summary = [
+    ["**best of our facades ÷ best official**", ...cells.map((c) => ratio(c.bestOursOverBestOfficial))],
+    ...(cells.some((c) => c.bestOursOverBestOfficialIdentity)
+      ? [["best of our facades ÷ best official on identity answers (like for like)", ...cells.map((c) => ratio(c.bestOursOverBestOfficialIdentity))]]
+      : []),
+    ...pairs.map(({ facade, under, own }) => [
+      `${facade} over ${under}${own ? " (the facade's own CPU)" : ""}`,
+      ...cells.map((c) => percent(c.facadeOverhead.find((o) => o.facade === facade && o.under === under)?.pct)),
+    ]),
+  ];
+  out.push(table(["per-round ratios, median (range)", ...cells.map((c) => c.cell)], summary));
+  if (run.wire.length) out.push("What each client advertised and how its answers came, as measured here (first call of each RPC):", wireTable(run.wire));
+  const missing = missingLine(run.missing);
+  if (missing) out.push(missing);
+  return out;
 }
 
 /** Renders the results as markdown. */
@@ -28,26 +103,132 @@ export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
   const m = r.machine;
   const busy = Math.max(m.loadAvg.start, m.loadAvg.end) > m.cores;
-  out.push(`### Benchmark (${r.preset} run, ${r.date.slice(0, 10)})`);
+  out.push(`### Benchmark (${r.preset} run, ${r.date.slice(0, 10)}, commit ${r.commit})`);
   out.push(
-    `Node ${m.node} (V8 ${m.v8}) on ${m.platform}/${m.arch}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ` +
-      `load average ${m.loadAvg.start.toFixed(1)} → ${m.loadAvg.end.toFixed(1)}${busy ? " (**busy machine: other work competed with the bench**)" : ""}. ` +
-      `Server: the emulator in its own process; clients in one process, taking turns. ` +
-      `${r.settings.rounds} rounds of ${r.settings.cellMs} ms per cell; medians over rounds, ± half the range.`,
+    `Bench and emulator on Node ${m.node}; client processes on ${r.nodes.map((n) => `Node ${n.version}`).join(" and ")}. ` +
+      `${m.platform}/${m.arch}, ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB; ` +
+      `load average ${m.loadAvg.start.toFixed(1)} → ${m.loadAvg.end.toFixed(1)}${busy ? " (**busy machine: other work competed with the bench**)" : ""}.`,
   );
-  if (r.missing.length) out.push(`**Missing clients:** ${r.missing.map((x) => `${x.client} (${x.reason})`).join("; ")}.`);
+  out.push(
+    "Each client runs alone in its own process (created through its public entry point), the emulator in another. " +
+      "A cell is a fixed number of calls at a fixed concurrency, after unmeasured warm-up calls and a collected heap; " +
+      "its cost is the client process's own CPU (`process.cpuUsage()`, user + system, every thread) divided by the calls. " +
+      "Each round runs every client once per cell, in an order rotated every round; ratios are taken within a round and " +
+      "reported as the median over rounds with their range; µs columns show the median ± half the range.",
+  );
+  for (const note of r.nodeNotes) out.push(`**${note}.**`);
 
-  if (r.throughput.length) {
-    const clients = [...new Set(r.throughput.map((t) => t.client))];
-    const head = ["client", ...WORKLOADS.flatMap((w) => [`${w} p50 ms`, `${w} p99 ms`, `${w} calls/s @${r.settings.concurrency}`])];
-    const rows = clients.map((c) => [
-      c,
-      ...WORKLOADS.flatMap((w) => {
-        const t = r.throughput.find((x) => x.client === c && x.workload === w);
-        return t ? [ms(t.c1.p50Ms, 3), ms(t.c1.p99Ms, 3), ms(t.cN.callsPerSec, 0)] : ["–", "–", "–"];
-      }),
+  if (r.cpu.length) {
+    out.push("#### Client CPU per completed call");
+    for (const run of r.cpu) out.push(...cpuTables(run));
+  }
+
+  out.push("#### Goals");
+  for (const g of r.goals) {
+    const mark = g.met === null ? "not measured" : g.met ? "**met**" : "**not met**";
+    out.push(`- ${g.title} — target ${g.target}: ${mark}. ${g.detail}`);
+  }
+
+  if (r.coldStart.length) {
+    const official = (node: string) => r.coldStart.find((c) => c.node === node && c.client === "official-dynamic")?.importFirstCallMs.median;
+    const rows = r.coldStart.map((c) => {
+      const o = official(c.node);
+      return [c.client, c.node, ms(c.importMs, 0), ms(c.importFirstCallMs, 0), o ? `${(o / c.importFirstCallMs.median).toFixed(1)}×` : "–", ms(c.processWallMs, 0)];
+    });
+    out.push(
+      `#### Cold start (fresh process, median of ${r.coldStart[0]!.processes})`,
+      table(["client", "Node", "import ms", "import + first call ms", "official dynamic ÷ this", "spawn → exit ms"], rows),
+    );
+  }
+
+  if (r.compression) {
+    const c = r.compression;
+    out.push(`#### Compression: identity against gzip (Node ${c.node}, ${c.rounds} rounds, client CPU µs per call)`);
+    const said = c.answers.map(
+      (a) =>
+        `- ${a.emulator} emulator, ${a.rpc} (${num(a.messageBytes, 0)} B), client advertising ${a.advertised === "none" ? "nothing" : `\`${a.advertised}\``}: ` +
+        (a.encoding === "identity" ? "answered uncompressed" : `answered ${a.encoding}, ${num(a.wireBytes, 0)} B on the wire`),
+    );
+    out.push(`What the emulators did (probed on the wire):\n${said.join("\n")}`);
+    out.push("What each client process advertised and how its answers came:", wireTable(c.wire));
+    for (const cell of c.cells) {
+      const rows = cell.rows.map((row) => [
+        row.client,
+        ms(row.usPerCall.gzip, 0),
+        ms(row.usPerCall["identity (emulator)"], 0),
+        ratio(row.overGzip["identity (emulator)"]),
+        row.usPerCall["identity (client option)"] ? ms(row.usPerCall["identity (client option)"], 0) : "no option",
+        ratio(row.overGzip["identity (client option)"]),
+      ]);
+      out.push(
+        `##### ${cell.cell} (${cell.calls} calls per round)`,
+        table(["client", `${COMPRESSION_MODES[0]} µs`, `${COMPRESSION_MODES[1]} µs`, "÷ gzip", `${COMPRESSION_MODES[2]} µs`, "÷ gzip"], rows),
+      );
+    }
+    const gaps = new Map<string, string>();
+    for (const row of c.cells.flatMap((x) => x.rows)) {
+      for (const [mode, why] of Object.entries(row.notRun)) gaps.set(`${row.client} · ${mode}`, why);
+    }
+    if (gaps.size) out.push(`Not run: ${[...gaps].map(([what, why]) => `${what} (${why})`).join("; ")}.`);
+    const missing = missingLine(c.missing);
+    if (missing) out.push(missing);
+  }
+
+  if (r.tracing) {
+    const t = r.tracing;
+    out.push(`#### Tracing: \`@opentelemetry/api\` absent, present, and an SDK registered (Node ${t.node}, ${t.rounds} rounds, client CPU µs per call; % over "no API" per round)`);
+    const rows = t.cells.flatMap((cell) =>
+      cell.rows.map((row) => [
+        cell.cell,
+        row.client,
+        ...TRACING_SETUPS.flatMap((s) => (s === "no API" ? [ms(row.us[s], 0)] : [ms(row.us[s], 0), percent(row.overNoApi[s])])),
+      ]),
+    );
+    if (rows.length) {
+      out.push(table(["cell", "client", ...TRACING_SETUPS.flatMap((s) => (s === "no API" ? [`${s} µs`] : [`${s} µs`, "over no API"]))], rows));
+    }
+    const missing = missingLine(t.missing);
+    if (missing) out.push(missing);
+  }
+
+  if (r.cpu.length) {
+    out.push("#### Wall clock of the same calls (secondary: on two cores the emulator and the scheduler weigh in)");
+    for (const run of r.cpu) {
+      const labels = [...new Set(run.cells.flatMap((c) => c.clients.map((x) => x.label)))];
+      const rows = labels.map((label) => [
+        label,
+        ...run.cells.flatMap((cell) => {
+          const c = cell.clients.find((x) => x.label === label);
+          return c ? [ms(c.callsPerSec, 0), `${num(c.p50Ms.median, 2)} / ${num(c.p99Ms.median, 2)}`] : ["–", "–"];
+        }),
+      ]);
+      out.push(`##### Node ${run.node.version}`, table(["client", ...run.cells.flatMap((c) => [`${c.cell} calls/s`, "p50 / p99 ms"])], rows));
+    }
+  }
+
+  if (r.memory.length) {
+    const b = (v: number) => num(v / MB, 1);
+    const rows = r.memory.map((x) => [
+      x.client,
+      b(x.afterImport.rss),
+      b(x.afterImport.heapUsed - x.baseline.heapUsed),
+      b(x.afterCalls.rss),
+      b(x.afterCallsGc.heapUsed - x.baseline.heapUsed),
     ]);
-    out.push("#### Latency (concurrency 1) and throughput (concurrency 32)", table(head, rows));
+    const calls = r.memory[0]!.calls.toLocaleString("en-US");
+    out.push(
+      `#### Memory (Node ${m.node}; MB; heap figures are over an empty Node's ${b(r.memory[0]!.baseline.heapUsed)} MB heap)`,
+      table(["client", "RSS after import", "heap after import", `RSS after ${calls} calls`, `heap after ${calls} calls (after GC)`], rows),
+    );
+  }
+  const processMissing = missingLine(r.processMissing.map((p) => ({ ...p, label: `${p.client} (${p.section}, Node ${p.node})` })));
+  if (processMissing) out.push(processMissing);
+
+  if (r.footprint) {
+    const f = r.footprint;
+    const rows = [f.ours, f.official].map((p) => [p.label, String(p.packages), String(p.files), num(p.bytes / MB, 1), p.largest.slice(0, 3).map((l) => `${l.name} ${num(l.bytes / MB, 1)}`).join(", ")]);
+    if (f.ownPackageBytes !== undefined) rows.push(["clarifai-grpc-es itself (dist + proto)", "1", "–", num(f.ownPackageBytes / MB, 1), ""]);
+    out.push("#### Footprint: installed production dependencies", table(["", "packages", "files", "MB on disk", "largest"], rows));
   }
 
   if (r.codec.length) {
@@ -62,54 +243,19 @@ export function renderMarkdown(r: BenchResults): string {
       String(c.encodedBytes),
     ]);
     out.push(
-      "#### Codec: one ListTasks page (MultiTaskResponse, 128 rich tasks)",
+      "#### Codec: one ListTasks page (MultiTaskResponse, 128 rich tasks), in-process",
       table(["codec", "used by", "encode ops/s", "decode ops/s", "ms/decode", "decode vs protobuf-es", "bytes"], rows),
     );
   }
 
-  if (r.coldStart.length) {
-    const rows = r.coldStart.map((c) => [c.client, ms(c.importMs, 0), ms(c.importFirstCallMs, 0), ms(c.processWallMs, 0)]);
-    out.push(
-      `#### Cold start (fresh process, median of ${r.coldStart[0]!.processes})`,
-      table(["client", "import ms", "import + first call ms", "process spawn → exit ms"], rows),
-    );
-  }
-
-  if (r.memory.length) {
-    const b = (v: number) => num(v / MB, 1);
-    const rows = r.memory.map((x) => [
-      x.client,
-      b(x.afterImport.rss),
-      b(x.afterImport.heapUsed - x.baseline.heapUsed),
-      b(x.afterCalls.rss),
-      b(x.afterCallsGc.heapUsed - x.baseline.heapUsed),
-    ]);
-    const calls = r.memory[0]!.calls.toLocaleString("en-US");
-    out.push(
-      `#### Memory (MB; heap figures are over an empty Node's ${b(r.memory[0]!.baseline.heapUsed)} MB heap)`,
-      table(["client", "RSS after import", "heap after import", `RSS after ${calls} calls`, `heap after ${calls} calls (after GC)`], rows),
-    );
-  }
-
-  if (r.footprint) {
-    const f = r.footprint;
-    const rows = [f.ours, f.official].map((p) => [p.label, String(p.packages), String(p.files), num(p.bytes / MB, 1), p.largest.slice(0, 3).map((l) => `${l.name} ${num(l.bytes / MB, 1)}`).join(", ")]);
-    if (f.ownPackageBytes !== undefined) rows.push(["clarifai-grpc-es itself (dist + proto)", "1", "–", num(f.ownPackageBytes / MB, 1), ""]);
-    out.push("#### Footprint: installed production dependencies", table(["", "packages", "files", "MB on disk", "largest"], rows));
-  }
-
-  out.push("#### Goals");
-  for (const g of r.goals) {
-    const mark = g.met === null ? "not measured" : g.met ? "**met**" : "**not met**";
-    out.push(`- ${g.title} — target ${g.target}: ${mark}. ${g.detail}`);
-  }
-
   if (r.profiles.length) {
-    out.push("#### Where the time goes (CPU profiles at concurrency 32, self time)");
+    out.push("#### Where the CPU goes (V8 CPU profiles, self time)");
     for (const p of r.profiles) {
-      const areas = p.byArea.slice(0, 6).map((a) => `${a.area} ${a.pct}%`).join(", ");
+      const cold = p.cell === "cold start";
+      const areas = p.byArea.slice(0, 7).map((a) => `${a.area} ${a.pct}%${cold ? "" : ` (${num(a.usPerCall, 0)} µs)`}`).join(", ");
       const fns = p.topFunctions.slice(0, 4).map((f) => `\`${f.fn}\` ${f.pct}%`).join(", ");
-      out.push(`- ${p.client} / ${p.workload} (${num(p.callsPerSec, 0)} calls/s profiled): ${areas}. Top functions: ${fns}.`);
+      const head = cold ? `${p.client} / cold start` : `${p.client} / ${p.cell}, ${num(p.usPerCall, 0)} µs per call while profiled`;
+      out.push(`- ${head} (Node ${p.node}): ${areas}. Top functions: ${fns}.`);
     }
   }
   return out.join("\n\n") + "\n";

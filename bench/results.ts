@@ -1,19 +1,22 @@
-// The shape of bench/results.json, and the goals of issue 7 computed from it as ratios of one run.
+// The shape of bench/results.json, and the goals of issue 14 computed from it as ratios of one run.
 import type { CodecResult } from "./codec.js";
-import { isOurs, type ClientName } from "./clients/types.js";
+import type { CompressionRun } from "./compression.js";
+import type { CpuRun } from "./cpu.js";
 import type { Footprint } from "./footprint.js";
-import type { ColdStart, Memory, ProfileSummary } from "./processes.js";
-import type { ThroughputResult } from "./throughput.js";
-import { WORKLOADS } from "./workloads.js";
+import type { NodeBinary } from "./nodes.js";
+import type { ColdStart, Memory, ProcessMissing, ProfileSummary } from "./processes.js";
+import type { TracingRun } from "./tracing.js";
 
 /** Everything one run measured. Written to bench/results.json. */
 export interface BenchResults {
   /** Bumped when the shape changes. */
-  schema: 1;
+  schema: 3;
   /** Which preset ran: `full` (the published numbers), `quick` (a smoke run) or `tiny` (the test). */
   preset: string;
   /** ISO date of the start. */
   date: string;
+  /** The commit measured, with `+dirty` when the tree had uncommitted changes. */
+  commit: string;
   /** Wall time of the whole run. */
   durationSec: number;
   machine: {
@@ -22,29 +25,36 @@ export interface BenchResults {
     cpu: string;
     cores: number;
     memoryGiB: number;
+    /** The Node that ran the bench and the emulator. */
     node: string;
     v8: string;
     /** 1-minute load average at start and end: above the core count, other work competed with the bench. */
     loadAvg: { start: number; end: number };
   };
+  /** The Nodes the client processes ran on, and any that could not be had. */
+  nodes: NodeBinary[];
+  nodeNotes: string[];
   /** Installed versions of the libraries compared. */
   versions: Record<string, string>;
   /** The settings of the preset. */
   settings: Record<string, number | string | boolean>;
-  /** Clients that could not run, with why (their rows are absent from every section). */
-  missing: { client: ClientName; reason: string }[];
-  throughput: ThroughputResult[];
-  codec: CodecResult[];
+  /** Client CPU per call, one entry per Node. */
+  cpu: CpuRun[];
   coldStart: ColdStart[];
+  compression?: CompressionRun;
+  tracing?: TracingRun;
   memory: Memory[];
+  /** Clients that could not run in the cold start or memory sections, and why. */
+  processMissing: ProcessMissing[];
   footprint?: { ours: Footprint; official: Footprint; ownPackageBytes?: number };
+  codec: CodecResult[];
   goals: Goal[];
   profiles: ProfileSummary[];
 }
 
 /** One goal of the issue, as a ratio measured in this run. */
 export interface Goal {
-  id: "facade-overhead" | "cold-start" | "throughput-p99";
+  id: "cpu-vs-official" | "list-tasks" | "facade-overhead" | "cold-start";
   title: string;
   /** The target, in words. */
   target: string;
@@ -54,106 +64,92 @@ export interface Goal {
   detail: string;
 }
 
-const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)}%`;
 const x = (r: number) => `${r.toFixed(2)}×`;
+const pct = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(1)}%`;
 
-function row(results: BenchResults, client: ClientName, workload: string): ThroughputResult | undefined {
-  return results.throughput.find((t) => t.client === client && t.workload === workload);
+function cellGoal(
+  r: Pick<BenchResults, "cpu">,
+  id: Goal["id"],
+  title: string,
+  target: string,
+  limit: number,
+  only?: (cell: string) => boolean,
+): Goal {
+  const parts: string[] = [];
+  let met = true;
+  let measured = false;
+  for (const run of r.cpu) {
+    const cells = run.cells.filter((c) => (only ? only(c.workload) : true));
+    const ratios = cells.map((c) => ({ cell: c.cell, s: c.bestOursOverBestOfficial, like: c.bestOursOverBestOfficialIdentity }));
+    if (!ratios.some((e) => e.s)) continue;
+    measured = true;
+    parts.push(
+      `Node ${run.node.version}: ` +
+        ratios
+          .map((e) => {
+            if (!e.s) return `${e.cell} –`;
+            met &&= e.s.median <= limit;
+            return `${e.cell} ${x(e.s.median)}${e.s.median <= limit ? "" : " ✗"}${e.like ? ` (like for like ${x(e.like.median)})` : ""}`;
+          })
+          .join(", "),
+    );
+  }
+  return { id, title, target, met: measured ? met : null, detail: measured ? parts.join("; ") : "not measured: no facade or no official client ran" };
 }
 
-/** Computes the three goals of issue 7 from a run's results. */
-export function computeGoals(results: Omit<BenchResults, "goals">): Goal[] {
-  const r = results as BenchResults;
-  const goals: Goal[] = [];
+/** Computes the goals of issue 14 from a run's results. */
+export function computeGoals(r: Omit<BenchResults, "goals">): Goal[] {
+  const goals: Goal[] = [
+    cellGoal(
+      r,
+      "cpu-vs-official",
+      "Client CPU per call, best of our facade transports ÷ best official client",
+      "≤ 1.0× on every cell on every Node (aim 0.8×); median of per-round ratios",
+      1.0,
+    ),
+    cellGoal(r, "list-tasks", "ListTasks (a 128-task page), best of ours ÷ best official", "≤ 0.8× on every Node", 0.8, (w) => w === "ListTasks"),
+  ];
 
-  // 1. Facade overhead: same transport (connect) with and without the facade, throughput at c=32.
   {
     const parts: string[] = [];
-    let worst = -Infinity;
-    for (const w of WORKLOADS) {
-      const raw = row(r, "raw-connect", w)?.cN.callsPerSec.median;
-      const facade = row(r, "facade-connect", w)?.cN.callsPerSec.median;
-      if (raw === undefined || facade === undefined) continue;
-      const overhead = raw / facade - 1;
-      worst = Math.max(worst, overhead);
-      parts.push(`${w} ${pct(overhead)}`);
+    let met = true;
+    let measured = false;
+    for (const run of r.cpu) {
+      for (const cell of run.cells) {
+        for (const o of cell.facadeOverhead.filter((x) => x.own)) {
+          measured = true;
+          met &&= o.pct.median <= 5;
+          parts.push(`Node ${run.node.version} ${cell.cell} ${o.facade} over ${o.under} ${pct(o.pct.median)}${o.pct.median <= 5 ? "" : " ✗"}`);
+        }
+      }
     }
     goals.push({
       id: "facade-overhead",
-      title: "Facade overhead over raw connect at c=32",
-      target: "≤ 5% (raw connect calls/s ÷ facade calls/s − 1, connect transport, every workload)",
-      met: parts.length ? worst <= 0.05 : null,
-      detail: parts.length ? `${parts.join(", ")}; worst ${pct(worst)}` : "not measured: facade-connect or raw-connect missing",
+      title: "The facade's own CPU over the raw transport under it",
+      target: "≤ +5% per call on every cell (facade µs ÷ raw µs − 1, per round, median)",
+      met: measured ? met : null,
+      detail: measured ? parts.join("; ") : "not measured: no facade ran next to the raw transport under it",
     });
   }
 
-  // 2. Cold start to first call against the official dynamic stub.
   {
-    const official = r.coldStart.find((c) => c.client === "official-dynamic")?.importFirstCallMs.median;
-    const ours = (["facade-connect", "facade-grpc-js"] as const)
-      .map((c) => ({ c, ms: r.coldStart.find((s) => s.client === c)?.importFirstCallMs.median }))
-      .filter((e): e is { c: "facade-connect" | "facade-grpc-js"; ms: number } => e.ms !== undefined);
-    const fallback = r.coldStart.find((c) => c.client === "raw-connect")?.importFirstCallMs.median;
-    if (official === undefined || (ours.length === 0 && fallback === undefined)) {
-      goals.push({
-        id: "cold-start",
-        title: "Cold start to first call vs official dynamic stub",
-        target: "≥ 10× faster",
-        met: null,
-        detail: "not measured in this run",
-      });
+    // The goal is stated for Node 20; another Node stands in only when 20 did not run.
+    const node = r.nodes.find((n) => n.version.startsWith("v20."))?.version ?? r.nodes[0]?.version;
+    const rows = r.coldStart.filter((c) => c.node === node);
+    const official = rows.find((c) => c.client === "official-dynamic")?.importFirstCallMs.median;
+    const ours = rows.filter((c) => c.client.startsWith("facade-")).map((c) => ({ c: c.client, ms: c.importFirstCallMs.median }));
+    if (official === undefined || !ours.length) {
+      goals.push({ id: "cold-start", title: "Cold start to first call vs the official dynamic stub", target: "≥ 10× faster", met: null, detail: "not measured in this run" });
     } else {
-      const list = ours.length ? ours : [{ c: "raw-connect (facade missing)", ms: fallback! }];
-      const best = list.reduce((a, b) => (a.ms <= b.ms ? a : b));
+      const best = ours.reduce((a, b) => (a.ms <= b.ms ? a : b));
       goals.push({
         id: "cold-start",
-        title: "Cold start to first call vs official dynamic stub",
-        target: "≥ 10× faster (import + first GetTask, fresh process, medians)",
-        met: ours.length ? official / best.ms >= 10 : null,
-        detail:
-          list.map((e) => `${e.c} ${e.ms.toFixed(0)} ms → ${x(official / e.ms)}`).join(", ") +
-          ` (official dynamic ${official.toFixed(0)} ms)` +
-          (ours.length ? "" : "; facade missing, raw connect shown for reference"),
+        title: "Cold start to first call vs the official dynamic stub",
+        target: `≥ 10× faster (import + first GetTask timed in a fresh process, Node ${node}, medians)`,
+        met: official / best.ms >= 10,
+        detail: ours.map((e) => `${e.c} ${e.ms.toFixed(0)} ms → ${x(official / e.ms)}`).join(", ") + ` (official dynamic ${official.toFixed(0)} ms)`,
       });
     }
-  }
-
-  // 3. Throughput at c=32 and p99 at c=1: our best facade transport vs the best official path, per workload.
-  {
-    const facades = (["facade-connect", "facade-grpc-js"] as const).filter((c) => r.throughput.some((t) => t.client === c));
-    const ourClients: ClientName[] = facades.length ? [...facades] : ["raw-connect"];
-    const officials: ClientName[] = ["official-dynamic", "official-static"];
-    const parts: string[] = [];
-    let allMet = true;
-    let measured = false;
-    for (const w of WORKLOADS) {
-      const ours = ourClients.map((c) => row(r, c, w)).filter((t) => t !== undefined);
-      const theirs = officials.map((c) => row(r, c, w)).filter((t) => t !== undefined);
-      if (!ours.length || !theirs.length) continue;
-      measured = true;
-      const bestRate = (ts: ThroughputResult[]) => ts.reduce((a, b) => (a.cN.callsPerSec.median >= b.cN.callsPerSec.median ? a : b));
-      const bestP99 = (ts: ThroughputResult[]) => ts.reduce((a, b) => (a.c1.p99Ms.median <= b.c1.p99Ms.median ? a : b));
-      const [oR, tR, oP, tP] = [bestRate(ours), bestRate(theirs), bestP99(ours), bestP99(theirs)];
-      const rateRatio = oR.cN.callsPerSec.median / tR.cN.callsPerSec.median;
-      const p99Ratio = tP.c1.p99Ms.median / oP.c1.p99Ms.median;
-      allMet &&= rateRatio >= 1 && p99Ratio >= 1;
-      parts.push(
-        `${w}: calls/s ${x(rateRatio)} (${oR.client} vs ${tR.client})${rateRatio >= 1 ? "" : " BEHIND"}, ` +
-          `p99 ${x(p99Ratio)} (${oP.client} vs ${tP.client})${p99Ratio >= 1 ? "" : " BEHIND"}`,
-      );
-    }
-    goals.push({
-      id: "throughput-p99",
-      title: "Throughput (c=32) and p99 (c=1) vs the best official path",
-      target: "≥ 1× on every workload with at least one of our transports (ratios > 1 mean ours is better)",
-      met: measured && facades.length ? allMet : null,
-      detail: measured
-        ? parts.join("; ") + (facades.length ? "" : "; facade missing: raw connect shown for reference")
-        : "not measured in this run",
-    });
   }
   return goals;
 }
-
-/** Whether a client is one of ours (re-exported for the report). */
-export { isOurs };

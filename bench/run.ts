@@ -1,96 +1,109 @@
-// One bench run: start the emulator, seed it, connect the clients, run the sections, compute the goals.
-// The CLI (main.ts) and the smoke test both call runBench; they differ only in preset and server.
+// One bench run: start the emulator(s), seed them, run the sections, compute the goals. The CLI
+// (main.ts) and the smoke test both call runBench; they differ only in preset, clients and Nodes.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCodecBench } from "./codec.js";
-import { CLIENT_NAMES, loadClient, type BenchClient, type ClientName } from "./clients/index.js";
+import { CLIENT_NAMES, isFacade, isOfficial, type ClientName, type LoadOptions } from "./clients/types.js";
+import { runCompression } from "./compression.js";
+import { runCpu } from "./cpu.js";
 import { footprints, ownPackageBytes } from "./footprint.js";
+import type { NodeBinary } from "./nodes.js";
 import { runColdStart, runColdStartProfile, runMemory, runProfile, type ProfileSummary } from "./processes.js";
 import { computeGoals, type BenchResults } from "./results.js";
-import { seed, type BenchServer } from "./server.js";
-import { runThroughput } from "./throughput.js";
-import { WORKLOADS } from "./workloads.js";
+import type { RoundsOptions, SectionSetup } from "./rounds.js";
+import { seed, startServerProcess, type BenchServer } from "./server.js";
+import { runTracing } from "./tracing.js";
+import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS, type Cell, type Target, type Workload } from "./workloads.js";
 
-/** The sections a run can include. */
-export const SECTIONS = ["throughput", "codec", "coldstart", "memory", "footprint", "profile"] as const;
+/** The sections a run can include, in the order they run. */
+export const SECTIONS = ["cpu", "coldstart", "compression", "tracing", "memory", "footprint", "codec", "profile"] as const;
 /** One of {@link SECTIONS}. */
 export type Section = (typeof SECTIONS)[number];
 
-/** How long and how often each section measures. */
+/** How much each section measures. */
 export interface Preset {
   name: string;
+  /** Rounds of the CPU section (per Node). */
   rounds: number;
-  cellMs: number;
-  warmupMs: number;
-  concurrency: number;
-  minLatencyCalls: number;
-  codecRounds: number;
-  codecMs: number;
+  /** Measured calls per client, cell and round, by workload (the same in every section). */
+  calls: Record<Workload, number>;
+  /** Unmeasured calls before each measured cell, as a fraction of the measured ones. */
+  warmupFraction: number;
+  compressionRounds: number;
+  tracingRounds: number;
+  /** Fresh processes per client and mode in the cold start section. */
   coldStartProcesses: number;
   memoryCalls: number;
-  profileMs: number;
+  memoryConcurrency: number;
+  codecRounds: number;
+  codecMs: number;
 }
 
-/** The presets: `full` for published numbers (≈ 8–10 min), `quick` for a smoke run (< 2 min), `tiny` for the test. */
+/** The presets: `full` for published numbers, `quick` for a smoke run (< 2 min), `tiny` for the test. */
 export const PRESETS = {
   full: {
     name: "full",
     rounds: 5,
-    cellMs: 2000,
-    warmupMs: 1000,
-    concurrency: 32,
-    minLatencyCalls: 100,
-    codecRounds: 5,
-    codecMs: 1000,
+    calls: { GetTask: 600, PostTasks: 600, ListTasks: 30 },
+    warmupFraction: 0.1,
+    compressionRounds: 3,
+    tracingRounds: 3,
     coldStartProcesses: 10,
     memoryCalls: 10_000,
-    profileMs: 4000,
+    memoryConcurrency: 32,
+    codecRounds: 5,
+    codecMs: 1000,
   },
   quick: {
     name: "quick",
     rounds: 2,
-    cellMs: 250,
-    warmupMs: 200,
-    concurrency: 32,
-    minLatencyCalls: 20,
-    codecRounds: 2,
-    codecMs: 200,
-    coldStartProcesses: 3,
-    memoryCalls: 1_000,
-    profileMs: 1500,
+    calls: { GetTask: 60, PostTasks: 60, ListTasks: 4 },
+    warmupFraction: 0.1,
+    compressionRounds: 1,
+    tracingRounds: 1,
+    coldStartProcesses: 1,
+    memoryCalls: 200,
+    memoryConcurrency: 32,
+    codecRounds: 1,
+    codecMs: 100,
   },
   tiny: {
     name: "tiny",
     rounds: 1,
-    cellMs: 40,
-    warmupMs: 20,
-    concurrency: 4,
-    minLatencyCalls: 3,
+    calls: { GetTask: 6, PostTasks: 6, ListTasks: 2 },
+    warmupFraction: 0,
+    compressionRounds: 1,
+    tracingRounds: 1,
+    coldStartProcesses: 1,
+    memoryCalls: 10,
+    memoryConcurrency: 4,
     codecRounds: 1,
     codecMs: 20,
-    coldStartProcesses: 1,
-    memoryCalls: 20,
-    profileMs: 200,
   },
 } satisfies Record<string, Preset>;
 
 /** What to run. */
 export interface RunOptions {
   preset: Preset;
-  /** The emulator, already started (in its own process for real runs). */
-  server: BenchServer;
-  /** The compiled tree holding bench/child.js (for the child-process sections). */
+  /** The compiled tree holding bench/worker.js, child.js and emulator-child.js. */
   buildRoot: string;
   /** The project root (package.json, package-lock.json, node_modules). */
   projectDir: string;
   /** Where `.cpuprofile` files go. */
   profileDir: string;
   sections: readonly Section[];
-  /** Clients to run (default: all five). */
+  /** Nodes the client processes run on (the first one also runs compression, tracing, memory and profiles). */
+  nodes: readonly NodeBinary[];
+  /** Nodes asked for that could not be had (reported). */
+  nodeNotes?: readonly string[];
+  /** Clients to run (default: all). */
   clients?: readonly ClientName[];
-  /** Clients measured in fresh processes (cold start, memory); default: every client that runs. */
+  /** Clients measured in the cold start and memory sections; default: every client that runs. */
   processClients?: readonly ClientName[];
+  /** Where the facade clients import the package from (default: the package's own entry, `dist/`). */
+  load?: LoadOptions;
   /** Profile even when no goal is missed (by default only where we lose). */
   forceProfile?: boolean;
   /** Progress lines (stderr in the CLI). */
@@ -109,11 +122,22 @@ function versions(projectDir: string): Record<string, string> {
     "clarifai-nodejs-grpc/node_modules/@grpc/proto-loader",
     "clarifai-nodejs-grpc/node_modules/protobufjs",
     "google-protobuf",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace-base",
   ]) {
     const v = lock.packages[`node_modules/${p}`]?.version;
     if (v) out[p.replace("clarifai-nodejs-grpc/node_modules/", "")] = v;
   }
   return out;
+}
+
+function commit(projectDir: string): string {
+  try {
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: projectDir, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return git("rev-parse", "--short=12", "HEAD") + (git("status", "--porcelain", "--untracked-files=no", "--", "src", "gen", "bench", ":(exclude)bench/results.*") ? "+dirty" : "");
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Runs the bench and returns its results (nothing is printed or written here). */
@@ -124,35 +148,26 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
   const has = (s: Section) => options.sections.includes(s);
   const cpus = os.cpus();
   const loadStart = os.loadavg()[0] ?? 0;
-
-  log(`seeding the emulator at ${options.server.address} (pid ${options.server.pid})`);
-  const target = await seed(options.server.address);
-
-  // Connect every client once; one that cannot run (the facade not yet in the tree) is reported, not fatal.
-  const missing: BenchResults["missing"] = [];
-  const connected = new Map<ClientName, BenchClient>();
-  for (const name of options.clients ?? CLIENT_NAMES) {
-    try {
-      const client = await (await loadClient(name)).connect(target);
-      // One of each call proves the client works before anything is timed.
-      await client.getTask();
-      await client.postTasks();
-      const n = await client.listTasks();
-      if (n !== 128) throw new Error(`ListTasks returned ${n} tasks, not a full page of 128`);
-      connected.set(name, client);
-    } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      log(`client ${name} cannot run: ${reason}`);
-      missing.push({ client: name, reason });
-    }
-  }
-  const names = [...connected.keys()];
-  const processNames = names.filter((n) => !options.processClients || options.processClients.includes(n));
+  const clients = options.clients ?? CLIENT_NAMES;
+  const load = options.load ?? {};
+  const nodes = options.nodes;
+  const first = nodes[0];
+  if (!first) throw new Error("no Node binary to run the clients on");
+  const calls = (cell: Cell) => preset.calls[cell.workload];
+  const rounds = (n: number, cells: readonly Cell[], what: string): RoundsOptions => ({
+    rounds: n,
+    cells,
+    calls,
+    warmupFraction: preset.warmupFraction,
+    onRound: (r) => log(`  ${what}: round ${r + 1}/${n} done`),
+  });
+  const setup = (node: NodeBinary): SectionSetup => ({ buildRoot: options.buildRoot, node, load, log });
 
   const results: Omit<BenchResults, "goals"> = {
-    schema: 1,
+    schema: 3,
     preset: preset.name,
     date: new Date(started).toISOString(),
+    commit: commit(options.projectDir),
     durationSec: 0,
     machine: {
       platform: `${os.platform()} ${os.release()}`,
@@ -164,83 +179,112 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
       v8: process.versions.v8,
       loadAvg: { start: loadStart, end: 0 },
     },
+    nodes: [...nodes],
+    nodeNotes: [...(options.nodeNotes ?? [])],
     versions: versions(options.projectDir),
-    settings: { ...preset, sections: options.sections.join(",") },
-    missing,
-    throughput: [],
-    codec: [],
+    settings: { ...preset, calls: JSON.stringify(preset.calls), sections: options.sections.join(",") },
+    cpu: [],
     coldStart: [],
     memory: [],
+    processMissing: [],
+    codec: [],
     profiles: [],
   };
 
+  const servers: BenchServer[] = [];
   try {
-    if (has("throughput") && names.length) {
-      log(`throughput: ${names.length} clients × ${WORKLOADS.length} workloads × ${preset.rounds} rounds`);
-      let cells = 0;
-      const total = names.length * WORKLOADS.length * preset.rounds;
-      results.throughput = await runThroughput(connected, {
-        ...preset,
-        onCell: () => {
-          cells++;
-          if (cells % names.length === 0) log(`  ${cells}/${total} cells`);
-        },
-      });
+    const server = await startServerProcess(options.buildRoot);
+    servers.push(server);
+    log(`seeding the emulator at ${server.address} (pid ${server.pid})`);
+    const target = await seed(server.address);
+    // The emulator that never compresses: the official clients' like-for-like rows and the compression section.
+    let offTarget: Target | undefined;
+    if (has("cpu") || has("compression")) {
+      const off = await startServerProcess(options.buildRoot, { compression: false });
+      servers.push(off);
+      offTarget = await seed(off.address);
     }
+
+    if (has("cpu")) {
+      for (const node of nodes) {
+        log(`cpu per call on Node ${node.version}: ${clients.length} clients (and the official ones on uncompressed answers) × ${CPU_CELLS.length} cells × ${preset.rounds} rounds`);
+        results.cpu.push(await runCpu(setup(node), target, clients, rounds(preset.rounds, CPU_CELLS, `Node ${node.version}`), offTarget));
+      }
+    }
+    const processClients = options.processClients ?? clients;
+    if (has("coldstart") && processClients.length) {
+      for (const node of nodes) {
+        log(`cold start on Node ${node.version}: ${preset.coldStartProcesses} × 2 processes per client`);
+        const { rows, missing } = await runColdStart(options.buildRoot, node, processClients, target, preset.coldStartProcesses, load);
+        results.coldStart.push(...rows);
+        results.processMissing.push(...missing);
+      }
+    }
+    if (has("compression") && offTarget) {
+      log(`compression on Node ${first.version}: identity against gzip, ${clients.length} clients × up to 3 setups`);
+      results.compression = await runCompression(setup(first), target, offTarget, clients, rounds(preset.compressionRounds, COMPRESSION_CELLS, "compression"));
+    }
+    const facades = clients.filter(isFacade);
+    if (has("tracing") && facades.length) {
+      log(`tracing on Node ${first.version}: ${facades.join(", ")} with and without an OpenTelemetry SDK`);
+      results.tracing = await runTracing(setup(first), target, facades, rounds(preset.tracingRounds, TRACING_CELLS, "tracing"));
+    }
+    if (has("memory") && processClients.length) {
+      log(`memory: ${preset.memoryCalls} calls per client`);
+      const { rows, missing } = await runMemory(options.buildRoot, processClients, target, preset.memoryCalls, preset.memoryConcurrency, load);
+      results.memory = rows;
+      results.processMissing.push(...missing);
+    }
+    if (has("footprint")) {
+      log("footprint");
+      results.footprint = { ...footprints(options.projectDir), ownPackageBytes: ownPackageBytes(options.projectDir) };
+    }
+    if (has("codec")) {
+      log("codec");
+      results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2 });
+    }
+    if (has("profile")) results.profiles = await profileWhereWeLose(options, results, target, first);
   } finally {
-    await Promise.all([...connected.values()].map((c) => c.close()));
-  }
-
-  if (has("codec")) {
-    log("codec");
-    results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2 });
-  }
-  if (has("coldstart") && processNames.length) {
-    log(`cold start: ${preset.coldStartProcesses} × 2 processes per client`);
-    results.coldStart = await runColdStart(options.buildRoot, processNames, target, preset.coldStartProcesses);
-  }
-  if (has("memory") && processNames.length) {
-    log(`memory: ${preset.memoryCalls} calls per client`);
-    results.memory = await runMemory(options.buildRoot, processNames, target, preset.memoryCalls, preset.concurrency);
-  }
-  if (has("footprint")) {
-    log("footprint");
-    results.footprint = { ...footprints(options.projectDir), ownPackageBytes: ownPackageBytes(options.projectDir) };
-  }
-
-  if (has("profile")) {
-    // Profile where we lose: for each workload where our best client is behind the best official one in
-    // throughput, profile both, so the report can say what dominates (or everything, when forced).
-    const targets: { client: ClientName; workload: (typeof WORKLOADS)[number] }[] = [];
-    for (const w of WORKLOADS) {
-      const rows = results.throughput.filter((t) => t.workload === w);
-      const facades = rows.filter((t) => t.client.startsWith("facade"));
-      const top = (xs: typeof rows) => [...xs].sort((a, b) => b.cN.callsPerSec.median - a.cN.callsPerSec.median)[0];
-      const ours = top(facades.length ? facades : rows.filter((t) => t.client === "raw-connect"));
-      const theirs = top(rows.filter((t) => t.client.startsWith("official")));
-      if (ours && theirs && (options.forceProfile || ours.cN.callsPerSec.median < theirs.cN.callsPerSec.median)) {
-        targets.push({ client: ours.client, workload: w }, { client: theirs.client, workload: w });
-      }
-    }
-    const profiles: ProfileSummary[] = [];
-    for (const t of targets) {
-      log(`profile: ${t.client} / ${t.workload}`);
-      profiles.push(await runProfile(options.buildRoot, options.profileDir, t.client, t.workload, target, preset.profileMs, preset.concurrency));
-    }
-    // And the cold start, when it is not 10× the official dynamic stub's: what does our import spend on?
-    const cold = (c: ClientName) => results.coldStart.find((x) => x.client === c)?.importFirstCallMs.median;
-    const ours = cold("facade-connect") ?? cold("raw-connect");
-    const official = cold("official-dynamic");
-    if (ours !== undefined && official !== undefined && (options.forceProfile || official / ours < 10)) {
-      for (const client of [connected.has("facade-connect") ? "facade-connect" : "raw-connect", "official-dynamic"] as const) {
-        log(`profile: ${client} / cold start`);
-        profiles.push(await runColdStartProfile(options.buildRoot, options.profileDir, client, target));
-      }
-    }
-    results.profiles = profiles;
+    await Promise.all(servers.map((s) => s.stop()));
   }
 
   results.machine.loadAvg.end = os.loadavg()[0] ?? 0;
   results.durationSec = Math.round((Date.now() - started) / 100) / 10;
   return { ...results, goals: computeGoals(results) };
+}
+
+/**
+ * On the first Node: for every cell where the best of our facade transports spends more CPU per call
+ * than the best official client, profile both (every cell when forced); and the cold starts of both,
+ * when ours is not 10× faster.
+ */
+async function profileWhereWeLose(options: RunOptions, results: Omit<BenchResults, "goals">, target: Target, node: NodeBinary): Promise<ProfileSummary[]> {
+  const log = options.log ?? (() => {});
+  const load = options.load ?? {};
+  const profiles: ProfileSummary[] = [];
+  const run = results.cpu.find((c) => c.node.version === node.version);
+  for (const cell of run?.cells ?? []) {
+    const best = (pick: (c: ClientName) => boolean) =>
+      cell.clients.filter((c) => c.label === c.client && pick(c.client)).sort((a, b) => a.usPerCall.median - b.usPerCall.median)[0]?.client;
+    const ours = best(isFacade);
+    const theirs = best(isOfficial);
+    const ratio = cell.bestOursOverBestOfficial?.median;
+    if (!ours || !theirs || ratio === undefined || (!options.forceProfile && ratio <= 1)) continue;
+    for (const client of [ours, theirs]) {
+      log(`profile: ${client} / ${cell.cell} on Node ${node.version}`);
+      const spec = { workload: cell.workload, concurrency: cell.concurrency };
+      profiles.push(await runProfile(options.buildRoot, options.profileDir, node, client, spec, cell.calls, target, load));
+    }
+  }
+  const cold = (c: ClientName) => results.coldStart.find((x) => x.client === c && x.node === node.version)?.importFirstCallMs.median;
+  const facades = (["facade-connect", "facade-grpc-js"] as const).filter((c) => cold(c) !== undefined);
+  const ours = facades.sort((a, b) => cold(a)! - cold(b)!)[0];
+  const official = cold("official-dynamic");
+  if (ours && official !== undefined && (options.forceProfile || official / cold(ours)! < 10)) {
+    for (const client of [ours, "official-dynamic"] as const) {
+      log(`profile: ${client} / cold start on Node ${node.version}`);
+      profiles.push(await runColdStartProfile(options.buildRoot, options.profileDir, node, client, target, load));
+    }
+  }
+  return profiles;
 }

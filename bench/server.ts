@@ -1,5 +1,4 @@
-// Starts the emulator for the bench — in its own process for real runs, in this process for the smoke
-// test (which cannot spawn TypeScript) — and seeds the data every client reads.
+// Starts the emulator for the bench in its own process, and seeds the data every client reads.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
@@ -25,9 +24,12 @@ export const EMULATOR_USER = "emulator-user";
 /**
  * Spawns `node <buildRoot>/bench/emulator-child.js` and resolves once it prints its address.
  * @param buildRoot - the compiled tree (`.build`)
+ * @param options.compression - `false`: an emulator that never compresses its answers (default `true`:
+ *   the emulator as shipped, which compresses answers over 1 KB when the client advertises gzip)
  */
-export async function startServerProcess(buildRoot: string): Promise<BenchServer> {
-  const child = spawn(process.execPath, [path.join(buildRoot, "bench", "emulator-child.js")], {
+export async function startServerProcess(buildRoot: string, options: { compression?: boolean } = {}): Promise<BenchServer> {
+  const flags = options.compression === false ? ["--no-compression"] : [];
+  const child = spawn(process.execPath, [path.join(buildRoot, "bench", "emulator-child.js"), ...flags], {
     stdio: ["pipe", "pipe", "inherit"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
@@ -51,13 +53,6 @@ export async function startServerProcess(buildRoot: string): Promise<BenchServer
       await exited;
     },
   };
-}
-
-/** Starts the emulator inside this process (the smoke test's way: no build needed). */
-export async function startServerInProcess(): Promise<BenchServer> {
-  const { startEmulator } = await import("../src/testing/index.js");
-  const emulator = await startEmulator({ port: 0, host: "127.0.0.1" });
-  return { address: emulator.address, pid: process.pid, stop: () => emulator.close() };
 }
 
 /**

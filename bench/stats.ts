@@ -51,3 +51,14 @@ export function percentiles(latenciesMs: Float64Array | number[]): Percentiles {
   const sorted = Float64Array.from(latenciesMs).sort();
   return { p50: quantileSorted(sorted, 0.5), p99: quantileSorted(sorted, 0.99), samples: sorted.length };
 }
+
+/** `a[i] / b[i]` for each round i: a ratio taken within rounds, so that load common to a round cancels. */
+export function ratiosPerRound(a: readonly number[], b: readonly number[]): number[] {
+  return a.map((v, i) => v / (b[i] as number));
+}
+
+/** The smallest value of each round over several series (the best of a group, round by round). */
+export function minPerRound(series: readonly (readonly number[])[]): number[] {
+  if (!series.length) return [];
+  return series[0]!.map((_, i) => Math.min(...series.map((s) => s[i] as number)));
+}

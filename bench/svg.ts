@@ -3,7 +3,6 @@
 // library for a handful of rectangles.
 import { isOurs, type ClientName } from "./clients/types.js";
 import type { BenchResults } from "./results.js";
-import { WORKLOADS } from "./workloads.js";
 
 interface Panel {
   title: string;
@@ -21,28 +20,22 @@ function fmt(v: number): string {
 
 function panels(r: BenchResults): Panel[] {
   const list: Panel[] = [];
-  for (const w of WORKLOADS) {
-    const rows = r.throughput.filter((t) => t.workload === w);
-    if (!rows.length) continue;
-    list.push({
-      title: `${w} throughput, concurrency ${r.settings.concurrency}`,
-      unit: "calls/s",
-      better: "higher",
-      bars: rows.map((t) => ({ label: t.client, value: t.cN.callsPerSec.median, ours: isOurs(t.client) })),
-    });
-    list.push({
-      title: `${w} p99 latency, concurrency 1`,
-      unit: "ms",
-      better: "lower",
-      bars: rows.map((t) => ({ label: t.client, value: t.c1.p99Ms.median, ours: isOurs(t.client) })),
-    });
+  for (const run of r.cpu) {
+    for (const cell of run.cells) {
+      list.push({
+        title: `CPU per call, ${cell.cell}, Node ${run.node.version}`,
+        unit: "µs",
+        better: "lower",
+        bars: cell.clients.map((c) => ({ label: c.label.replace(" · identity answers", " (identity)"), value: c.usPerCall.median, ours: isOurs(c.client) })),
+      });
+    }
   }
   if (r.coldStart.length) {
     list.push({
       title: "Cold start: import + first call",
       unit: "ms",
       better: "lower",
-      bars: r.coldStart.map((c) => ({ label: c.client, value: c.importFirstCallMs.median, ours: isOurs(c.client) })),
+      bars: r.coldStart.map((c) => ({ label: r.nodes.length > 1 ? `${c.client} ${c.node.split(".")[0]}` : c.client, value: c.importFirstCallMs.median, ours: isOurs(c.client) })),
     });
   }
   if (r.codec.length) {
@@ -97,10 +90,10 @@ export function renderSvg(r: BenchResults): string {
   parts.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="10" y="20" font-size="15" font-weight="600">clarifai-grpc-es vs clarifai-nodejs-grpc (${esc(r.preset)} run, ${esc(r.date.slice(0, 10))})</text>`,
-    `<text x="10" y="38" fill="#555">Node ${esc(r.machine.node)}, ${esc(r.machine.cpu)}, ${r.machine.cores} cores, load ${r.machine.loadAvg.start.toFixed(1)}→${r.machine.loadAvg.end.toFixed(1)}${
+    `<text x="10" y="20" font-size="15" font-weight="600">clarifai-grpc-es vs clarifai-nodejs-grpc (${esc(r.preset)} run, ${esc(r.date.slice(0, 10))}, ${esc(r.commit)})</text>`,
+    `<text x="10" y="38" fill="#555">${esc(r.machine.cpu)}, ${r.machine.cores} cores, load ${r.machine.loadAvg.start.toFixed(1)}→${r.machine.loadAvg.end.toFixed(1)}${
       Math.max(r.machine.loadAvg.start, r.machine.loadAvg.end) > r.machine.cores ? " (busy machine)" : ""
-    }; medians of ${r.settings.rounds} rounds; emulator in its own process</text>`,
+    }; client CPU per call, one process per client, medians of ${r.settings.rounds} rounds</text>`,
     `<rect x="${width - 250}" y="28" width="10" height="10" fill="#2b6cb0"/><text x="${width - 236}" y="37">ours</text>`,
     `<rect x="${width - 190}" y="28" width="10" height="10" fill="#c05621"/><text x="${width - 176}" y="37">official</text>`,
   );

@@ -13,6 +13,40 @@ export const WORKLOADS = ["GetTask", "PostTasks", "ListTasks"] as const;
 /** One of {@link WORKLOADS}. */
 export type Workload = (typeof WORKLOADS)[number];
 
+/** One measured cell: a workload at a concurrency (callers each waiting for their previous call). */
+export interface Cell {
+  workload: Workload;
+  concurrency: number;
+}
+
+/** "GetTask c=32". */
+export function cellName(cell: Cell): string {
+  return `${cell.workload} c=${cell.concurrency}`;
+}
+
+/**
+ * The cells of client CPU per call (issue 14): one call at a time, a busy client on small messages
+ * (a read and the docs' consensus-task write), and a page of 128 tasks at a moderate concurrency.
+ */
+export const CPU_CELLS: readonly Cell[] = [
+  { workload: "GetTask", concurrency: 1 },
+  { workload: "GetTask", concurrency: 32 },
+  { workload: "PostTasks", concurrency: 32 },
+  { workload: "ListTasks", concurrency: 8 },
+];
+
+/** Identity against gzip: a small answer just over connect's 1 KB threshold, and a 128-task page. */
+export const COMPRESSION_CELLS: readonly Cell[] = [
+  { workload: "GetTask", concurrency: 32 },
+  { workload: "ListTasks", concurrency: 8 },
+];
+
+/** Tracing on against off: a per-call cost, so the cells with the smallest calls show it best. */
+export const TRACING_CELLS: readonly Cell[] = [
+  { workload: "GetTask", concurrency: 1 },
+  { workload: "GetTask", concurrency: 32 },
+];
+
 /** Page size of the ListTasks workload: a full page at the API's default size. */
 export const LIST_PAGE_SIZE = 128;
 

@@ -44,6 +44,13 @@ node_dir() {
   fi
 }
 
+# `bash scripts/test-matrix.sh --node-dir 24` only prints the directory of a Node 24 (fetched as above
+# when needed) and exits: `npm run bench` finds its Node binaries this way.
+if [[ "${1:-}" == "--node-dir" ]]; then
+  node_dir "${2:?usage: --node-dir MAJOR}"
+  exit
+fi
+
 status=0
 reports=()
 for major in $versions; do

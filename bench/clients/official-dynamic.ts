@@ -1,10 +1,10 @@
-// Client 4: the official dynamic stub, i.e. what `ClarifaiStub.grpc()` returns (proto-loader + grpc-js,
+// The official dynamic stub, i.e. what `ClarifaiStub.grpc()` returns (proto-loader + grpc-js,
 // upstream's protos parsed at import). `grpc()` only dials TLS to the cloud, so we take the client class
 // it builds (same package definition, same channel options) and point it at the emulator without TLS.
 import { createRequire } from "node:module";
 import type * as GrpcJs from "@grpc/grpc-js";
 import type { Target } from "../workloads.js";
-import { BenchCallError, SUCCESS, type BenchClient } from "./types.js";
+import { BenchCallError, BenchUnsupported, GRPC_JS_ACCEPTS_GZIP, SUCCESS, type BenchClient, type ClientConfig } from "./types.js";
 
 type Callback = (error: GrpcJs.ServiceError | null, response: any) => void;
 type Method = (request: object, metadata: GrpcJs.Metadata, callback: Callback) => GrpcJs.ClientUnaryCall;
@@ -21,7 +21,8 @@ const { ClarifaiStub, grpc } = require("clarifai-nodejs-grpc") as {
 };
 
 /** Connects the official dynamic stub to the target. */
-export async function connect(target: Target): Promise<BenchClient> {
+export async function connect(target: Target, config: ClientConfig = {}): Promise<BenchClient> {
+  if (config.accept === "identity") throw new BenchUnsupported(GRPC_JS_ACCEPTS_GZIP);
   // grpc-js dials lazily: this cloud-bound stub is never connected, it only hands us its class.
   const probe = ClarifaiStub.grpc();
   const V2 = probe.constructor as StubClass;

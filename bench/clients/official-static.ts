@@ -1,9 +1,9 @@
-// Client 5: the official static stubs (protoc-generated `service_grpc_pb` + google-protobuf messages),
+// The official static stubs (protoc-generated `service_grpc_pb` + google-protobuf messages),
 // with the grpc-js those stubs resolve themselves.
 import { createRequire } from "node:module";
 import type * as GrpcJs from "@grpc/grpc-js";
 import type { Target } from "../workloads.js";
-import { BenchCallError, SUCCESS, type BenchClient } from "./types.js";
+import { BenchCallError, BenchUnsupported, GRPC_JS_ACCEPTS_GZIP, SUCCESS, type BenchClient, type ClientConfig } from "./types.js";
 
 // google-protobuf messages, typed only as far as the adapter uses them.
 interface Msg {
@@ -22,7 +22,8 @@ const resources = require("clarifai-nodejs-grpc/proto/clarifai/api/resources_pb"
 const grpc = createRequire(stubsPath)("@grpc/grpc-js") as typeof GrpcJs;
 
 /** Connects the official static stubs to the target. */
-export async function connect(target: Target): Promise<BenchClient> {
+export async function connect(target: Target, config: ClientConfig = {}): Promise<BenchClient> {
+  if (config.accept === "identity") throw new BenchUnsupported(GRPC_JS_ACCEPTS_GZIP);
   const client = new services.V2Client(target.address, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   metadata.set("authorization", `Key ${target.pat}`);

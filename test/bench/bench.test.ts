@@ -1,21 +1,24 @@
-// Smoke test of the bench harness (issue 7): runs every section on a tiny workload and checks that the
-// results, the markdown and the SVG are well-formed. It checks shapes, never the numbers.
+// Smoke test of the bench harness (issue 14): runs every section but the profiles on a tiny workload,
+// with client processes on this test's own Node, and checks that every row the report is built from is
+// there, well-formed, and rendered. It checks shapes and arithmetic, never speed.
 //
-// The cold-start and memory sections spawn fresh Node processes, which cannot run TypeScript; so the
-// sources those children load are transpiled (types stripped, no type check) into a scratch directory
-// inside the project, where Node still finds node_modules.
+// The client processes and the emulators are fresh Node processes, which cannot run TypeScript; so the
+// sources they load are transpiled (types stripped, no type check) into a scratch directory inside the
+// project, where Node still finds node_modules. The facade is loaded from the transpiled sources, not
+// from dist/, so the test measures the code under test.
 import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { summariseCpu } from "../../bench/cpu.js";
 import { areaOf, summariseProfile } from "../../bench/processes.js";
 import { renderMarkdown } from "../../bench/report.js";
 import type { BenchResults } from "../../bench/results.js";
 import { PRESETS, runBench } from "../../bench/run.js";
-import { startServerInProcess, type BenchServer } from "../../bench/server.js";
 import { renderSvg } from "../../bench/svg.js";
-import { WORKLOADS } from "../../bench/workloads.js";
+import type { CellSample } from "../../bench/worker.js";
+import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS } from "../../bench/workloads.js";
 
 const projectDir = fileURLToPath(new URL("../..", import.meta.url));
 const scratch = path.join(projectDir, ".build", `bench-smoke-${process.pid}`);
@@ -36,126 +39,216 @@ function transpileTree(dir: string) {
   }
 }
 
-let server: BenchServer;
+// One facade, the raw transport under it, one official client: every kind of row.
+const CLIENTS = ["facade-connect", "raw-http2", "official-static"] as const;
 let results: BenchResults;
 
 beforeAll(async () => {
   if (process.env.BENCH_SMOKE_LOG) console.error(`${(performance.now() / 1000).toFixed(1)}s transpiling`);
   for (const dir of ["bench", "src", "gen"]) transpileTree(dir);
-  server = await startServerInProcess();
   results = await runBench({
     preset: PRESETS.tiny,
-    server,
     buildRoot: scratch,
     projectDir,
     profileDir: path.join(scratch, "profiles"),
-    sections: ["throughput", "codec", "coldstart", "memory", "footprint"],
-    // One client per kind keeps the test short: facade (reported missing if absent), raw, official.
-    clients: ["facade-connect", "raw-connect", "official-static"],
+    sections: ["cpu", "coldstart", "compression", "tracing", "memory", "footprint", "codec"],
+    nodes: [{ path: process.execPath, version: process.version, v8: process.versions.v8 }],
+    clients: CLIENTS,
     // Each client measured in fresh processes costs three Node start-ups: one is enough to test the harness.
-    processClients: ["raw-connect"],
+    processClients: ["facade-connect"],
+    load: { facadeEntry: pathToFileURL(path.join(scratch, "src", "index.js")).href },
     // BENCH_SMOKE_LOG=1 shows where the test's time goes.
     log: process.env.BENCH_SMOKE_LOG ? (line) => console.error(`${(performance.now() / 1000).toFixed(1)}s ${line}`) : undefined,
   });
-}, 60_000);
+}, 180_000);
 
-afterAll(async () => {
-  await server?.stop();
+afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
 const positive = (v: number) => Number.isFinite(v) && v > 0;
 
 describe("bench harness on a tiny workload", () => {
-  it("records the run: machine, Node version, date, versions", () => {
-    expect(results.schema).toBe(1);
+  it("records the run: machine, Nodes, date, commit, versions", () => {
+    expect(results.schema).toBe(3);
     expect(results.machine.node).toBe(process.version);
-    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(results.nodes.map((n) => n.version)).toEqual([process.version]);
     expect(new Date(results.date).toString()).not.toBe("Invalid Date");
+    expect(results.commit).toMatch(/^([0-9a-f]{12}(\+dirty)?|unknown)$/);
     expect(results.versions["clarifai-nodejs-grpc"]).toBe("11.11.0");
     expect(JSON.parse(JSON.stringify(results))).toEqual(results);
   });
 
-  it("measures every workload for every client that ran, with p50 ≤ p99", () => {
-    const ran = [...new Set(results.throughput.map((t) => t.client))];
-    expect(ran).toEqual(expect.arrayContaining(["raw-connect", "official-static"]));
-    // A client either ran or is reported missing with a reason.
-    for (const c of ["facade-connect", "raw-connect", "official-static"] as const) {
-      expect(ran.includes(c) || results.missing.some((m) => m.client === c && m.reason.length > 0)).toBe(true);
-    }
-    for (const client of ran) {
-      for (const workload of WORKLOADS) {
-        const row = results.throughput.find((t) => t.client === client && t.workload === workload)!;
-        expect(row).toBeDefined();
-        expect(positive(row.cN.callsPerSec.median)).toBe(true);
-        expect(positive(row.c1.p50Ms.median)).toBe(true);
-        expect(row.c1.p50Ms.median).toBeLessThanOrEqual(row.c1.p99Ms.median);
-        expect(row.c1.p50Ms.min).toBeLessThanOrEqual(row.c1.p50Ms.max);
+  it("measures client CPU per call for every client on every cell, with per-round ratios to the best official", () => {
+    const [run] = results.cpu;
+    expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
+    for (const cell of run!.cells) {
+      // Every client either ran or is reported missing with a reason.
+      for (const client of CLIENTS) {
+        const row = cell.clients.find((c) => c.client === client);
+        expect(row !== undefined || run!.missing.some((m) => m.client === client && m.reason.length > 0)).toBe(true);
+      }
+      expect(cell.clients.map((c) => c.client)).toEqual(expect.arrayContaining(["raw-http2", "official-static"]));
+      for (const row of cell.clients) {
+        expect(positive(row.usPerCall.median) && positive(row.callsPerSec.median)).toBe(true);
+        expect(row.p50Ms.median).toBeLessThanOrEqual(row.p99Ms.median);
+        expect(positive(row.ratioToBestOfficial!.median)).toBe(true);
+      }
+      // The only official client is the best one: its ratio is exactly 1.
+      expect(cell.clients.find((c) => c.label === "official-static")!.ratioToBestOfficial!.median).toBe(1);
+      // It also ran against the emulator that never compresses, for the like-for-like ratio.
+      expect(cell.clients.find((c) => c.label === "official-static · identity answers")!.client).toBe("official-static");
+      if (cell.clients.some((c) => c.client === "facade-connect")) {
+        expect(positive(cell.bestOursOverBestOfficial!.median) && positive(cell.bestOursOverBestOfficialIdentity!.median)).toBe(true);
+        expect(cell.facadeOverhead.map((o) => [o.facade, o.under, o.own])).toEqual([["facade-connect", "raw-http2", true]]);
       }
     }
-  });
-
-  it("times the four codecs on the same message", () => {
-    expect(results.codec.map((c) => c.codec)).toEqual(["protobuf-es", "google-protobuf", "protobufjs (dynamic stub)", "protobufjs (raw)"]);
-    for (const c of results.codec) {
-      expect(positive(c.encodeOpsPerSec.median) && positive(c.decodeOpsPerSec.median)).toBe(true);
-      expect(c.encodedBytes).toBeGreaterThan(10_000);
+    // What every client that ran put on the wire, for each of the three RPCs.
+    for (const w of run!.wire) {
+      expect(w.records.map((r) => r.path)).toEqual(expect.arrayContaining(["/clarifai.api.V2/GetTask", "/clarifai.api.V2/ListTasks"]));
+      for (const r of w.records) expect(r.answered).toMatch(/^(identity|gzip)$/);
     }
+    // The official stubs run on grpc-js, which advertises gzip: the shipped emulator compresses their page.
+    const official = run!.wire.find((w) => w.label === "official-static")!;
+    expect(official.records.find((r) => r.path.endsWith("/ListTasks"))).toMatchObject({ advertised: "identity,deflate,gzip", answered: "gzip" });
   });
 
   it("measures cold start and memory in fresh processes", () => {
-    expect(results.coldStart.length).toBe(results.memory.length);
-    expect(results.coldStart.map((c) => c.client)).toEqual(["raw-connect"]);
+    expect(results.coldStart.map((c) => [c.client, c.node])).toEqual([["facade-connect", process.version]]);
     for (const c of results.coldStart) {
       expect(positive(c.importMs.median) && positive(c.importFirstCallMs.median)).toBe(true);
       expect(c.importFirstCallMs.median).toBeLessThan(c.processWallMs.median);
     }
+    expect(results.memory.map((m) => m.client)).toEqual(["facade-connect"]);
     for (const m of results.memory) {
       expect(positive(m.afterImport.rss) && positive(m.afterCallsGc.heapUsed)).toBe(true);
       expect(m.afterImport.heapUsed).toBeGreaterThan(m.baseline.heapUsed);
     }
   });
 
-  it("sizes both dependency closures from the lockfile", () => {
+  it("states what each emulator did with compression, and measures every client on both", () => {
+    const c = results.compression!;
+    const answer = (emulator: string, rpc: string, advertised: string) => c.answers.find((a) => a.emulator === emulator && a.rpc === rpc && a.advertised === advertised)!;
+    // The shipped emulator compresses a 128-task page for a client that advertises gzip, and not for one that advertises nothing.
+    expect(answer("as shipped", "ListTasks", "gzip").encoding).toBe("gzip");
+    expect(answer("as shipped", "ListTasks", "gzip").wireBytes).toBeLessThan(answer("as shipped", "ListTasks", "none").wireBytes);
+    expect(answer("as shipped", "ListTasks", "none").encoding).toBe("identity");
+    expect(c.answers.filter((a) => a.emulator === "compression off").every((a) => a.encoding === "identity")).toBe(true);
+    expect(c.cells.map((x) => x.cell)).toEqual(COMPRESSION_CELLS.map((x) => `${x.workload} c=${x.concurrency}`));
+    for (const cell of c.cells) {
+      for (const row of cell.rows) {
+        expect(positive(row.usPerCall.gzip!.median) && positive(row.overGzip["identity (emulator)"]!.median)).toBe(true);
+        // The raw HTTP/2 client can ask for identity; grpc-js (the official stubs) cannot, and says so.
+        if (row.client === "raw-http2") expect(positive(row.overGzip["identity (client option)"]!.median)).toBe(true);
+        if (row.client === "official-static") expect(row.notRun["identity (client option)"]).toMatch(/grpc-js/);
+      }
+      expect(cell.rows.map((r) => r.client)).toEqual(expect.arrayContaining(["raw-http2", "official-static"]));
+    }
+    // Each process's own record agrees: asked for gzip, the shipped emulator answered gzip and the other identity.
+    const wire = (label: string) => c.wire.find((w) => w.label === label)!.records.find((r) => r.path.endsWith("/ListTasks"))!;
+    expect(wire("raw-http2 · gzip")).toMatchObject({ advertised: "gzip", answered: "gzip" });
+    expect(wire("raw-http2 · identity (emulator)").answered).toBe("identity");
+    expect(wire("raw-http2 · identity (client option)")).toMatchObject({ advertised: "none", answered: "identity" });
+  });
+
+  it("measures the facade without @opentelemetry/api, with it, and with an SDK registered, or says why not", () => {
+    const t = results.tracing!;
+    expect(t.cells.map((x) => x.cell)).toEqual(TRACING_CELLS.map((x) => `${x.workload} c=${x.concurrency}`));
+    for (const cell of t.cells) {
+      const row = cell.rows.find((r) => r.client === "facade-connect")!;
+      expect(positive(row.us["no API"]!.median)).toBe(true);
+      for (const setup of ["API, no SDK", "SDK registered"] as const) {
+        const ran = row.us[setup] !== undefined;
+        if (ran) expect(Number.isFinite(row.overNoApi[setup]!.median)).toBe(true);
+        else expect(t.missing.find((m) => m.label === `facade-connect · ${setup}`)!.reason.length).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it("sizes both dependency closures and times the four codecs", () => {
     const f = results.footprint!;
     expect(f.ours.packages).toBeGreaterThanOrEqual(4);
     expect(f.official.largest.some((p) => p.name.startsWith("clarifai-nodejs-grpc@"))).toBe(true);
-    expect(positive(f.ours.bytes) && positive(f.official.bytes)).toBe(true);
+    expect(results.codec.map((c) => c.codec)).toEqual(["protobuf-es", "google-protobuf", "protobufjs (dynamic stub)", "protobufjs (raw)"]);
+    for (const c of results.codec) expect(c.encodedBytes).toBeGreaterThan(10_000);
   });
 
   it("states every goal as met, not met or not measured, with the ratios", () => {
-    expect(results.goals.map((g) => g.id)).toEqual(["facade-overhead", "cold-start", "throughput-p99"]);
+    expect(results.goals.map((g) => g.id)).toEqual(["cpu-vs-official", "list-tasks", "facade-overhead", "cold-start"]);
     for (const g of results.goals) {
       expect([true, false, null]).toContain(g.met);
       expect(g.detail.length).toBeGreaterThan(0);
     }
+    // No official dynamic stub in this run: the cold start goal cannot be measured, and says so.
+    expect(results.goals.find((g) => g.id === "cold-start")!.met).toBeNull();
   });
 
   it("renders a markdown report and an SVG chart", () => {
     const md = renderMarkdown(results);
-    expect(md).toContain("| client | GetTask p50 ms");
-    expect(md).toContain("#### Goals");
+    for (const heading of ["#### Client CPU per completed call", "#### Goals", "#### Cold start", "#### Compression", "#### Tracing", "#### Wall clock", "#### Memory", "#### Footprint", "#### Codec"]) {
+      expect(md).toContain(heading);
+    }
+    expect(md).toContain("**best of our facades ÷ best official**");
+    expect(md).not.toMatch(/NaN|undefined/);
     const svg = renderSvg(results);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg.trim().endsWith("</svg>")).toBe(true);
-    expect(svg.match(/<rect /g)!.length).toBeGreaterThan(results.throughput.length);
+    expect(svg.match(/<rect /g)!.length).toBeGreaterThan(CPU_CELLS.length * CLIENTS.length - 1);
     expect(svg).not.toMatch(/NaN|undefined/);
   });
 });
 
+describe("CPU ratios", () => {
+  const sample = (usPerCall: number): CellSample => ({ calls: 10, cpuUs: usPerCall * 10, userUs: 0, systemUs: 0, wallMs: 5, p50Ms: 1, p99Ms: 2 });
+  it("divides by the best official client of the same round, and takes the facade's overhead per round", () => {
+    const rounds = (...us: number[]) => [us.map(sample)];
+    const samples = new Map([
+      ["facade-connect", rounds(120, 150)],
+      ["raw-http2", rounds(100, 100)],
+      ["raw-connect", rounds(200, 300)],
+      ["official-dynamic", rounds(100, 200)],
+      ["official-static", rounds(150, 100)],
+      ["official-static · identity answers", rounds(60, 75)],
+    ]);
+    const [cell] = summariseCpu(samples, [CPU_CELLS[0]!], () => 10);
+    // Best official per round: 100 (dynamic), then 100 (static); the facade's ratios 1.2 and 1.5.
+    expect(cell!.bestOursOverBestOfficial!.median).toBeCloseTo(1.35);
+    expect(cell!.bestOursOverBestOfficial!.min).toBeCloseTo(1.2);
+    expect(cell!.clients.find((c) => c.label === "official-dynamic")!.ratioToBestOfficial!.max).toBeCloseTo(2);
+    // The identity row is a row of its own, and not an official client of the default comparison.
+    expect(cell!.clients.find((c) => c.label === "official-static · identity answers")!.ratioToBestOfficial!.median).toBeCloseTo(0.675);
+    // Like for like: the facade against the official clients on uncompressed answers (60, then 75).
+    expect(cell!.bestOursOverBestOfficialIdentity!.median).toBeCloseTo(2);
+    // Over the transport under it (its own cost), then over connect's generic client.
+    expect(cell!.facadeOverhead.map((o) => [o.under, o.own])).toEqual([["raw-http2", true], ["raw-connect", false]]);
+    expect(cell!.facadeOverhead[0]!.pct.median).toBeCloseTo(35);
+    expect(cell!.facadeOverhead[1]!.pct.median).toBeCloseTo(-45);
+  });
+});
+
 describe("profile summary", () => {
-  it("attributes self time to packages and runtime areas", () => {
+  it("attributes self time to packages and runtime areas, leaving out idle time and the profiler's own calls", () => {
     expect(areaOf("file:///p/node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js", "f")).toBe("@bufbuild/protobuf");
     expect(areaOf("file:///p/node_modules/a/node_modules/protobufjs/src/reader.js", "f")).toBe("protobufjs");
     expect(areaOf("node:internal/http2/core", "f")).toBe("node:http2");
     expect(areaOf("", "(garbage collector)")).toBe("(garbage collector)");
-    const frame = (id: number, url: string, functionName = "fn") => ({ id, callFrame: { functionName, url, lineNumber: 0 } });
-    const summary = summariseProfile({
-      nodes: [frame(1, "", "(root)"), frame(2, "file:///p/node_modules/protobufjs/x.js", "decode"), frame(3, "", "(idle)")],
-      samples: [2, 2, 2, 1, 3],
-      timeDeltas: [10, 10, 10, 10, 1000],
-    });
-    expect(summary.byArea[0]).toEqual({ area: "protobufjs", pct: 75 });
+    const frame = (id: number, url: string, functionName = "fn", children?: number[]) => ({ id, callFrame: { functionName, url, lineNumber: 0 }, children });
+    const summary = summariseProfile(
+      {
+        nodes: [
+          frame(1, "", "(root)", [2, 3, 4]),
+          frame(2, "file:///p/node_modules/protobufjs/x.js", "decode"),
+          frame(3, "", "(idle)"),
+          frame(4, "node:inspector", "post", [5]),
+          frame(5, "", "dispatch"),
+        ],
+        samples: [5, 2, 2, 2, 1, 3],
+        timeDeltas: [90_000, 10, 10, 10, 10, 1000],
+      },
+      200,
+    );
+    expect(summary.byArea[0]).toEqual({ area: "protobufjs", pct: 75, usPerCall: 150 });
     expect(summary.topFunctions[0]!.fn).toMatch(/^decode x\.js:1$/);
+    expect(summary.byArea.some((a) => a.area === "(native)")).toBe(false);
   });
 });
