@@ -65,8 +65,12 @@ export function createCallPath(parts: CallPathParts): CallPath {
   const clock = retry?.now ?? defaultNow;
   const send = parts.interceptors.length === 0 ? transport.unary.bind(transport) : intercepted(parts);
 
-  /** Steps 4–6 for a call with these `headers` (step 3) that has `left` ms and follows `signal`. */
-  async function attempts<I extends DescMessage, O extends DescMessage>(
+  /**
+   * Steps 4–6 for a call with these `headers` (step 3) that has `left` ms and follows `signal`. Not
+   * `async`: it only hands on runWithRetries' promise (one promise less per call), and a message that
+   * cannot be built throws synchronously into the caller's `try`.
+   */
+  function attempts<I extends DescMessage, O extends DescMessage>(
     method: DescMethodUnary<I, O>,
     request: MessageInitShape<I>,
     headers: Record<string, string>,
