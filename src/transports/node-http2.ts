@@ -122,7 +122,12 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
               s.close(NGHTTP2_CANCEL);
               return;
             }
-            exchange(s, frame(payload, compressed), sessions, settle);
+            try {
+              exchange(s, frame(payload, compressed), sessions, settle);
+            } catch (e) {
+              // Listening or writing on a stream Node has already destroyed: the call fails, nothing is left unhandled.
+              settle(fromNodeError(e));
+            }
           },
           (e: unknown) => settle(fromNodeError(e)),
         );
@@ -196,7 +201,12 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
   stream.end(request);
 }
 
-/** The call's result from a successful answer: its single message decoded, headers and trailers on demand. */
+/**
+ * The call's result from a successful answer: its single message decoded, headers and trailers on demand.
+ * It runs after the call has settled: the whole answer has arrived, so a deadline or abort during the
+ * decoding (only a gzip answer's inflating takes more than one turn) no longer turns it into a failure —
+ * for a write that would report an outcome as unknown when the server's answer is in hand.
+ */
 function decodeAnswer<O extends DescMessage>({ head, tail, body }: Answer, output: O): UnaryResult<O> | Promise<UnaryResult<O>> {
   const result = (message: UnaryResult<O>["message"]): UnaryResult<O> => {
     let header: Headers | undefined;
