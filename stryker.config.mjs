@@ -21,25 +21,25 @@ export const groups = [
     // The one failure funnel: what a failure becomes, whether it was sent, whether it may be repeated.
     name: "status",
     mutate: ["src/status.ts"],
-    tests: ["test/client/failures.test.ts"],
+    tests: ["test/client/failures.test.ts", "test/client/grpc-status.test.ts", "test/client/errors.test.ts", "test/client/first-hour.test.ts"],
   },
   {
     // Which calls are repeated, how long the client waits, and how the deadline and aborts cut it short.
     name: "retry",
     mutate: ["src/retry.ts", "src/deadline.ts", "src/abort.ts"],
-    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts"],
+    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts", "test/client/deadline.test.ts", "test/client/propagation.test.ts"],
   },
   {
     // The PAT: sent as the key, kept out of everything the client throws.
     name: "auth",
     mutate: ["src/auth.ts", "src/redact.ts"],
-    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts"],
+    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts"],
   },
   {
     // The documented rules, checked before anything is sent (and by the emulator).
     name: "validation",
     mutate: ["src/validation/**/*.ts"],
-    tests: ["test/validation/*.test.ts"],
+    tests: ["test/validation/*.test.ts", "test/client/first-hour.test.ts"],
   },
   {
     // The emulator's request handling (its socket side, server.ts and emulator.ts, is not mutated:
@@ -56,7 +56,7 @@ export const groups = [
       "src/testing/store.ts",
       "src/testing/state.ts",
     ],
-    tests: ["test/emulator/handlers.test.ts", "test/emulator/in-memory.test.ts"],
+    tests: ["test/emulator/handlers.test.ts", "test/emulator/in-memory.test.ts", "test/emulator/rest.test.ts"],
   },
 ];
 
