@@ -4,6 +4,8 @@
 // those in stryker.equivalent-mutants.txt are marked as known equivalents. `--from-reports` prints
 // the same from the last run's reports (reports/mutation/<group>.json) without running anything.
 // Exits 1 when a module scores under MUTATE_MIN_SCORE (default 85) or a group fails to run.
+// MUTATE_FILES (comma-separated, Stryker's `file:from-to` line ranges allowed) narrows what one named
+// group mutates while a survivor is being worked on; its report then holds only those mutants.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,6 +26,11 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected = wanted.length > 0 ? groups.filter((g) => wanted.includes(g.name)) : groups;
+const narrowed = process.env["MUTATE_FILES"]?.split(",").filter((f) => f !== "");
+if (narrowed !== undefined && selected.length !== 1) {
+  console.error("MUTATE_FILES narrows one group: name it, e.g. npm run mutate -- validation");
+  process.exit(2);
+}
 
 const started = performance.now();
 const failedGroups = [];
@@ -37,7 +44,7 @@ if (!fromReports) {
     process.env["MUTATE_TESTS"] = group.tests.join(",");
     try {
       await new Stryker({
-        mutate: group.mutate,
+        mutate: narrowed ?? group.mutate,
         htmlReporter: { fileName: `reports/mutation/${group.name}.html` },
         jsonReporter: { fileName: reportOf(group) },
       }).runMutationTest();
