@@ -8,14 +8,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import { codeFromHttpStatus, findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import { constants, type ClientHttp2Stream, type ClientSessionRequestOptions, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
-import { promisify } from "node:util";
-import { gunzip, gzip } from "node:zlib";
 import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
 import { USER_AGENT } from "../version.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
+import { gunzipBytes, gzipBytes } from "./gzip.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /**
@@ -47,7 +46,6 @@ export interface NodeHttp2TransportOptions {
 }
 
 const { NGHTTP2_CANCEL, HTTP2_HEADER_STATUS } = constants;
-const inflate = promisify(gunzip);
 
 /** The lean unary gRPC transport over node:http2. @internal */
 export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): ClientTransport {
@@ -133,7 +131,10 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
         );
       };
       if (compression.send === "gzip" && bytes.length >= compression.minBytes) {
-        gzip(bytes, (e, zipped) => (e ? settle(fromNodeError(e)) : send(zipped, true)));
+        gzipBytes(bytes).then(
+          (zipped) => send(zipped, true),
+          (e: unknown) => settle(fromNodeError(e)),
+        );
       } else {
         send(bytes, false);
       }
@@ -267,7 +268,7 @@ function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | stri
   const payload = body.subarray(5);
   if ((body[0]! & 1) === 0) return decode(output, payload);
   if (encoding !== "gzip") throw new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal);
-  return inflate(payload).then(
+  return gunzipBytes(payload).then(
     (plain) => decode(output, plain),
     (e: unknown) => {
       throw new ConnectError("the answer's gzip data is corrupt", Code.Internal, undefined, undefined, e);

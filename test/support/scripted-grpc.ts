@@ -4,6 +4,7 @@
 // request is recorded (method and headers, in order) so tests count attempts on the server's side.
 import { create, toBinary, type DescMessage, type MessageInitShape } from "@bufbuild/protobuf";
 import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
+import { gzipSync } from "node:zlib";
 import { BaseResponseSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import type { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { grpcFrame, methodOf } from "./hostile/grpc-wire.js";
@@ -20,8 +21,11 @@ export interface SeenRequest {
 
 /** How to answer one request. */
 export type Reply =
-  /** A gRPC OK carrying these message bytes. */
-  | { readonly message: Uint8Array }
+  /**
+   * A gRPC OK carrying these message bytes; `compressed` sends them gzipped (compressed flag set), with
+   * `grpc-encoding: <encoding>` unless `encoding` is `undefined`, and `corrupt` cuts the gzip data short.
+   */
+  | { readonly message: Uint8Array; readonly compressed?: { readonly encoding: string | undefined; readonly corrupt?: boolean } }
   /** A gRPC failure status; `afterHeaders` sends it as trailers after a headers frame. */
   | { readonly grpcStatus: number; readonly grpcMessage?: string; readonly afterHeaders?: boolean; readonly metadata?: Record<string, string> }
   /** Resets the stream with this HTTP/2 error code (e.g. `constants.NGHTTP2_REFUSED_STREAM`). */
@@ -69,9 +73,16 @@ function answer(stream: ServerHttp2Stream, reply: Reply): void {
     return;
   }
   if ("message" in reply) {
-    stream.respond({ ":status": 200, "content-type": "application/grpc+proto" }, { waitForTrailers: true });
+    const { compressed } = reply;
+    const encoding = compressed?.encoding === undefined ? {} : { "grpc-encoding": compressed.encoding };
+    stream.respond({ ":status": 200, "content-type": "application/grpc+proto", ...encoding }, { waitForTrailers: true });
     stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.end(grpcFrame(reply.message));
+    if (compressed === undefined) {
+      stream.end(grpcFrame(reply.message));
+    } else {
+      const zipped = gzipSync(reply.message);
+      stream.end(grpcFrame(compressed.corrupt ? zipped.subarray(0, zipped.length >> 1) : zipped, { flag: 1 }));
+    }
     return;
   }
   const status = { "grpc-status": String(reply.grpcStatus), "grpc-message": percentEncode(reply.grpcMessage ?? ""), ...reply.metadata };

@@ -1,0 +1,112 @@
+// The `compression` option of the "connect" transport, on real sockets: what the client advertises and
+// sends by default (nothing) and when asked (gzip), that gzipped requests reach the emulator intact,
+// that gzipped answers are inflated, and that a compressed answer the client cannot read fails the call
+// with INTERNAL instead of returning a wrong message.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClarifaiClient, labelingTask, type ClarifaiClientOptions } from "clarifai-grpc-es";
+import { okGetTaskPayload, okMultiTaskPayload } from "../support/hostile/grpc-wire.js";
+import { startRecordingEmulator, type RecordingEmulator } from "../support/recording-emulator.js";
+import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
+
+let emulator: RecordingEmulator;
+
+beforeAll(async () => {
+  emulator = await startRecordingEmulator();
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+async function withClient<T>(baseUrl: string, options: Partial<ClarifaiClientOptions>, use: (client: ClarifaiClient) => Promise<T>): Promise<T> {
+  const client = new ClarifaiClient({ pat: "emulator-pat", userId: "emulator-user", appId: "compression", baseUrl, transport: "connect", retry: { maxAttempts: 1 }, ...options });
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+// A task whose request encodes to well over 1 KB, so the default `minBytes` does not keep it plain.
+const longTask = (id: string) =>
+  labelingTask({
+    id,
+    name: "Annotate water",
+    description: "w".repeat(2000),
+    type: "CONCEPTS_CLASSIFICATION",
+    concepts: ["water"],
+    workers: { strategy: "DYNAMIC", users: ["worker-1"] },
+    inputSource: { type: "ALL_INPUTS" },
+  });
+
+describe("compression on the connect transport, against the emulator", () => {
+  it("by default advertises no encoding and sends requests uncompressed, however long", async () => {
+    emulator.clear();
+    await withClient(emulator.baseUrl, {}, async (client) => {
+      await client.tasks.create(longTask("plain"));
+      expect((await client.tasks.get("plain")).description).toHaveLength(2000);
+    });
+    for (const { headers } of emulator.received) {
+      expect(headers["grpc-encoding"]).toBeUndefined();
+      expect(headers["grpc-accept-encoding"] ?? "").not.toContain("gzip");
+    }
+  });
+
+  it("with send: gzip, gzips requests of minBytes or more, and the emulator stores what was sent", async () => {
+    emulator.clear();
+    await withClient(emulator.baseUrl, { compression: { send: "gzip", minBytes: 1024 } }, async (client) => {
+      await client.tasks.create(longTask("zipped"));
+      const stored = await client.tasks.get("zipped");
+      expect(stored.description).toBe("w".repeat(2000));
+    });
+    // The create request is long; the GetTask request is a few bytes, under minBytes.
+    expect(emulator.received.map((r) => [r.method, r.headers["grpc-encoding"]])).toEqual([
+      ["PostTasks", "gzip"],
+      ["GetTask", undefined],
+    ]);
+  });
+
+  it("with accept: gzip, advertises gzip and reads the emulator's gzipped answers", async () => {
+    emulator.clear();
+    await withClient(emulator.baseUrl, { compression: { accept: ["gzip"] } }, async (client) => {
+      await client.tasks.create(longTask("big-answer"));
+      // The answer carries the 2 KB description: the emulator compresses it for a client that accepts gzip.
+      expect((await client.tasks.get("big-answer")).description).toBe("w".repeat(2000));
+    });
+    expect(emulator.received.map((r) => r.headers["grpc-accept-encoding"])).toEqual(["gzip", "gzip"]);
+  });
+});
+
+describe("compressed answers on the connect transport, from a scripted server", () => {
+  let server: ScriptedServer;
+  let reply: Reply;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(() => reply);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("inflates a gzipped answer", async () => {
+    reply = { message: okMultiTaskPayload(["t-1", "t-2", "t-3"]), compressed: { encoding: "gzip" } };
+    const tasks = await withClient(server.baseUrl, { compression: { accept: ["gzip"] } }, (client) => client.tasks.list());
+    expect(tasks.map((t) => t.id)).toEqual(["t-1", "t-2", "t-3"]);
+  });
+
+  it.each([
+    { what: "corrupt gzip data", compressed: { encoding: "gzip", corrupt: true }, message: /gzip data is corrupt/ },
+    { what: "a compressed message without grpc-encoding", compressed: { encoding: undefined }, message: /compressed message with encoding "identity"/ },
+    { what: "an encoding the client does not know", compressed: { encoding: "br" }, message: /compressed message with encoding "br"/ },
+  ])("fails the call with INTERNAL on $what, naming the problem", async ({ compressed, message }) => {
+    reply = { message: okGetTaskPayload("t-1"), compressed };
+    const error = await withClient(server.baseUrl, { compression: { accept: ["gzip"] } }, (client) => client.tasks.get("t-1")).then(
+      () => undefined,
+      (e: unknown) => e as { grpcCode: number; codeName?: string; message: string },
+    );
+    expect(error).toBeDefined();
+    expect(error!.grpcCode).toBe(13);
+    expect(error!.message).toMatch(message);
+  });
+});
