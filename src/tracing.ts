@@ -1,8 +1,10 @@
 // Tracing of every call through `@opentelemetry/api`, when that optional peer is installed: a client
 // span named `clarifai.api.V2/<Method>` with the OpenTelemetry RPC semantic-convention attributes, one
 // event per retry, the W3C trace context injected into the request metadata through the global
-// propagator, and an `rpc.client.duration` histogram. Without the package nothing here is loaded;
-// without a registered tracer provider the API's no-op tracer does (almost) nothing.
+// propagator, and an `rpc.client.duration` histogram. Until a service registers something with the API
+// (a tracer or meter provider, a propagator, a context manager) every one of those would be a no-op, so
+// until then nothing is loaded and a call takes no tracing step at all: the API costs a first call about
+// 4 ms to look up and load, and each call 15% more CPU for its no-op spans (see the README's Benchmarks).
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import type * as Otel from "@opentelemetry/api";
 import type { ClarifaiError } from "./errors.js";
@@ -24,11 +26,12 @@ export interface CallSpan {
 /** Starts the trace of calls. @internal */
 export interface Tracing {
   /**
-   * Starts the span of one call. `callHeaders` are the call's own metadata: when no span is active in
+   * Starts the span of one call; `undefined` when nothing is registered with the OpenTelemetry API (or
+   * it is not installed), so that there is nothing to record or propagate. `callHeaders` are the call's own metadata: when no span is active in
    * the current context, a `traceparent` there (propagated from an incoming request, see
    * `fromGrpcJsCall`) becomes the span's parent, so the trace goes on.
    */
-  start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan;
+  start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan | undefined;
 }
 
 /** What the span records of the server (OpenTelemetry `server.address` / `server.port`). @internal */
@@ -37,10 +40,31 @@ export interface TracedServer {
   readonly port: number;
 }
 
-/** `undefined` when `@opentelemetry/api` is not installed. @internal */
-export function createTracing(server: TracedServer, transport: string): Tracing | undefined {
-  const api = loadOptional<typeof Otel>("@opentelemetry/api");
-  if (!api) return undefined;
+// Where @opentelemetry/api 1.x keeps what is registered with it (its `registerGlobal`): absent until a
+// provider, propagator, context manager or diag logger is registered through any copy of the API 1.x.
+const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
+
+/**
+ * The tracing of one client. The API is looked for at the first call made once something is
+ * registered with it, so a client built before the service sets up OpenTelemetry traces its later calls.
+ * @internal
+ */
+export function createTracing(server: TracedServer, transport: string): Tracing {
+  // `undefined`: not looked for yet; `null`: not installed.
+  let traced: Tracing | null | undefined;
+  return {
+    start(method, callHeaders) {
+      if ((globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined) return undefined;
+      if (traced === undefined) {
+        const api = loadOptional<typeof Otel>("@opentelemetry/api");
+        traced = api ? tracingWith(api, server, transport) : null;
+      }
+      return traced?.start(method, callHeaders);
+    },
+  };
+}
+
+function tracingWith(api: typeof Otel, server: TracedServer, transport: string): Tracing {
   const tracer = api.trace.getTracer("clarifai-grpc-es", VERSION);
   // The metrics API has no proxy provider (traces have one): a histogram taken from a client built
   // before the service registers its MeterProvider would stay a no-op for good. So the provider is
