@@ -3,8 +3,9 @@
 // event per retry, the W3C trace context injected into the request metadata through the global
 // propagator, and an `rpc.client.duration` histogram. Until a service registers something with the API
 // (a tracer or meter provider, a propagator, a context manager) every one of those would be a no-op, so
-// until then nothing is loaded and a call takes no tracing step at all: the API costs a first call about
-// 4 ms to look up and load, and each call 15% more CPU for its no-op spans (see the README's Benchmarks).
+// until then nothing is loaded and a call takes no tracing step at all. Looking the API up, and loading
+// it where it is installed, was part of every first call, and its no-op spans cost each call about 15%
+// more CPU (see the README's Benchmarks).
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import type * as Otel from "@opentelemetry/api";
 import type { ClarifaiError } from "./errors.js";
