@@ -56,7 +56,7 @@ export const groups = [
       "src/testing/store.ts",
       "src/testing/state.ts",
     ],
-    tests: ["test/emulator/handlers.test.ts", "test/emulator/in-memory.test.ts", "test/emulator/rest.test.ts"],
+    tests: ["test/emulator/handlers.test.ts", "test/emulator/in-memory.test.ts", "test/emulator/rest.test.ts", "test/emulator/requests.test.ts"],
   },
 ];
 

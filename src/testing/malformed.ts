@@ -63,13 +63,16 @@ function findMalformed(schema: DescMessage, body: Uint8Array, isEnveloped: boole
  */
 export function emulatorNodeHandler(
   routes: (router: ConnectRouter) => void,
-  otherwise: NodeHandler = (req, res) => writeNoRoute(res, req.method ?? "", new URL(req.url ?? "/", "http://emulator").pathname),
+  otherwise: NodeHandler = (req, res) => writeNoRoute(res, req.method!, new URL(req.url!, "http://emulator").pathname),
 ): ReturnType<typeof connectNodeAdapter> {
   const router = createConnectRouter({ acceptCompression: [compressionGzip, compressionBrotli] });
   routes(router);
   const handlers = new Map(router.handlers.map((h) => [h.requestPath, h]));
+  // Node's types allow a request without method or url, but a request listener never gets one: an
+  // HTTP/1.1 request line has both, nghttp2 refuses an HTTP/2 request without :method or :path, and
+  // CONNECT (which has no :path) goes to the server's "connect" event instead.
   return (req, res) => {
-    const handler = handlers.get(req.url?.split("?", 2)[0] ?? "");
+    const handler = handlers.get(req.url!.split("?", 2)[0]!);
     if (!handler) {
       otherwise(req, res);
       return;

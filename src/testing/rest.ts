@@ -93,8 +93,9 @@ export function restNodeHandler(state: EmulatorState, methods: EmulatorMethods):
         res.destroy(new Error("emulator REST response failed after its headers were sent", { cause: reason }));
         return;
       }
-      // A client that went away mid-body is not worth an answer; anything else is an emulator bug.
-      if (req.destroyed || (req as { aborted?: boolean }).aborted) return;
+      // A client that went away mid-body is not worth an answer; anything else is an emulator bug. (Not
+      // `req.destroyed`: an HTTP/1.1 request reads as destroyed as soon as its body has been read.)
+      if (!req.complete || (req as { aborted?: boolean }).aborted) return;
       writeStatus(res, statusOf(EmulatorCodes.internal, `the emulator failed: ${reason instanceof Error ? reason.message : String(reason)}`, state.nextReqId()));
     });
   };

@@ -79,7 +79,8 @@ export function notAValueMessage(subject: string, schema: DescEnum, given?: stri
  */
 export function enumConstant(schema: DescEnum): string {
   const pkg = schema.file.proto.package;
-  const local = pkg && schema.typeName.startsWith(`${pkg}.`) ? schema.typeName.slice(pkg.length + 1) : schema.typeName;
+  // A type name never starts with ".", so an enum of a file without a package keeps its whole name.
+  const local = schema.typeName.startsWith(`${pkg}.`) ? schema.typeName.slice(pkg.length + 1) : schema.typeName;
   return local.replace(/\./g, "_");
 }
 
