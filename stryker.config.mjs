@@ -33,7 +33,7 @@ export const groups = [
     // The PAT: sent as the key, kept out of everything the client throws.
     name: "auth",
     mutate: ["src/auth.ts", "src/redact.ts"],
-    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts"],
+    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts", "test/client/auth-key.test.ts", "test/client/redact-more.test.ts"],
   },
   {
     // The documented rules, checked before anything is sent (and by the emulator).
