@@ -27,13 +27,13 @@ export const groups = [
     // Which calls are repeated, how long the client waits, and how the deadline and aborts cut it short.
     name: "retry",
     mutate: ["src/retry.ts", "src/deadline.ts", "src/abort.ts"],
-    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts", "test/client/deadline.test.ts", "test/client/propagation.test.ts"],
+    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts", "test/client/deadline.test.ts", "test/client/propagation.test.ts", "test/client/retry-more.test.ts"],
   },
   {
     // The PAT: sent as the key, kept out of everything the client throws.
     name: "auth",
     mutate: ["src/auth.ts", "src/redact.ts"],
-    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts"],
+    tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts", "test/client/auth-key.test.ts", "test/client/redact-more.test.ts"],
   },
   {
     // The documented rules, checked before anything is sent (and by the emulator).

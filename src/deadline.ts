@@ -38,18 +38,19 @@ export interface DeadlineOptions {
  * DEADLINE_EXCEEDED without sending anything. A value that is not a time at all is a programming
  * error (TypeError). @internal
  */
-export function timeLeftMs(options: DeadlineOptions | undefined, clientTimeoutMs: number, nowEpochMs: () => number = Date.now): number {
+export function timeLeftMs(options: DeadlineOptions, clientTimeoutMs: number, nowEpochMs: () => number = Date.now): number {
   let left = clientTimeoutMs;
-  const timeoutMs = options?.timeoutMs;
+  const timeoutMs = options.timeoutMs;
   if (timeoutMs !== undefined) {
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError(`timeoutMs must be a number of milliseconds, got ${String(timeoutMs)}`);
     left = timeoutMs;
   }
-  const deadline = options?.deadline;
+  const deadline = options.deadline;
   if (deadline !== undefined) {
     const at = deadline instanceof Date ? deadline.getTime() : deadline;
     if (typeof at !== "number" || Number.isNaN(at)) throw new TypeError(`deadline must be a Date or epoch milliseconds, got ${String(deadline)}`);
-    if (at !== Infinity) left = Math.min(left, at - nowEpochMs());
+    // Infinity (no deadline) leaves `left` as it is: Infinity minus the time now is Infinity.
+    left = Math.min(left, at - nowEpochMs());
   }
   return left;
 }

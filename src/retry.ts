@@ -299,6 +299,8 @@ export async function runWithRetries<R extends { readonly message: object }>(run
  * outlives the deadline rejects with DEADLINE_EXCEEDED when the deadline passes.
  */
 async function backoff(policy: RetryPolicy, delayMs: number, signal: AbortSignal, leftMs: number | undefined): Promise<void> {
+  // Aborted since the attempt failed (by the onRetry hook, say): onAbort would never call back.
+  if (signal.aborted) throw signal.reason;
   if (leftMs === undefined) return policy.sleep(delayMs, signal);
   const wait = new AbortController();
   const stop = onAbort(signal, (reason) => wait.abort(reason));
