@@ -237,6 +237,15 @@ describe("messages, Struct and Value", () => {
     expect(missing).toMatchObject({ path: "task.concepts[0]", message: expect.stringMatching(/^concepts\[0\] must be a TaskConcept object; it is /) });
   });
 
+  it("null or undefined as a field's own value is unset, as create() reads it, and so is an unknown key holding undefined", () => {
+    const unset = { name: null, sampleMs: null, priority: null, conceptIds: null, inputSource: null, metadata: null, concepts: undefined, createdAt: undefined };
+    expect(lines(checkShape(TaskSchema, raw(unset), "task"))).toEqual([]);
+    expect(() => toBinary(TaskSchema, create(TaskSchema, raw(unset)))).not.toThrow();
+    // Spread from an object with optional keys: create() drops them, and nothing is lost.
+    const worker = { strategy: 4, workers: [{ worker: { case: "user", value: { id: "u" } } }], partitionedStrategyInfo: undefined };
+    expect(lines(validateTask(raw({ type: 1, worker, input_source: undefined, colour: undefined })))).toEqual([]);
+  });
+
   it("no task at all is the empty task create() makes of it", () => {
     const empty = validateTask(create(TaskSchema));
     expect(empty.length).toBeGreaterThan(0);
