@@ -44,6 +44,10 @@ interface ShapeReport {
 
 function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints): ShapeReport {
   const report: ShapeReport = { issues: [], covered: [] };
+  // `create` makes an empty message of no init at all; within a message, null and undefined are unset
+  // only as a field's or a oneof's value (`fits`, `checkOneof`), not as a list item, a map value or a
+  // oneof case's value, which `create` copies as they are.
+  if (value === undefined || value === null) return report;
   checkMessage(
     schema,
     value,
@@ -111,7 +115,6 @@ export function childPath(path: string, key: string): string {
 }
 
 function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add, hints: ShapeHints): void {
-  if (value === undefined || value === null) return;
   if (!isPlainObject(value)) {
     add(path, `${lastName(path)} must be ${article(desc.name)} object; it is ${describe(value)}`);
     return;
@@ -207,7 +210,6 @@ function checkOneof(oneof: DescOneof, value: unknown, parent: string, add: Add, 
 }
 
 function checkField(field: DescField, value: unknown, path: string, add: Add, hints: ShapeHints): void {
-  if (value === undefined || value === null) return;
   switch (field.fieldKind) {
     case "scalar":
       return checkScalar(field.scalar, value, path, add);
@@ -244,20 +246,12 @@ function checkField(field: DescField, value: unknown, path: string, add: Add, hi
   }
 }
 
-// protobuf-es writes google.protobuf.Struct as a plain JSON object and Value / ListValue as JSON
-// values; every other message, Timestamp included, is an object of its fields.
+// protobuf-es writes a google.protobuf.Struct field as a plain JSON object; every other message, Timestamp,
+// Value and ListValue included, is an object of its fields (a JSON value in a Value field fails `toBinary`).
 function checkMessageField(desc: DescMessage, value: unknown, path: string, add: Add, hints: ShapeHints): void {
-  switch (desc.typeName) {
-    case "google.protobuf.Struct":
-      if (!isPlainObject(value) || isMessage(value)) {
-        add(path, `${lastName(path)} is a google.protobuf.Struct, written as a plain JSON object; it is ${describe(value)}`);
-      }
-      return;
-    case "google.protobuf.Value":
-    case "google.protobuf.ListValue":
-      return;
-    default:
-      checkMessage(desc, value, path, add, hints);
+  if (desc.typeName !== "google.protobuf.Struct") return checkMessage(desc, value, path, add, hints);
+  if (!isPlainObject(value) || isMessage(value)) {
+    add(path, `${lastName(path)} is a google.protobuf.Struct, written as a plain JSON object; it is ${describe(value)}`);
   }
 }
 
