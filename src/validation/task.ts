@@ -285,7 +285,7 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
         allValid = false;
       }
       if (!isPositiveNumber(value)) {
-        add(p, `a weight must be a number > 0; it is ${JSON.stringify(value)}`);
+        add(p, `a weight must be a number > 0; it is ${shownWeight(value)}`);
         allValid = false;
       } else {
         sum += value;
@@ -501,4 +501,12 @@ function inUnitInterval(n: number): boolean {
 
 function formatShare(x: number): string {
   return `${Math.round(x * 1000) / 10}%`;
+}
+
+// A weight as the caller wrote it. Not JSON alone: it has no bigint (JSON.stringify throws) and writes
+// Infinity and NaN as null.
+function shownWeight(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  return JSON.stringify(value);
 }

@@ -277,13 +277,21 @@ describe("partitioning", () => {
       message: 'a weight is given for "user 9", who is not a worker of the task',
     });
   });
-  test.each([[0], [-1], ["1"], [null]])("a weight must be a number > 0 (%j)", (w) => {
+  test.each([
+    [0, "0"],
+    [-1, "-1"],
+    ["1", '"1"'],
+    [null, "null"],
+    [Number.NaN, "NaN"],
+    [Number.NEGATIVE_INFINITY, "-Infinity"],
+    [-1n, "-1n"],
+  ])("a weight must be a number > 0 (%s), and the message shows what was given", (w, shown) => {
     const t = consensusTask();
-    partition(t).weights = { u1: 1, u2: w, u3: 1 };
+    partition(t).weights = { u1: 1, u2: w as number, u3: 1 };
     expect(validateTask(t)).toEqual([
       {
         path: "task.worker.partitionedStrategyInfo.weights.u2",
-        message: `a weight must be a number > 0; it is ${JSON.stringify(w)}`,
+        message: `a weight must be a number > 0; it is ${shown}`,
       },
     ]);
   });
