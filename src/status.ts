@@ -49,34 +49,18 @@ export function notSentError(message: string, code: Code, cause?: unknown): Conn
   return error;
 }
 
-// Node / OpenSSL error codes that mean no byte of the request reached the server: the connection or
-// the TLS handshake never completed.
-const notSentCodes = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "CERT_HAS_EXPIRED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
-  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
-]);
+// Node error codes that mean no byte of the request reached the server: the connection never
+// completed. (A TLS handshake that failed proves it too: see `provablyNotSent`.)
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 // Certificate trust: the peer speaks TLS, but we do not trust who it is.
-const certCodes = /CERT|SELF_SIGNED/;
+const certCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
 // The peer answered the TLS handshake with something that is not TLS (a plaintext HTTP/2 server).
 const plaintextPeerCodes = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST"]);
 // grpc-js reports a channel that never connected in its status details, not as a Node error code, and
 // both transports report an HTTP/2 REFUSED_STREAM only in their own text. Matched only on errors the
 // client raised itself (see `fromServer`): a server may put any text in its status message.
-const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect|self[- ]signed certificate|unable to verify the first certificate|wrong version number|packet length too long/i;
-const certText = /self[- ]signed certificate|unable to verify|certificate/i;
+const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect/i;
+const certText = /unable to verify|certificate/i;
 const plaintextPeerText = /wrong version number|packet length too long|http request/i;
 
 // Codes with which a transport can fail after the request left: the server may have acted on it.
@@ -146,12 +130,13 @@ export function connectionLost(reason: unknown): boolean {
 
 /**
  * `true` when the failure proves the request never reached the server (connection refused, name not
- * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM, a failure the client raised before sending):
+ * resolved, TLS handshake failed, HTTP/2 REFUSED_STREAM, a failure the client raised before sending):
  * then even a write may be repeated. @internal
  */
 export function provablyNotSent(reason: unknown): boolean {
   if (causeChain(reason).some((e) => typeof e === "object" && e !== null && notSentMark in e)) return true;
-  return chainShows(reason, (c) => notSentCodes.has(c), notSentText);
+  // A TLS handshake that failed, whatever the reason, ended the connection before the request.
+  return chainShows(reason, (c) => notSentCodes.has(c), notSentText) || isTlsTrustFailure(reason) || isPlaintextPeer(reason);
 }
 
 /**
@@ -230,8 +215,8 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     }
   }
   const notSent = provablyNotSent(ce);
-  const plaintext = notSent && isPlaintextPeer(ce);
-  const cert = notSent && !plaintext && isTlsTrustFailure(ce);
+  const plaintext = isPlaintextPeer(ce);
+  const cert = isTlsTrustFailure(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
