@@ -192,11 +192,15 @@ describe("a server's rich error details (grpc-status-details-bin)", () => {
 });
 
 describe("MIXED_STATUS", () => {
-  it("takes the gRPC code of its first failed item", async () => {
-    const tasks = [{ id: "a", status: { code: StatusCode.SUCCESS } }, { id: "b", status: { code: StatusCode.TASK_CONFLICT } }, { id: "c", status: { code: StatusCode.TASK_MISSING } }];
+  it.each([
+    [StatusCode.TASK_CONFLICT, Code.AlreadyExists, ""],
+    // A refused key: the message says where the key came from, as for a refusal of the whole call.
+    [StatusCode.TASK_PERMISSION_DENIED, Code.PermissionDenied, "the key came from the `pat` option"],
+  ])("takes the gRPC code of its first failed item (%s), and the hint that goes with it", async (failed, grpcCode, hint) => {
+    const tasks = [{ id: "a", status: { code: StatusCode.SUCCESS } }, { id: "b", status: { code: failed } }, { id: "c", status: { code: StatusCode.TASK_MISSING } }];
     script = () => ({ message: toBinary(MultiTaskResponseSchema, create(MultiTaskResponseSchema, { status: { code: StatusCode.MIXED_STATUS }, tasks })) });
     const e = await failureOf(scripted().tasks.list());
-    expect([e.codeName, e.grpcCode]).toEqual(["MIXED_STATUS", Code.AlreadyExists]);
+    expect([e.codeName, e.grpcCode, e.hint]).toEqual(["MIXED_STATUS", grpcCode, hint]);
   });
 });
 
