@@ -21,7 +21,7 @@ export const groups = [
     // The one failure funnel: what a failure becomes, whether it was sent, whether it may be repeated.
     name: "status",
     mutate: ["src/status.ts"],
-    tests: ["test/client/failures.test.ts", "test/client/grpc-status.test.ts", "test/client/errors.test.ts", "test/client/first-hour.test.ts"],
+    tests: ["test/client/failures.test.ts", "test/client/grpc-status.test.ts", "test/client/errors.test.ts", "test/client/first-hour.test.ts", "test/client/status-funnel.test.ts"],
   },
   {
     // Which calls are repeated, how long the client waits, and how the deadline and aborts cut it short.

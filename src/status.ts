@@ -15,7 +15,7 @@ export interface FailureContext {
   /** `false` for writes whose repetition could do something twice (decides `outcomeUnknown`). Default `true`. */
   readonly idempotent?: boolean;
   /** Scrubs secrets (the PAT) from any text that ends up on the error. */
-  readonly redact?: Redactor;
+  readonly redact: Redactor;
   /** Attempts made so far, 1 + retries. Default 1. */
   readonly attempts?: number;
   /** The earlier attempts' failures. */
@@ -49,34 +49,18 @@ export function notSentError(message: string, code: Code, cause?: unknown): Conn
   return error;
 }
 
-// Node / OpenSSL error codes that mean no byte of the request reached the server: the connection or
-// the TLS handshake never completed.
-const notSentCodes = new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EADDRNOTAVAIL",
-  "DEPTH_ZERO_SELF_SIGNED_CERT",
-  "SELF_SIGNED_CERT_IN_CHAIN",
-  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
-  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
-  "UNABLE_TO_GET_ISSUER_CERT",
-  "CERT_HAS_EXPIRED",
-  "ERR_TLS_CERT_ALTNAME_INVALID",
-  "ERR_SSL_WRONG_VERSION_NUMBER",
-  "ERR_SSL_PACKET_LENGTH_TOO_LONG",
-]);
+// Node error codes that mean no byte of the request reached the server: the connection never
+// completed. (A TLS handshake that failed proves it too: see `provablyNotSent`.)
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
 // Certificate trust: the peer speaks TLS, but we do not trust who it is.
-const certCodes = /CERT|SELF_SIGNED/;
+const certCodes = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
 // The peer answered the TLS handshake with something that is not TLS (a plaintext HTTP/2 server).
 const plaintextPeerCodes = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PACKET_LENGTH_TOO_LONG", "ERR_SSL_HTTP_REQUEST"]);
 // grpc-js reports a channel that never connected in its status details, not as a Node error code, and
 // both transports report an HTTP/2 REFUSED_STREAM only in their own text. Matched only on errors the
 // client raised itself (see `fromServer`): a server may put any text in its status message.
-const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect|self[- ]signed certificate|unable to verify the first certificate|wrong version number|packet length too long/i;
-const certText = /self[- ]signed certificate|unable to verify|certificate/i;
+const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect/i;
+const certText = /unable to verify|certificate/i;
 const plaintextPeerText = /wrong version number|packet length too long|http request/i;
 
 // Codes with which a transport can fail after the request left: the server may have acted on it.
@@ -92,10 +76,8 @@ const ambiguousCodes = new Set<Code>([
 
 function causeChain(reason: unknown): unknown[] {
   const chain: unknown[] = [];
-  for (let r = reason; r !== undefined && r !== null && !chain.includes(r); r = (r as { cause?: unknown }).cause) {
-    chain.push(r);
-    if (typeof r !== "object") break;
-  }
+  // A primitive has no `cause`: the walk ends after it.
+  for (let r = reason; r !== undefined && r !== null && !chain.includes(r); r = (r as { cause?: unknown }).cause) chain.push(r);
   return chain;
 }
 
@@ -146,12 +128,17 @@ export function connectionLost(reason: unknown): boolean {
 
 /**
  * `true` when the failure proves the request never reached the server (connection refused, name not
- * resolved, TLS handshake refused, HTTP/2 REFUSED_STREAM, a failure the client raised before sending):
+ * resolved, TLS handshake failed, HTTP/2 REFUSED_STREAM, a failure the client raised before sending):
  * then even a write may be repeated. @internal
  */
 export function provablyNotSent(reason: unknown): boolean {
-  if (causeChain(reason).some((e) => typeof e === "object" && e !== null && notSentMark in e)) return true;
-  return chainShows(reason, (c) => notSentCodes.has(c), notSentText);
+  if (causeChain(reason).some((e) => hasMark(e, notSentMark))) return true;
+  // A TLS handshake that failed, whatever the reason, ended the connection before the request.
+  return chainShows(reason, (c) => notSentCodes.has(c), notSentText) || isTlsTrustFailure(reason) || isPlaintextPeer(reason);
+}
+
+function hasMark(e: unknown, mark: symbol): boolean {
+  return typeof e === "object" && e !== null && mark in e;
 }
 
 /**
@@ -183,9 +170,12 @@ function plaintextHint(address: string | undefined): string {
   return `${where} does not speak TLS; a base URL without a scheme (or https://) means TLS, so for a plaintext server such as the emulator use ${example}`;
 }
 
-/** The rich details a ConnectError decoded from `grpc-status-details-bin`. */
+/**
+ * The rich details a ConnectError decoded from `grpc-status-details-bin` (those with a `type`; the
+ * others are messages someone put on a ConnectError of their own, never encoded).
+ */
 function detailsOf(ce: ConnectError): StatusDetail[] {
-  return ce.details.flatMap((d) => ("type" in d && d.value instanceof Uint8Array ? [{ type: d.type, value: d.value }] : []));
+  return ce.details.flatMap((d) => ("type" in d ? [{ type: d.type, value: d.value }] : []));
 }
 
 /**
@@ -195,7 +185,7 @@ function detailsOf(ce: ConnectError): StatusDetail[] {
  * closed; an expired deadline DEADLINE_EXCEEDED. @internal
  */
 export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSignal?: AbortSignal): ClarifaiError {
-  const redact = ctx.redact ?? ((t: string) => t);
+  const redact = ctx.redact;
   const attempts = ctx.attempts ?? 1;
   const previousErrors = ctx.previousErrors ?? [];
   if (reason instanceof ClarifaiError) {
@@ -230,8 +220,8 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     }
   }
   const notSent = provablyNotSent(ce);
-  const plaintext = notSent && isPlaintextPeer(ce);
-  const cert = notSent && !plaintext && isTlsTrustFailure(ce);
+  const plaintext = isPlaintextPeer(ce);
+  const cert = isTlsTrustFailure(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
@@ -252,20 +242,17 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
 }
 
 /** The hint of an authentication failure: which source the key came from (never the key). */
-function keyHint(grpcCode: Code | undefined, keySource: string | undefined): string {
+function keyHint(grpcCode: number | undefined, keySource: string | undefined): string {
   if (!keySource || (grpcCode !== Code.Unauthenticated && grpcCode !== Code.PermissionDenied)) return "";
   return keySource;
 }
 
-/** The failure of a call whose deadline had passed before anything was sent. @internal */
+/**
+ * The failure of a call whose deadline had passed before its first attempt: nothing was sent, so
+ * there are no earlier attempts to record. @internal
+ */
 export function deadlinePassed(ctx: FailureContext): ClarifaiError {
-  return createClarifaiError({
-    method: ctx.method,
-    grpcCode: Code.DeadlineExceeded,
-    description: "the call's deadline had already passed; nothing was sent",
-    attempts: ctx.attempts ?? 1,
-    previousErrors: ctx.previousErrors ?? [],
-  });
+  return createClarifaiError({ method: ctx.method, grpcCode: Code.DeadlineExceeded, description: "the call's deadline had already passed; nothing was sent" });
 }
 
 const clientClosedText = "the ClarifaiClient was closed while the call was in flight";
@@ -280,7 +267,7 @@ export function clientClosedReason(): Error {
 }
 
 function isClientClosed(reason: unknown): boolean {
-  return typeof reason === "object" && reason !== null && clientClosedMark in reason;
+  return hasMark(reason, clientClosedMark);
 }
 
 /** `true` for an abort reason that says a deadline passed. */
@@ -307,7 +294,8 @@ interface WithStatus {
  */
 export function itemStatuses(response: object): ItemStatus[] {
   for (const value of Object.values(response)) {
-    if (Array.isArray(value) && value.length > 0 && typeof value[0] === "object" && value[0] !== null && "status" in value[0]) {
+    // An empty list's first element is undefined: not an item.
+    if (Array.isArray(value) && typeof value[0] === "object" && value[0] !== null && "status" in value[0]) {
       return value.flatMap((item: { id?: unknown; status?: Status }, index) =>
         item.status ? [{ index, id: typeof item.id === "string" ? item.id : "", status: item.status }] : [],
       );
@@ -322,13 +310,12 @@ export function responseStatusCode(response: unknown): StatusCode {
 }
 
 /**
- * The error for an OK response whose `status.code` is not SUCCESS, or `undefined` when it succeeded.
+ * The error for an OK response whose `status.code` is not SUCCESS (the callers check that first).
  * `MIXED_STATUS` keeps each item's status in `items`. @internal
  */
-export function statusFailure(response: object, ctx: FailureContext): ClarifaiError | undefined {
+export function statusFailure(response: object, ctx: FailureContext): ClarifaiError {
   const status = (response as WithStatus).status;
-  if (status?.code === StatusCode.SUCCESS) return undefined;
-  const redact = ctx.redact ?? ((t: string) => t);
+  const redact = ctx.redact;
   const code = status?.code ?? StatusCode.ZERO;
   const items = code === StatusCode.MIXED_STATUS ? itemStatuses(response) : [];
   const grpcCode = grpcCodeForStatus(code, items.map((i) => i.status.code));
@@ -342,7 +329,7 @@ export function statusFailure(response: object, ctx: FailureContext): ClarifaiEr
     // Each item's status is server text as much as the top-level one (a server may echo the key there
     // too): redactError below scrubs them with the rest of the error.
     items,
-    hint: grpcCode === 0 ? "" : keyHint(grpcCode, ctx.keySource),
+    hint: keyHint(grpcCode, ctx.keySource),
     attempts: ctx.attempts ?? 1,
     previousErrors: ctx.previousErrors ?? [],
   });

@@ -1,0 +1,241 @@
+// The failure funnel (src/status.ts) at its edges: what a failed TLS handshake, a reset connection
+// over the rest transport, a server's rich error details, a MIXED_STATUS, a deadline that passed
+// before the call and a caller's deadline-shaped abort become for the caller — the code, the message
+// and its hint, and whether the request was sent (so whether a write's outcome is unknown). Over real
+// sockets where one can produce the failure; the few Node error codes no local server can provoke
+// go straight through the converter.
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import { createSecureServer, type Http2SecureServer } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { ConnectError, type Interceptor } from "@connectrpc/connect";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClarifaiClient, ClarifaiError, Code, MultiTaskResponseSchema, StatusCode, StatusSchema, UnavailableError, type ClarifaiClientOptions } from "clarifai-grpc-es";
+import { notSentError, toClarifaiError } from "../../src/status.js";
+import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
+
+const cert = (name: string) => readFileSync(new URL(`../support/certs/${name}`, import.meta.url));
+const identity = (t: string) => t;
+const withCode = (code: string, message = "x") => Object.assign(new Error(message), { code });
+const write = (c: ClarifaiClient) => c.collectors.create({ id: "c1" }, { validate: false });
+const failureOf = async (call: Promise<unknown>): Promise<ClarifaiError> => {
+  const e = await call.then(
+    (value) => {
+      throw new Error(`expected a failure, got ${JSON.stringify(value)}`);
+    },
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ClarifaiError);
+  return e as ClarifaiError;
+};
+
+const clients: ClarifaiClient[] = [];
+function client(options: ClarifaiClientOptions): ClarifaiClient {
+  const c = new ClarifaiClient({ pat: "funnel-pat-0123456789", userId: "u", appId: "a", timeoutMs: 5000, retry: { sleep: async () => {}, maxAttempts: 3 }, ...options });
+  clients.push(c);
+  return c;
+}
+afterAll(() => Promise.all(clients.map((c) => c.close())));
+
+const caHint = "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+const restCaHint = "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)";
+
+describe("a TLS handshake that fails on trust: nothing was sent, so a write's outcome is known, and it is never retried", () => {
+  /** A TLS server (HTTP/2, and HTTP/1.1 for fetch) with `certName`; counts the requests that reach it. */
+  async function tlsServer(certName: string): Promise<{ server: Http2SecureServer; baseUrl: string; requests: () => number }> {
+    let requests = 0;
+    const server = createSecureServer({ key: cert("server.key"), cert: cert(certName), allowHTTP1: true }, () => requests++);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
+  }
+
+  it.each([
+    // A private CA that is trusted, and a certificate not valid yet (the machine's clock is behind):
+    // Node says CERT_NOT_YET_VALID, a code the connect transport passes on as INTERNAL.
+    ["connect", "not-yet-valid.crt", { tls: { ca: cert("ca.crt") } }, caHint],
+    ["grpc-js", "not-yet-valid.crt", { tls: { ca: cert("ca.crt") } }, caHint],
+    // fetch knows only the runtime's CAs: the advice differs.
+    ["rest", "server.crt", {}, restCaHint],
+  ] as const)("over %s, a server with %s", async (transport, certName, options, hint) => {
+    const tls = await tlsServer(certName);
+    try {
+      const onRetry: unknown[] = [];
+      const e = await failureOf(write(client({ transport, baseUrl: tls.baseUrl, ...options, retry: { sleep: async () => {}, onRetry: (r) => onRetry.push(r) } })));
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect(e.grpcCode).toBe(Code.Unavailable);
+      expect(e.hint).toBe(hint);
+      expect(e.message).toMatch(new RegExp(`^\\[UNAVAILABLE\\] PostCollectors: .*; ${hint.replace(/[()`{}]/g, "\\$&")}$`));
+      expect(e.outcomeUnknown).toBe(false);
+      expect(e.attempts).toBe(1);
+      expect(onRetry).toEqual([]);
+      expect(tls.requests()).toBe(0);
+    } finally {
+      await new Promise((resolve) => tls.server.close(resolve));
+    }
+  });
+
+  // Node error codes of a failed certificate check whose message no test server produces reliably: by
+  // code alone (the message says nothing), however deep in the cause chain.
+  it.each(["CERT_NOT_YET_VALID", "CERT_REVOKED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT"])("Node's %s", (code) => {
+    const reason = new ConnectError("handshake failed", Code.Internal, undefined, undefined, new Error("middle", { cause: withCode(code) }));
+    const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity, transport: "grpc-js" });
+    expect([e.grpcCode, e.outcomeUnknown, e.hint]).toEqual([Code.Unavailable, false, caHint]);
+  });
+});
+
+describe("a TLS handshake with a server that does not speak TLS", () => {
+  // OpenSSL reads a plaintext server's first bytes as a TLS record and says one of these, depending
+  // on the bytes and the version.
+  it.each([
+    ["ERR_SSL_WRONG_VERSION_NUMBER", withCode("ERR_SSL_WRONG_VERSION_NUMBER")],
+    ["ERR_SSL_PACKET_LENGTH_TOO_LONG", withCode("ERR_SSL_PACKET_LENGTH_TOO_LONG")],
+    ["ERR_SSL_HTTP_REQUEST", withCode("ERR_SSL_HTTP_REQUEST")],
+    ["the text 'packet length too long'", new Error("ssl3_get_record:packet length too long")],
+    ["the text 'http request'", new Error("ssl3_get_record:http request")],
+  ])("(%s) is UNAVAILABLE with the http:// advice, nothing sent, even without the server's address", (_, cause) => {
+    const reason = new ConnectError("handshake failed", Code.Internal, undefined, undefined, cause);
+    const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity });
+    expect([e.grpcCode, e.outcomeUnknown]).toEqual([Code.Unavailable, false]);
+    expect(e.hint).toBe("the server does not speak TLS; a base URL without a scheme (or https://) means TLS, so for a plaintext server such as the emulator use an http:// base URL");
+  });
+});
+
+describe("a failure the client raised before sending (notSentError)", () => {
+  const write = { method: "PostCollectors", idempotent: false, redact: identity };
+
+  it("leaves a write's outcome known whatever its code and text, also as the cause of another error", () => {
+    const refused = notSentError("the client is closed", Code.Unavailable);
+    expect(toClarifaiError(refused, write).outcomeUnknown).toBe(false);
+    expect(toClarifaiError(new ConnectError("wrapped", Code.Internal, undefined, undefined, refused), write).outcomeUnknown).toBe(false);
+    // The same failure without the mark may have been sent.
+    expect(toClarifaiError(new ConnectError("the client is closed", Code.Unavailable), write).outcomeUnknown).toBe(true);
+  });
+
+  it("is recognised when another copy of the package raised it (the mark is a registered symbol)", () => {
+    const foreign = Object.defineProperty(new ConnectError("the client is closed", Code.Unavailable), Symbol.for("clarifai-grpc-es/not-sent"), { value: true });
+    expect(toClarifaiError(foreign, write).outcomeUnknown).toBe(false);
+  });
+});
+
+describe("a connection reset over the rest transport", () => {
+  let server: http.Server;
+  let requests = 0;
+  beforeAll(async () => {
+    server = http.createServer((req) => {
+      requests++;
+      req.socket.resetAndDestroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it("is UNAVAILABLE with fetch's own words, not relabelled: a read is retried, a write's outcome is unknown", async () => {
+    const c = client({ transport: "rest", baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    requests = 0;
+    const read = await failureOf(c.tasks.get("t1"));
+    expect(read).toBeInstanceOf(UnavailableError);
+    expect(read.description).toMatch(/^fetch failed: .*ECONNRESET/);
+    expect([read.attempts, requests]).toEqual([3, 3]);
+    requests = 0;
+    const w = await failureOf(write(c));
+    expect(w.description).toMatch(/^fetch failed: .*ECONNRESET/);
+    expect([w.outcomeUnknown, w.attempts, requests]).toEqual([true, 1, 1]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Against a scripted gRPC server.
+
+let server: ScriptedServer;
+let script: () => Reply = () => "hang";
+beforeAll(async () => {
+  server = await startScriptedServer(() => script());
+});
+afterAll(() => server.close());
+const scripted = (options: ClarifaiClientOptions = {}) => client({ baseUrl: server.baseUrl, retry: false, ...options });
+
+/** `grpc-status-details-bin`: a google.rpc.Status whose details are these Any messages. */
+function statusDetailsBin(details: { type: string; value: Uint8Array }[]): string {
+  const status = new BinaryWriter().tag(1, WireType.Varint).int32(Code.InvalidArgument).tag(2, WireType.LengthDelimited).string("bad request");
+  for (const d of details) {
+    const any = new BinaryWriter().tag(1, WireType.LengthDelimited).string(`type.googleapis.com/${d.type}`).tag(2, WireType.LengthDelimited).bytes(d.value).finish();
+    status.tag(3, WireType.LengthDelimited).bytes(any);
+  }
+  return Buffer.from(status.finish()).toString("base64");
+}
+
+describe("a server's rich error details (grpc-status-details-bin)", () => {
+  const why = create(StatusSchema, { code: StatusCode.CONN_INVALID_REQUEST, description: "id: required" });
+  const detail = { type: StatusSchema.typeName, value: toBinary(StatusSchema, why) };
+
+  it.each(["connect", "grpc-js"] as const)("over %s, are on statusDetails as sent, and decode with findDetails", async (transport) => {
+    script = () => ({ grpcStatus: Code.InvalidArgument, grpcMessage: "bad request", metadata: { "grpc-status-details-bin": statusDetailsBin([detail]) } });
+    const e = await failureOf(write(scripted({ transport })));
+    expect(e.grpcCode).toBe(Code.InvalidArgument);
+    expect(e.statusDetails).toEqual([detail]);
+    expect(e.findDetails(StatusSchema).map((s) => [s.code, s.description])).toEqual([[StatusCode.CONN_INVALID_REQUEST, "id: required"]]);
+  });
+
+  it("only those in wire form (type and bytes): an interceptor's own details, given as messages, are left out", async () => {
+    const refuse: Interceptor = () => () => {
+      const e = new ConnectError("refused locally", Code.FailedPrecondition, undefined, [{ desc: StatusSchema, value: { description: "never encoded" } }]);
+      // The form connect gives the details it decodes.
+      e.details.push(detail);
+      throw e;
+    };
+    const e = await failureOf(write(scripted({ interceptors: [refuse] })));
+    expect(e.grpcCode).toBe(Code.FailedPrecondition);
+    expect(e.statusDetails).toEqual([detail]);
+  });
+});
+
+describe("MIXED_STATUS", () => {
+  it.each([
+    [StatusCode.TASK_CONFLICT, Code.AlreadyExists, ""],
+    // A refused key: the message says where the key came from, as for a refusal of the whole call.
+    [StatusCode.TASK_PERMISSION_DENIED, Code.PermissionDenied, "the key came from the `pat` option"],
+  ])("takes the gRPC code of its first failed item (%s), and the hint that goes with it", async (failed, grpcCode, hint) => {
+    const tasks = [{ id: "a", status: { code: StatusCode.SUCCESS } }, { id: "b", status: { code: failed } }, { id: "c", status: { code: StatusCode.TASK_MISSING } }];
+    script = () => ({ message: toBinary(MultiTaskResponseSchema, create(MultiTaskResponseSchema, { status: { code: StatusCode.MIXED_STATUS }, tasks })) });
+    const e = await failureOf(scripted().tasks.list());
+    expect([e.codeName, e.grpcCode, e.hint]).toEqual(["MIXED_STATUS", grpcCode, hint]);
+  });
+});
+
+describe("a deadline that passed before the call", () => {
+  it.each([
+    ["deadline in the past", { deadline: new Date(Date.now() - 1) }],
+    ["timeoutMs 0", { timeoutMs: 0 }],
+  ])("(%s) fails DEADLINE_EXCEEDED at once: nothing sent, one attempt, a write's outcome known", async (_, deadline) => {
+    const before = server.seen.length;
+    const e = await failureOf(scripted().collectors.create({ id: "c1" }, { validate: false, ...deadline }));
+    expect(e.grpcCode).toBe(Code.DeadlineExceeded);
+    expect(e.message).toBe("[DEADLINE_EXCEEDED] PostCollectors: the call's deadline had already passed; nothing was sent");
+    expect([e.outcomeUnknown, e.attempts, e.previousErrors]).toEqual([false, 1, []]);
+    expect(server.seen.length).toBe(before);
+  });
+});
+
+describe("the caller's signal aborted with a reason that says a deadline passed", () => {
+  it.each([
+    // AbortSignal.timeout()'s reason.
+    ["a TimeoutError", new DOMException("signal timed out", "TimeoutError"), Code.DeadlineExceeded, "the caller's deadline passed: signal timed out"],
+    // A connect handler's context at its deadline (a propagated incoming deadline).
+    ["connect's DEADLINE_EXCEEDED", new ConnectError("upstream deadline", Code.DeadlineExceeded), Code.DeadlineExceeded, "the caller's deadline passed: [deadline_exceeded] upstream deadline"],
+    // …but a cancelled incoming call is a cancellation.
+    ["connect's CANCELED", new ConnectError("upstream gone", Code.Canceled), Code.Canceled, "aborted by the caller: [canceled] upstream gone"],
+  ])("%s: in flight and before the call", async (_, reason, grpcCode, description) => {
+    const controller = new AbortController();
+    script = () => {
+      setImmediate(() => controller.abort(reason));
+      return "hang";
+    };
+    const c = scripted();
+    for (const signal of [controller.signal, AbortSignal.abort(reason)]) {
+      const e = await failureOf(c.tasks.get("t1", { signal }));
+      expect([e.grpcCode, e.description, e.cause]).toEqual([grpcCode, description, reason]);
+    }
+  });
+});
