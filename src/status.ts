@@ -219,9 +219,14 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
       ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
     }
   }
-  const notSent = provablyNotSent(ce);
-  const plaintext = isPlaintextPeer(ce);
-  const cert = isTlsTrustFailure(ce);
+  // After the caller's abort the chain ends in the caller's reason, which may say anything (an
+  // ECONNREFUSED passed on from upstream, a certificate error of its own): it proves nothing about this
+  // request, which may have reached the server. Whether anything was sent is then up to the retry
+  // step's record (`nothingApplied`).
+  const aborted = callerSignal?.aborted === true;
+  const notSent = !aborted && provablyNotSent(ce);
+  const plaintext = !aborted && isPlaintextPeer(ce);
+  const cert = !aborted && isTlsTrustFailure(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");

@@ -239,3 +239,22 @@ describe("the caller's signal aborted with a reason that says a deadline passed"
     }
   });
 });
+
+describe("the caller's signal aborted with a reason that looks like a network or TLS failure", () => {
+  it.each([
+    ["ECONNREFUSED (passed on from upstream)", withCode("ECONNREFUSED", "upstream refused: connect ECONNREFUSED 10.0.0.1:443")],
+    ["a certificate error of the caller's own", withCode("CERT_HAS_EXPIRED", "certificate has expired")],
+    ["a plaintext peer of the caller's own", withCode("ERR_SSL_WRONG_VERSION_NUMBER", "wrong version number")],
+  ])("%s: a write in flight is CANCELED with its outcome unknown, no TLS hint", async (_, reason) => {
+    const controller = new AbortController();
+    script = () => {
+      setImmediate(() => controller.abort(reason));
+      return "hang";
+    };
+    const before = server.seen.length;
+    const e = await failureOf(scripted().collectors.create({ id: "c1" }, { validate: false, signal: controller.signal }));
+    expect(server.seen.length).toBe(before + 1);
+    expect([e.grpcCode, e.outcomeUnknown, e.cause]).toEqual([Code.Canceled, true, reason]);
+    expect(e.hint ?? "").not.toMatch(/certificate|tls|http:\/\//i);
+  });
+});
