@@ -136,7 +136,7 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
       checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
     } else if (v !== undefined) {
       const { message, meant } = unknownKey(desc, key, v);
-      add(childPath(path, key), message, meant.map((m) => childPath(path, m)));
+      add(childPath(path, key), message, meant.map((m) => m.split(".").reduce(childPath, path)));
     }
   }
 }
