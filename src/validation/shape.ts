@@ -514,6 +514,8 @@ export function describe(v: unknown): string {
       const ctor = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
       return ctor && ctor !== "Object" ? article(ctor) : "an object";
     }
+    case "undefined":
+      return "undefined";
     default:
       return `a ${typeof v}`;
   }
