@@ -406,18 +406,19 @@ function oneofLiteral(oneof: DescOneof, field: DescField, shown: string): string
 }
 
 // Where a field of that name lives below `desc` (its nearest occurrences, at most two), so that
-// `partitionedStrategyInfo` written on the task points to `worker.strategyInfo`.
+// `partitionedStrategyInfo` written on the task points to `worker.strategyInfo`. No field of `desc`
+// itself has that name: the caller has looked there first.
 function findDeeper(desc: DescMessage, normal: string): Step[][] {
   let frontier: { desc: DescMessage; steps: Step[] }[] = [{ desc, steps: [] }];
   const seen = new Set<string>([desc.typeName]);
-  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < 3; depth++) {
     const found: Step[][] = [];
     const next: typeof frontier = [];
     for (const { desc: d, steps } of frontier) {
       for (const field of d.fields) {
         const step: Step = field.oneof ? { field, oneof: field.oneof } : { field };
         const here = [...steps, step];
-        if (depth > 0 && normalizeName(field.localName) === normal) found.push(here);
+        if (normalizeName(field.localName) === normal) found.push(here);
         const child = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") ? field.message : undefined;
         if (child && !child.typeName.startsWith("google.protobuf.") && !seen.has(child.typeName)) {
           seen.add(child.typeName);
