@@ -136,7 +136,7 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
       checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
     } else if (v !== undefined) {
       const { message, meant } = unknownKey(desc, key, v);
-      add(childPath(path, key), message, meant.map((m) => m.split(".").reduce(childPath, path)));
+      add(childPath(path, key), message, meant?.map((m) => m.split(".").reduce(childPath, path)));
     }
   }
 }
@@ -361,14 +361,14 @@ function checkEnum(desc: DescEnum, value: unknown, path: string, add: Add, hints
 /** One step from a message to a field: a field, or a oneof with one of its cases. */
 type Step = { readonly field: DescField; readonly oneof?: DescOneof };
 
-/** What to say about a key that is not a field, and the fields (relative paths) it most likely meant. */
-function unknownKey(desc: DescMessage, key: string, value: unknown): { message: string; meant: string[] } {
+/** What to say about a key that is not a field, and the fields (relative paths) it most likely meant, if any. */
+function unknownKey(desc: DescMessage, key: string, value: unknown): { message: string; meant?: string[] } {
   const members = membersOf(desc);
   const shown = preview(value);
   // A oneof case written flat, as REST JSON writes it: `{ user: { id } }` for `{ worker: { case: "user", … } }`.
   const flat = members.oneofCase.get(key);
   if (flat !== undefined) {
-    return { message: `${key} is a case of the oneof ${flat.oneof!.localName}: write ${oneofLiteral(flat.oneof!, flat, shown)}`, meant: [] };
+    return { message: `${key} is a case of the oneof ${flat.oneof!.localName}: write ${oneofLiteral(flat.oneof!, flat, shown)}` };
   }
   const snake = key.includes("_") ? ` (to send REST JSON as the docs write it, parse it with fromJson(${desc.name}Schema, json))` : "";
   const same = members.byNormalName.get(normalizeName(key));
@@ -392,7 +392,7 @@ function unknownKey(desc: DescMessage, key: string, value: unknown): { message: 
   if (meant !== undefined) {
     return { message: `unknown field "${key}" in ${desc.name}; did you mean ${suggestion(meant, shown)}?`, meant: [meant.localName] };
   }
-  return { message: `unknown field "${key}" in ${desc.name}: ${desc.name} has no such field, and it would be dropped before sending${snake}`, meant: [] };
+  return { message: `unknown field "${key}" in ${desc.name}: ${desc.name} has no such field, and it would be dropped before sending${snake}` };
 }
 
 // `inputSource`, or the oneof form for a case: `strategyInfo: { case: "partitionedStrategyInfo", value: … }`.
@@ -419,7 +419,8 @@ function findDeeper(desc: DescMessage, normal: string): Step[][] {
         const step: Step = field.oneof ? { field, oneof: field.oneof } : { field };
         const here = [...steps, step];
         if (normalizeName(field.localName) === normal) found.push(here);
-        const child = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") ? field.message : undefined;
+        // The message of a field, or of a list's items; not of a map's values, which advice could not write without a key.
+        const child = field.fieldKind === "map" ? undefined : field.message;
         if (child && !child.typeName.startsWith("google.protobuf.") && !seen.has(child.typeName)) {
           seen.add(child.typeName);
           next.push({ desc: child, steps: here });
