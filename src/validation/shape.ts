@@ -139,7 +139,7 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
       checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
     } else if (v !== undefined) {
       const { message, meant } = unknownKey(desc, key, v);
-      add(childPath(path, key), message, meant.map((m) => childPath(path, m)));
+      add(childPath(path, key), message, meant?.map((m) => m.split(".").reduce(childPath, path)));
     }
   }
 }
@@ -355,14 +355,14 @@ function checkEnum(desc: DescEnum, value: unknown, path: string, add: Add, hints
 /** One step from a message to a field: a field, or a oneof with one of its cases. */
 type Step = { readonly field: DescField; readonly oneof?: DescOneof };
 
-/** What to say about a key that is not a field, and the fields (relative paths) it most likely meant. */
-function unknownKey(desc: DescMessage, key: string, value: unknown): { message: string; meant: string[] } {
+/** What to say about a key that is not a field, and the fields (relative paths) it most likely meant, if any. */
+function unknownKey(desc: DescMessage, key: string, value: unknown): { message: string; meant?: string[] } {
   const members = membersOf(desc);
   const shown = preview(value);
   // A oneof case written flat, as REST JSON writes it: `{ user: { id } }` for `{ worker: { case: "user", … } }`.
   const flat = members.oneofCase.get(key);
   if (flat !== undefined) {
-    return { message: `${key} is a case of the oneof ${flat.oneof!.localName}: write ${oneofLiteral(flat.oneof!, flat, shown)}`, meant: [] };
+    return { message: `${key} is a case of the oneof ${flat.oneof!.localName}: write ${oneofLiteral(flat.oneof!, flat, shown)}` };
   }
   const snake = key.includes("_") ? ` (to send REST JSON as the docs write it, parse it with fromJson(${desc.name}Schema, json))` : "";
   const same = members.byNormalName.get(normalizeName(key));
@@ -386,7 +386,7 @@ function unknownKey(desc: DescMessage, key: string, value: unknown): { message: 
   if (meant !== undefined) {
     return { message: `unknown field "${key}" in ${desc.name}; did you mean ${suggestion(meant, shown)}?`, meant: [meant.localName] };
   }
-  return { message: `unknown field "${key}" in ${desc.name}: ${desc.name} has no such field, and it would be dropped before sending${snake}`, meant: [] };
+  return { message: `unknown field "${key}" in ${desc.name}: ${desc.name} has no such field, and it would be dropped before sending${snake}` };
 }
 
 // `inputSource`, or the oneof form for a case: `strategyInfo: { case: "partitionedStrategyInfo", value: … }`.
@@ -400,19 +400,21 @@ function oneofLiteral(oneof: DescOneof, field: DescField, shown: string): string
 }
 
 // Where a field of that name lives below `desc` (its nearest occurrences, at most two), so that
-// `partitionedStrategyInfo` written on the task points to `worker.strategyInfo`.
+// `partitionedStrategyInfo` written on the task points to `worker.strategyInfo`. No field of `desc`
+// itself has that name: the caller has looked there first.
 function findDeeper(desc: DescMessage, normal: string): Step[][] {
   let frontier: { desc: DescMessage; steps: Step[] }[] = [{ desc, steps: [] }];
   const seen = new Set<string>([desc.typeName]);
-  for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+  for (let depth = 0; depth < 3; depth++) {
     const found: Step[][] = [];
     const next: typeof frontier = [];
     for (const { desc: d, steps } of frontier) {
       for (const field of d.fields) {
         const step: Step = field.oneof ? { field, oneof: field.oneof } : { field };
         const here = [...steps, step];
-        if (depth > 0 && normalizeName(field.localName) === normal) found.push(here);
-        const child = field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message") ? field.message : undefined;
+        if (normalizeName(field.localName) === normal) found.push(here);
+        // The message of a field, or of a list's items; not of a map's values, which advice could not write without a key.
+        const child = field.fieldKind === "map" ? undefined : field.message;
         if (child && !child.typeName.startsWith("google.protobuf.") && !seen.has(child.typeName)) {
           seen.add(child.typeName);
           next.push({ desc: child, steps: here });
@@ -508,6 +510,8 @@ export function describe(v: unknown): string {
       const ctor = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
       return ctor && ctor !== "Object" ? article(ctor) : "an object";
     }
+    case "undefined":
+      return "undefined";
     default:
       return `a ${typeof v}`;
   }

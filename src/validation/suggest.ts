@@ -17,20 +17,23 @@ export function normalizeName(name: string): string {
 export function closestName(word: string, candidates: Iterable<string>): string | undefined {
   const w = normalizeName(word);
   let best: string | undefined;
+  let bestNormal: string | undefined;
   let bestDistance = Infinity;
   let tie = false;
   for (const c of candidates) {
-    const d = editDistance(w, normalizeName(c));
+    const n = normalizeName(c);
+    const d = editDistance(w, n);
     if (d < bestDistance) {
       best = c;
+      bestNormal = n;
       bestDistance = d;
       tie = false;
-    } else if (d === bestDistance && normalizeName(c) !== normalizeName(best ?? "")) {
+    } else if (d === bestDistance && n !== bestNormal) {
       tie = true;
     }
   }
-  if (best === undefined || tie) return undefined;
-  return bestDistance === 0 || (bestDistance <= 2 && bestDistance * 3 <= w.length) ? best : undefined;
+  // The same name spelled otherwise (distance 0) passes both tests; no candidates leave the distance infinite.
+  return !tie && bestDistance <= 2 && bestDistance * 3 <= w.length ? best : undefined;
 }
 
 // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours
@@ -46,7 +49,8 @@ function editDistance(a: string, b: string): number {
       }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      // At the first letter of either word the letter before it is undefined, so this fails there.
+      if (a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
       row.push(d);
     }
     rows.push(row);
