@@ -145,7 +145,7 @@ describe("partitioning", () => {
       't.worker.partitionedStrategyInfo.weights.u2: worker "u2" has no weight; WEIGHTED partitioning needs one for every worker',
     ]);
     expect(issues(task({ worker: partitioned(two, { workersPerInput: 2, weights: { u1: Number.POSITIVE_INFINITY, u2: 1 } }) }))).toEqual([
-      "t.worker.partitionedStrategyInfo.weights.u1: a weight must be a number > 0; it is null",
+      "t.worker.partitionedStrategyInfo.weights.u1: a weight must be a number > 0; it is Infinity",
     ]);
   });
 
