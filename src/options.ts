@@ -141,9 +141,9 @@ export interface Compression {
 /**
  * The default compression: none either way. Measured with `npm run bench` (the README's Benchmarks,
  * client CPU per call, identity ÷ gzip): a GetTask answer (~1 KB, which gzip only halves) costs the
- * client a sixth to a fifth less uncompressed (0.80–0.86× over two full runs); on a 128-task page, 19× smaller compressed, the
- * ratios straddle 1.0 (inflating costs about what moving the bigger answer costs). Turn it on where
- * bandwidth is scarce: `compression: { accept: ["gzip"] }`.
+ * client a sixth to a fifth less uncompressed (0.80–0.86× over two full runs); on a 128-task page,
+ * 19× smaller compressed, the ratios straddle 1.0 (inflating costs about what moving the bigger answer
+ * costs). Turn it on where bandwidth is scarce: `compression: { accept: ["gzip"] }`.
  */
 export const DEFAULT_COMPRESSION: Compression = Object.freeze({ accept: Object.freeze([]) as readonly "gzip"[], send: "identity", minBytes: 1024 });
 
