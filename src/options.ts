@@ -123,7 +123,9 @@ export interface ClarifaiClientOptions {
   readonly compression?: Partial<Compression>;
   /**
    * Client spans, W3C trace context and a call-duration histogram through `@opentelemetry/api`, when
-   * that package is installed (an optional peer: without it nothing is loaded). Default `true`.
+   * that package is installed (an optional peer) and something is registered with it (a tracer or meter
+   * provider, a propagator): until then nothing of it is loaded and calls take no tracing step. Default
+   * `true`.
    */
   readonly tracing?: boolean;
 }
