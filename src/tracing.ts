@@ -28,9 +28,9 @@ export interface CallSpan {
 export interface Tracing {
   /**
    * Starts the span of one call; `undefined` when nothing is registered with the OpenTelemetry API (or
-   * it is not installed), so that there is nothing to record or propagate. `callHeaders` are the call's own metadata: when no span is active in
-   * the current context, a `traceparent` there (propagated from an incoming request, see
-   * `fromGrpcJsCall`) becomes the span's parent, so the trace goes on.
+   * it is not installed), so that there is nothing to record or propagate. `callHeaders` are the call's
+   * own metadata: when no span is active in the current context, a `traceparent` there (propagated from
+   * an incoming request, see `fromGrpcJsCall`) becomes the span's parent, so the trace goes on.
    */
   start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan | undefined;
 }
