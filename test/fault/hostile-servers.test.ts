@@ -9,6 +9,7 @@ import { guardProcess, flushRejections, type ProcessGuard } from "../support/hos
 import { methodOf, okGetTaskPayload, okMultiTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import {
   startH2Server,
+  startRawGoawayServer,
   startRstNoErrorServer,
   startSettingsThenSilenceServer,
   startSilentTcpServer,
@@ -16,7 +17,7 @@ import {
   type H2HostileServer,
   type HostileServer,
 } from "../support/hostile/servers.js";
-import { clientFor, expectTypedError, settle, TRANSPORTS, validTask } from "./harness.js";
+import { clientFor, expectTypedError, settle, TRANSPORTS, validTask, type TransportName } from "./harness.js";
 
 const DEADLINE = 500;
 let guard: ProcessGuard;
@@ -133,6 +134,72 @@ describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
     }
   });
 
+  // RFC 9113 §6.8: streams above a GOAWAY's last-stream-id were not processed. Node's HTTP/2 stack
+  // (nghttp2, under both transports) closes them with REFUSED_STREAM as the frame arrives, which both
+  // transports report as provably not sent: even a write is retried, and nothing waits for a deadline.
+  // Long deadlines: a call that waited for one would fail the time check, not the test's timeout.
+  const LONG = 10_000;
+
+  it("GOAWAY(NO_ERROR) with last-stream-id 0 while a read and a write are in flight, then silence: both are retried on a new connection and succeed", async () => {
+    const server = track(await startRawGoawayServer({ after: 2, onStream: answerOk }));
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: LONG, retry: {} }));
+    const outcomes = await Promise.all([settle(client.tasks.get("a")), settle(client.tasks.create(validTask("w")))]);
+    for (const outcome of outcomes) {
+      expect(outcome.ok, outcome.ok ? "" : String(outcome.error)).toBe(true);
+      expect(outcome.ms).toBeLessThan(LONG / 2);
+    }
+    // Two requests went to the first connection, then both again to a second one.
+    expect(server.connections).toBe(2);
+    expect(server.streams).toBe(4);
+  });
+
+  // Without the client's retries, what each transport does on its own with the refused streams.
+  const refusedWithoutRetries: Record<TransportName, "unavailable, not sent" | "retried by grpc-js itself"> = {
+    connect: "unavailable, not sent",
+    // grpc-js retries a refused stream once by itself (gRFC A6 transparent retry), whatever the method.
+    "grpc-js": "retried by grpc-js itself",
+    rest: "unavailable, not sent",
+  };
+
+  it(`GOAWAY(NO_ERROR) with last-stream-id 0, no client retries: the calls end at once, ${refusedWithoutRetries[transport]}`, async () => {
+    const server = track(await startRawGoawayServer({ after: 2, onStream: answerOk }));
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: LONG }));
+    const outcomes = await Promise.all([settle(client.tasks.get("a")), settle(client.tasks.create(validTask("w")))]);
+    for (const outcome of outcomes) {
+      expect(outcome.ms).toBeLessThan(LONG / 2);
+      if (refusedWithoutRetries[transport] === "retried by grpc-js itself") {
+        expect(outcome.ok, outcome.ok ? "" : String(outcome.error)).toBe(true);
+      } else {
+        expect(outcome.ok).toBe(false);
+        const error = (outcome as { error: unknown }).error as ClarifaiError;
+        expect(error).toBeInstanceOf(ClarifaiError);
+        expect(error.grpcCode).toBe(Code.Unavailable);
+        expect(error.outcomeUnknown).toBe(false);
+        expect(error.attempts).toBe(1);
+      }
+    }
+  });
+
+  it("GOAWAY(NO_ERROR) with a last-stream-id between two in-flight calls: the earlier is answered on the old connection, the later is retried on a new one", async () => {
+    const held: [http2.ServerHttp2Stream, http2.IncomingHttpHeaders][] = [];
+    const { server, firstSession } = await firstConnectionHostile((stream, headers) => held.push([stream, headers]));
+    const client = track(clientFor(transport, server.baseUrl, { timeoutMs: LONG, retry: {} }));
+    // One after the other, so the read has the lower stream id.
+    const read = settle(client.tasks.get("a"));
+    await streamsReceived(server, 1);
+    const write = settle(client.tasks.create(validTask("w")));
+    await streamsReceived(server, 2);
+    const [readStream, readHeaders] = held[0]!;
+    // Node sends a last-stream-id above 0 as given (0 it would replace with the last stream it processed).
+    firstSession().goaway(http2.constants.NGHTTP2_NO_ERROR, readStream.id!);
+    answerOk(readStream, readHeaders);
+    for (const outcome of await Promise.all([read, write])) {
+      expect(outcome.ok, outcome.ok ? "" : String(outcome.error)).toBe(true);
+      expect(outcome.ms).toBeLessThan(LONG / 2);
+    }
+    expect(server.connections).toBe(2);
+  });
+
   it("GOAWAY(ENHANCE_YOUR_CALM) with last-stream-id 0: in-flight calls were refused, not processed", async () => {
     const { server, firstSession } = await firstConnectionHostile();
     const client = track(clientFor(transport, server.baseUrl, { timeoutMs: 2000 }));
@@ -144,5 +211,20 @@ describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
     // Either the client retried the refused write on a new connection (safe: the server said it did
     // not process it), or it failed with a typed error. It must not hang or crash.
     if (!outcome.ok) expect(outcome.error).toBeInstanceOf(ClarifaiError);
+  });
+});
+
+describe("the test servers themselves", () => {
+  it("Node's session.goaway(code, 0) sends the last stream it processed, not 0: a raw frame is needed for last-stream-id 0", async () => {
+    const server = track(await startH2Server((stream, _headers, session) => session.goaway(http2.constants.NGHTTP2_NO_ERROR, 0)));
+    const session = http2.connect(server.baseUrl);
+    track({ close: () => session.destroy() });
+    session.on("error", () => {});
+    const goaway = new Promise<number>((resolve) => session.once("goaway", (_code: number, lastStreamId: number) => resolve(lastStreamId)));
+    const stream = session.request({ ":method": "POST", ":path": "/x" });
+    stream.on("error", () => {});
+    stream.end();
+    expect(await goaway).toBe(stream.id);
+    expect(stream.id).toBe(1);
   });
 });

@@ -171,3 +171,94 @@ export function streamsReceived(server: H2HostileServer, count: number): Promise
 export function nextConnection(server: HostileServer): Promise<net.Socket> {
   return once(server.events, "connection").then(([socket]) => socket as net.Socket);
 }
+
+/** A GOAWAY frame (type 7, stream 0): the last stream the sender processed, and its error code. */
+export function goawayFrame(lastStreamId: number, errorCode: number = http2.constants.NGHTTP2_NO_ERROR): Buffer {
+  const frame = Buffer.alloc(17);
+  frame.writeUIntBE(8, 0, 3);
+  frame[3] = 7;
+  frame.writeUInt32BE(lastStreamId, 9);
+  frame.writeUInt32BE(errorCode, 13);
+  return frame;
+}
+
+/** Options of {@link startRawGoawayServer}. */
+export interface RawGoawayOptions {
+  /** The last-stream-id the GOAWAY carries. Default 0: "I processed none of your streams". */
+  readonly lastStreamId?: number;
+  /** The GOAWAY goes out once this many requests (HEADERS frames) have arrived on the connection. Default 1. */
+  readonly after?: number;
+  /** How many connections, from the first, behave so. Default 1; `Infinity` for all. */
+  readonly hostileConnections?: number;
+  /** Handles the streams of the later connections, which a real HTTP/2 server serves. */
+  readonly onStream?: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
+}
+
+const CLIENT_PREFACE_LENGTH = 24;
+
+/**
+ * A server whose first connections speak HTTP/2 frame by frame: SETTINGS, the ACK of the client's
+ * SETTINGS and of its PINGs, and — once enough requests have arrived — a GOAWAY(NO_ERROR) with a
+ * chosen last-stream-id. Then silence: no RST_STREAM, no answer, the connection stays open. Node's
+ * own `session.goaway(code, 0)` cannot send this: Node replaces a last-stream-id of 0 with the last
+ * stream it processed. Later connections are served by a real HTTP/2 server with `onStream`
+ * (through a pass-through proxy). `streams` counts requests on both kinds of connection, and each emits
+ * `stream`; `connections` counts the connections the client made.
+ */
+export async function startRawGoawayServer(options: RawGoawayOptions = {}): Promise<H2HostileServer> {
+  const { lastStreamId = 0, after = 1, hostileConnections = 1, onStream } = options;
+  let rawRequests = 0;
+  const healthy = await startH2Server((stream, headers) => onStream?.(stream, headers));
+  const raw = await startTcp((socket) => {
+    if (raw.connections > hostileConnections) {
+      // Passed through to the real server, byte for byte.
+      const upstream = net.connect(healthy.port, "127.0.0.1");
+      upstream.on("error", () => socket.destroy());
+      socket.on("close", () => upstream.destroy());
+      upstream.on("close", () => socket.destroy());
+      socket.pipe(upstream).pipe(socket);
+      return;
+    }
+    socket.write(SETTINGS_FRAME);
+    let pending = Buffer.alloc(0);
+    let prefaceSeen = false;
+    let requests = 0;
+    socket.on("data", (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      if (!prefaceSeen) {
+        if (pending.length < CLIENT_PREFACE_LENGTH) return;
+        pending = pending.subarray(CLIENT_PREFACE_LENGTH);
+        prefaceSeen = true;
+      }
+      while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
+        const length = pending.readUIntBE(0, 3);
+        const [type, flags] = [pending[3]!, pending[4]!];
+        const payload = pending.subarray(9, 9 + length);
+        pending = pending.subarray(9 + length);
+        if (type === 4 && (flags & 1) === 0) socket.write(Buffer.from([0, 0, 0, 4, 1, 0, 0, 0, 0]));
+        if (type === 6 && (flags & 1) === 0) socket.write(Buffer.concat([Buffer.from([0, 0, 8, 6, 1, 0, 0, 0, 0]), payload]));
+        if (type === 1) {
+          rawRequests++;
+          raw.events.emit("stream");
+          if (++requests === after) socket.write(goawayFrame(lastStreamId));
+        }
+      }
+    });
+  });
+  healthy.events.on("stream", (...args: unknown[]) => raw.events.emit("stream", ...args));
+  return {
+    port: raw.port,
+    baseUrl: raw.baseUrl,
+    get connections() {
+      return raw.connections;
+    },
+    get streams() {
+      return rawRequests + healthy.streams;
+    },
+    sessions: healthy.sessions,
+    events: raw.events,
+    close: async () => {
+      await Promise.all([raw.close(), healthy.close()]);
+    },
+  };
+}
