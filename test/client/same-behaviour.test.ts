@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { TRANSPORTS, type TransportName } from "../fault/harness.js";
 import { closedPort } from "../support/closed-port.js";
 import { okGetTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
-import { startH2Server, streamsReceived, type H2HostileServer } from "../support/hostile/servers.js";
+import { startH2Server, startRawGoawayServer, streamsReceived, type H2HostileServer } from "../support/hostile/servers.js";
 
 type Call = "read" | "write";
 
@@ -118,8 +118,9 @@ const cases: Case[] = [
     },
   },
   {
-    // What an HTTP/2 server does when it shuts down with a stream it will not process: GOAWAY saying
-    // the last stream it handles is 0, and REFUSED_STREAM for the stream in flight.
+    // What an HTTP/2 server does when it shuts down with a stream it will not process: GOAWAY, and
+    // REFUSED_STREAM for the stream in flight. (Node's `goaway(code, 0)` sends the last stream it
+    // processed, this very stream, as last-stream-id: the REFUSED_STREAM is what says "not processed".)
     name: "GOAWAY(last stream 0) with a write in flight, its stream refused: not processed, retried, outcome known",
     kind: "write",
     expected: { className: "UnavailableError", grpcCode: Code.Unavailable, outcomeUnknown: false, attempts: 3 },
@@ -129,6 +130,19 @@ const cases: Case[] = [
         (stream.session as http2.ServerHttp2Session).goaway(http2.constants.NGHTTP2_NO_ERROR, 0);
         stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       });
+      return call(client(t, server.baseUrl), "write").catch((e: unknown) => e);
+    },
+  },
+  {
+    // A GOAWAY whose last-stream-id (0 on the wire) is below the stream, and nothing after it: no reset,
+    // no close. The client's HTTP/2 stack refuses the stream itself (RFC 9113 §6.8); grpc-js retries it
+    // once on its own before it reports the refusal, which changes no count here.
+    name: "GOAWAY(last stream 0) with a write in flight, then silence: not processed, retried, outcome known, no wait for the deadline",
+    kind: "write",
+    expected: { className: "UnavailableError", grpcCode: Code.Unavailable, outcomeUnknown: false, attempts: 3 },
+    async run(t) {
+      const server = await startRawGoawayServer({ hostileConnections: Infinity });
+      servers.push(server);
       return call(client(t, server.baseUrl), "write").catch((e: unknown) => e);
     },
   },
