@@ -17,7 +17,10 @@ export function fromHttp2Reset(code: number, cause?: unknown): ConnectError {
   const text = `the HTTP/2 stream was reset with ${resetNames[code] ?? "code"} (0x${code.toString(16)})`;
   switch (code) {
     case constants.NGHTTP2_REFUSED_STREAM:
-      // The server refused the stream before processing it (RFC 9113 §8.7): nothing was done.
+      // The server refused the stream before processing it (RFC 9113 §8.7): nothing was done. Node's
+      // HTTP/2 stack (nghttp2) also closes a stream this way when a GOAWAY's last-stream-id is below it
+      // (§6.8), or arrived before its HEADERS left: so neither transport needs a 'goaway' listener of its
+      // own for those (test/fault/hostile-servers.test.ts).
       return notSentError(text, Code.Unavailable, cause);
     case constants.NGHTTP2_CANCEL:
       return new ConnectError(text, Code.Canceled, undefined, undefined, cause);
