@@ -17,7 +17,7 @@ import {
   type H2HostileServer,
   type HostileServer,
 } from "../support/hostile/servers.js";
-import { clientFor, expectTypedError, settle, TRANSPORTS, validTask, type TransportName } from "./harness.js";
+import { clientFor, expectTypedError, settle, TRANSPORTS, validTask } from "./harness.js";
 
 const DEADLINE = 500;
 let guard: ProcessGuard;
@@ -154,11 +154,10 @@ describe.each(TRANSPORTS)("hostile servers over %s", (transport) => {
   });
 
   // Without the client's retries, what each transport does on its own with the refused streams.
-  const refusedWithoutRetries: Record<TransportName, "unavailable, not sent" | "retried by grpc-js itself"> = {
+  const refusedWithoutRetries: Record<(typeof TRANSPORTS)[number], "unavailable, not sent" | "retried by grpc-js itself"> = {
     connect: "unavailable, not sent",
     // grpc-js retries a refused stream once by itself (gRFC A6 transparent retry), whatever the method.
     "grpc-js": "retried by grpc-js itself",
-    rest: "unavailable, not sent",
   };
 
   it(`GOAWAY(NO_ERROR) with last-stream-id 0, no client retries: the calls end at once, ${refusedWithoutRetries[transport]}`, async () => {
