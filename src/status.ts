@@ -32,6 +32,12 @@ export interface FailureContext {
   readonly address?: string;
   /** The transport's name: what to do about an untrusted certificate depends on it. */
   readonly transport?: string;
+  /**
+   * What the client was given to trust instead of the runtime's CAs, as a hint names it (`` the CA
+   * given in `tls: { ca }` ``); absent when it trusts the runtime's CAs. An untrusted certificate then
+   * needs another CA, not "pass one".
+   */
+  readonly trust?: string;
 }
 
 // Marks errors the client raises before anything could reach the server (a transport that failed to
@@ -157,11 +163,38 @@ export function isPlaintextPeer(reason: unknown): boolean {
   return chainShows(reason, (c) => plaintextPeerCodes.has(c), plaintextPeerText);
 }
 
-function certHint(transport: string | undefined): string {
+// A certificate that is trusted but not valid now, or not for this host: no CA helps, so the hint says
+// what is wrong. (Node checks the host name only once the chain is trusted.)
+const certProblems: readonly { readonly code: string; readonly text: RegExp; readonly hint: (ctx: FailureContext) => string }[] = [
+  {
+    code: "CERT_HAS_EXPIRED",
+    text: /certificate has expired/i,
+    hint: () => "the server's TLS certificate has expired (renew it on the server; if it should still be valid, check this machine's clock)",
+  },
+  {
+    code: "CERT_NOT_YET_VALID",
+    text: /certificate is not yet valid/i,
+    hint: () => "the server's TLS certificate is not valid yet (check this machine's clock, or the certificate's start date)",
+  },
+  {
+    code: "ERR_TLS_CERT_ALTNAME_INVALID",
+    text: /does not match certificate's altnames/i,
+    hint: ({ address }) => {
+      const host = address ? ` (${address.slice(0, address.lastIndexOf(":"))})` : "";
+      return `the server's TLS certificate does not list the host of the base URL${host}; address the server by a name its certificate lists, or give the server a certificate for this one`;
+    },
+  },
+];
+
+function certHint(reason: unknown, ctx: FailureContext): string {
+  const problem = certProblems.find(({ code, text }) => chainShows(reason, (c) => c === code, text));
+  if (problem) return problem.hint(ctx);
   // fetch takes no CA per request: the rest transport trusts what the runtime trusts.
-  return transport === "rest"
-    ? "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)"
-    : "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+  if (ctx.transport === "rest") {
+    return "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)";
+  }
+  if (ctx.trust) return `the server's TLS certificate is not trusted by ${ctx.trust} (check that this is the CA that issued the server's certificate)`;
+  return "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
 }
 
 function plaintextHint(address: string | undefined): string {
@@ -237,7 +270,7 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     grpcCode,
     description: redact(text),
     statusDetails: detailsOf(ce),
-    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ctx.transport) : keyHint(grpcCode, ctx.keySource),
+    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ce, ctx) : keyHint(grpcCode, ctx.keySource),
     outcomeUnknown,
     attempts,
     previousErrors,
