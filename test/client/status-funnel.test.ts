@@ -6,6 +6,7 @@
 // go straight through the converter.
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
@@ -149,6 +150,44 @@ describe("a TLS handshake with a server that does not speak TLS", () => {
     const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity });
     expect([e.grpcCode, e.outcomeUnknown]).toEqual([Code.Unavailable, false]);
     expect(e.hint).toBe("the server does not speak TLS; a base URL without a scheme (or https://) means TLS, so for a plaintext server such as the emulator use an http:// base URL");
+  });
+});
+
+describe("a TLS handshake with no HTTP version in common: nothing was sent, so a write's outcome is known, and it is never retried", () => {
+  let requests = 0;
+  // A gRPC server: HTTP/2 only, ALPN without http/1.1, which is all fetch offers.
+  const h2Only = () => createSecureServer({ key: cert("server.key"), cert: cert("server.crt") }, () => requests++);
+  // An HTTP/1.1-only TLS server: ALPN without h2, which is all a gRPC transport offers.
+  const h1Only = () => https.createServer({ key: cert("server.key"), cert: cert("server.crt"), ALPNProtocols: ["http/1.1"] }, (_, res) => res.end(String(++requests)));
+  const useGrpc = (address: string) =>
+    `the server at ${address} does not speak HTTP/1.1 (its TLS handshake refused it: an HTTP/2-only server, such as a gRPC server), and the rest transport sends HTTP/1.1 through fetch; use transport "connect" (the default) or "grpc-js" for it`;
+  const useRest = (address: string) =>
+    `the server at ${address} does not speak HTTP/2 (its TLS handshake refused h2: an HTTP/1.1-only server), which gRPC needs; for a REST endpoint use transport "rest"`;
+
+  it.each([
+    ["rest", "an HTTP/2-only server", h2Only, {}, useGrpc],
+    ["connect", "an HTTP/1.1-only server", h1Only, { tls: { ca: cert("ca.crt") } }, useRest],
+    ["grpc-js", "an HTTP/1.1-only server", h1Only, { tls: { ca: cert("ca.crt") } }, useRest],
+  ] as const)("over %s, %s is UNAVAILABLE, saying which transport fits", async (transport, _, serve, options, hint) => {
+    requests = 0;
+    const server = serve();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const onRetry: unknown[] = [];
+      const e = await failureOf(write(client({ transport, baseUrl: `https://${address}`, ...options, retry: { sleep: async () => {}, onRetry: (r) => onRetry.push(r) } })));
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect(e.grpcCode).toBe(Code.Unavailable);
+      expect(e.hint).toBe(hint(address));
+      expect(e.message).toMatch(/^\[UNAVAILABLE\] PostCollectors: .*no application protocol.*SSL alert number 120\n?; the server at /);
+      expect(e.message).not.toMatch(/outcome unknown/);
+      expect(e.outcomeUnknown).toBe(false);
+      expect(e.attempts).toBe(1);
+      expect(onRetry).toEqual([]);
+      expect(requests).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 
