@@ -41,6 +41,8 @@ export interface CallPathParts {
   readonly redact: Redactor;
   /** `host:port`, for error hints. */
   readonly address: string;
+  /** What the client trusts instead of the runtime's CAs, for the hint of a certificate failure (see {@link FailureContext.trust}). */
+  readonly trust?: string;
   /** The base URL, for the `url` connect interceptors see. */
   readonly url: string;
 }
@@ -114,6 +116,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
         keySource: metadata.keySource(options?.headers),
         address: parts.address,
         transport: transport.name,
+        trust: parts.trust,
       });
       const span = tracing?.start(method, headers);
       // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.

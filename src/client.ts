@@ -74,6 +74,7 @@ export class ClarifaiClient {
       redact: this.#redact,
       address: endpoint.address,
       url: endpoint.url,
+      trust: trustGiven(rest),
     });
     this.v2 = createClient(V2, toConnectTransport(path.raw));
     const caller: Caller = {
@@ -129,4 +130,15 @@ export class ClarifaiClient {
   [inspect.custom](): string {
     return `ClarifaiClient ${inspect(this.toJSON())}`;
   }
+}
+
+/**
+ * What the client was given to trust instead of the runtime's CAs, as the hint of an untrusted
+ * certificate names it; `undefined` when it trusts the runtime's CAs (or a transport of the caller's own
+ * decides).
+ */
+function trustGiven(options: Omit<ResolvedClientOptions, "pat">): string | undefined {
+  if (options.transport === "grpc-js" && (options.grpcJs.credentials ?? options.grpcJs.client)) return "the CA in the credentials given in `grpcJs`";
+  if (typeof options.transport === "string" && options.tls.ca !== undefined) return "the CA given in `tls: { ca }`";
+  return undefined;
 }

@@ -81,8 +81,17 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
   }
   if (value instanceof Headers) {
     for (const [k, v] of [...value.entries()]) {
+      // Iteration yields each set-cookie value apart, and set() would leave only the one given: the
+      // cookies are scrubbed as a list below.
+      if (k === "set-cookie") continue;
       const clean = walk.redact(v);
       if (clean !== v) value.set(k, clean);
+    }
+    const cookies = value.getSetCookie();
+    const clean = cookies.map((c) => walk.redact(c));
+    if (clean.some((c, i) => c !== cookies[i])) {
+      value.delete("set-cookie");
+      for (const c of clean) value.append("set-cookie", c);
     }
     return value;
   }

@@ -8,7 +8,7 @@ import { abortableSleep, defaultNow } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import type { Redactor } from "./redact.js";
 import { rejectUnknownKeys } from "./unknown-keys.js";
-import { isPlaintextPeer, isTlsTrustFailure, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
+import { isHandshakeRefused, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
 
 /**
  * How safe an RPC is to repeat:
@@ -267,9 +267,9 @@ export async function runWithRetries<R extends { readonly message: object }>(run
       failure = toClarifaiError(error, { ...ctx, attempts: n });
       const code = failure.grpcCode;
       const retryable = rule.grpcCodes.includes(code) || (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
-      // A certificate nobody trusts, or a server that does not speak TLS, stays so: retrying only
-      // delays the error.
-      if (!retryable || isTlsTrustFailure(error) || isPlaintextPeer(error)) throw error;
+      // A certificate nobody trusts, a server that does not speak TLS or no HTTP version in common
+      // stays so: retrying only delays the error.
+      if (!retryable || isHandshakeRefused(error)) throw error;
       outcome = { error };
     }
     const giveUp = () => {

@@ -32,6 +32,12 @@ export interface FailureContext {
   readonly address?: string;
   /** The transport's name: what to do about an untrusted certificate depends on it. */
   readonly transport?: string;
+  /**
+   * What the client was given to trust instead of the runtime's CAs, as a hint names it (`` the CA
+   * given in `tls: { ca }` ``); absent when it trusts the runtime's CAs. An untrusted certificate then
+   * needs another CA, not "pass one".
+   */
+  readonly trust?: string;
 }
 
 // Marks errors the client raises before anything could reach the server (a transport that failed to
@@ -62,6 +68,9 @@ const plaintextPeerCodes = new Set(["ERR_SSL_WRONG_VERSION_NUMBER", "ERR_SSL_PAC
 const notSentText = /No connection established|ECONNREFUSED|Name resolution failed|ENOTFOUND|EAI_AGAIN|REFUSED_STREAM|Stream refused by server|Failed to connect/i;
 const certText = /unable to verify|certificate/i;
 const plaintextPeerText = /wrong version number|packet length too long|http request/i;
+// The server's TLS handshake accepted none of the protocols offered by ALPN: fetch offers only
+// HTTP/1.1, gRPC only h2.
+const noCommonProtocolText = /alert no application protocol/i;
 
 // Codes with which a transport can fail after the request left: the server may have acted on it.
 const ambiguousCodes = new Set<Code>([
@@ -134,7 +143,16 @@ export function connectionLost(reason: unknown): boolean {
 export function provablyNotSent(reason: unknown): boolean {
   if (causeChain(reason).some((e) => hasMark(e, notSentMark))) return true;
   // A TLS handshake that failed, whatever the reason, ended the connection before the request.
-  return chainShows(reason, (c) => notSentCodes.has(c), notSentText) || isTlsTrustFailure(reason) || isPlaintextPeer(reason);
+  return chainShows(reason, (c) => notSentCodes.has(c), notSentText) || isHandshakeRefused(reason);
+}
+
+/**
+ * `true` when the TLS handshake failed in a way only a change of configuration fixes (an untrusted
+ * certificate, a server that does not speak TLS, no HTTP version in common): nothing was sent, and
+ * retrying only delays the error. @internal
+ */
+export function isHandshakeRefused(reason: unknown): boolean {
+  return isTlsTrustFailure(reason) || isPlaintextPeer(reason) || isNoCommonProtocol(reason);
 }
 
 function hasMark(e: unknown, mark: symbol): boolean {
@@ -157,11 +175,54 @@ export function isPlaintextPeer(reason: unknown): boolean {
   return chainShows(reason, (c) => plaintextPeerCodes.has(c), plaintextPeerText);
 }
 
-function certHint(transport: string | undefined): string {
+// A certificate that is trusted but not valid now, or not for this host: no CA helps, so the hint says
+// what is wrong. (Node checks the host name only once the chain is trusted.)
+const certProblems: readonly { readonly code: string; readonly text: RegExp; readonly hint: (ctx: FailureContext) => string }[] = [
+  {
+    code: "CERT_HAS_EXPIRED",
+    text: /certificate has expired/i,
+    hint: () => "the server's TLS certificate has expired (renew it on the server; if it should still be valid, check this machine's clock)",
+  },
+  {
+    code: "CERT_NOT_YET_VALID",
+    text: /certificate is not yet valid/i,
+    hint: () => "the server's TLS certificate is not valid yet (check this machine's clock, or the certificate's start date)",
+  },
+  {
+    code: "ERR_TLS_CERT_ALTNAME_INVALID",
+    text: /does not match certificate's altnames/i,
+    hint: ({ address }) => {
+      const host = address ? ` (${address.slice(0, address.lastIndexOf(":"))})` : "";
+      return `the server's TLS certificate does not list the host of the base URL${host}; address the server by a name its certificate lists, or give the server a certificate for this one`;
+    },
+  },
+];
+
+/**
+ * `true` when the server's TLS handshake refused every protocol the client offered by ALPN: an
+ * HTTP/2-only (gRPC) server met by the rest transport, or an HTTP/1.1-only one met by a gRPC transport.
+ * @internal
+ */
+export function isNoCommonProtocol(reason: unknown): boolean {
+  return chainShows(reason, (c) => c === "ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL", noCommonProtocolText);
+}
+
+function noCommonProtocolHint(ctx: FailureContext): string {
+  const where = ctx.address ? `the server at ${ctx.address}` : "the server";
+  return ctx.transport === "rest"
+    ? `${where} does not speak HTTP/1.1 (its TLS handshake refused it: an HTTP/2-only server, such as a gRPC server), and the rest transport sends HTTP/1.1 through fetch; use transport "connect" (the default) or "grpc-js" for it`
+    : `${where} does not speak HTTP/2 (its TLS handshake refused h2: an HTTP/1.1-only server), which gRPC needs; for a REST endpoint use transport "rest"`;
+}
+
+function certHint(reason: unknown, ctx: FailureContext): string {
+  const problem = certProblems.find(({ code, text }) => chainShows(reason, (c) => c === code, text));
+  if (problem) return problem.hint(ctx);
   // fetch takes no CA per request: the rest transport trusts what the runtime trusts.
-  return transport === "rest"
-    ? "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)"
-    : "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
+  if (ctx.transport === "rest") {
+    return "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)";
+  }
+  if (ctx.trust) return `the server's TLS certificate is not trusted by ${ctx.trust} (check that this is the CA that issued the server's certificate)`;
+  return "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
 }
 
 function plaintextHint(address: string | undefined): string {
@@ -227,17 +288,18 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   const notSent = !aborted && provablyNotSent(ce);
   const plaintext = !aborted && isPlaintextPeer(ce);
   const cert = !aborted && isTlsTrustFailure(ce);
+  const noCommonProtocol = !aborted && isNoCommonProtocol(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
   const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
-  const grpcCode = plaintext || cert ? Code.Unavailable : ce.code;
+  const grpcCode = plaintext || cert || noCommonProtocol ? Code.Unavailable : ce.code;
   const error = createClarifaiError({
     method: ctx.method,
     // connect-node says INTERNAL and grpc-js UNAVAILABLE for the same refused handshake: one answer.
     grpcCode,
     description: redact(text),
     statusDetails: detailsOf(ce),
-    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ctx.transport) : keyHint(grpcCode, ctx.keySource),
+    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ce, ctx) : noCommonProtocol ? noCommonProtocolHint(ctx) : keyHint(grpcCode, ctx.keySource),
     outcomeUnknown,
     attempts,
     previousErrors,

@@ -3,6 +3,7 @@
 
 import type { DescEnum } from "@bufbuild/protobuf";
 import type { GenEnum } from "@bufbuild/protobuf/codegenv2";
+import { withArticle } from "./article.js";
 import { closestName } from "./suggest.js";
 
 /**
@@ -65,9 +66,8 @@ export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: str
  * @internal
  */
 export function notAValueMessage(subject: string, schema: DescEnum, given?: string): string {
-  const article = /^[AEIOU]/.test(schema.name) ? "an" : "a";
   const guess = given === undefined ? undefined : closestName(given, schema.values.map((v) => v.name));
-  return `${subject} is not ${article} ${describeEnum(schema)}${guess ? `; did you mean "${guess}"?` : ""}`;
+  return `${subject} is not ${withArticle(describeEnum(schema))}${guess ? `; did you mean "${guess}"?` : ""}`;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   isMessage,
 } from "@bufbuild/protobuf";
 import { FLOAT32_MAX, FLOAT32_MIN, INT32_MAX, INT32_MIN, UINT32_MAX } from "@bufbuild/protobuf/wire";
+import { withArticle } from "./article.js";
 import { describeEnum, enumConstant } from "./enums.js";
 import type { ValidationIssue } from "./issue.js";
 import { keyPath } from "./path.js";
@@ -116,12 +117,12 @@ export function childPath(path: string, key: string): string {
 
 function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add, hints: ShapeHints): void {
   if (!isPlainObject(value)) {
-    add(path, `${lastName(path)} must be ${article(desc.name)} object; it is ${describe(value)}`);
+    add(path, `${lastName(path)} must be ${withArticle(desc.name)} object; it is ${describe(value)}`);
     return;
   }
   const typeName = (value as { $typeName?: unknown }).$typeName;
   if (typeof typeName === "string" && typeName !== desc.typeName) {
-    add(path, `${lastName(path)} must be ${article(desc.name)}; it is a ${typeName} message`);
+    add(path, `${lastName(path)} must be ${withArticle(desc.name)}; it is a ${typeName} message`);
     return;
   }
   const members = membersOf(desc);
@@ -489,10 +490,6 @@ function lastName(path: string): string {
   return path.slice(path.lastIndexOf(".") + 1);
 }
 
-function article(name: string): string {
-  return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
-}
-
 /** What a value is, for messages: `the string "1000"`, `the number 1.5`, `an array`, `a Date`. @internal */
 export function describe(v: unknown): string {
   if (v === null) return "null";
@@ -508,7 +505,7 @@ export function describe(v: unknown): string {
       return `the boolean ${v}`;
     case "object": {
       const ctor = (Object.getPrototypeOf(v) as { constructor?: { name?: string } } | null)?.constructor?.name;
-      return ctor && ctor !== "Object" ? article(ctor) : "an object";
+      return ctor && ctor !== "Object" ? withArticle(ctor) : "an object";
     }
     case "undefined":
       return "undefined";

@@ -6,11 +6,13 @@
 // go straight through the converter.
 import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { createSecureServer, type Http2SecureServer } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
+import { credentials } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, Code, MultiTaskResponseSchema, StatusCode, StatusSchema, UnavailableError, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import { notSentError, toClarifaiError } from "../../src/status.js";
@@ -41,32 +43,46 @@ afterAll(() => Promise.all(clients.map((c) => c.close())));
 
 const caHint = "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
 const restCaHint = "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)";
+const givenCaHint = "the server's TLS certificate is not trusted by the CA given in `tls: { ca }` (check that this is the CA that issued the server's certificate)";
+const notYetValidHint = "the server's TLS certificate is not valid yet (check this machine's clock, or the certificate's start date)";
+const expiredHint = "the server's TLS certificate has expired (renew it on the server; if it should still be valid, check this machine's clock)";
+const hostHint = (host: string) =>
+  `the server's TLS certificate does not list the host of the base URL (${host}); address the server by a name its certificate lists, or give the server a certificate for this one`;
 
 describe("a TLS handshake that fails on trust: nothing was sent, so a write's outcome is known, and it is never retried", () => {
-  /** A TLS server (HTTP/2, and HTTP/1.1 for fetch) with `certName`; counts the requests that reach it. */
-  async function tlsServer(certName: string): Promise<{ server: Http2SecureServer; baseUrl: string; requests: () => number }> {
+  /** A TLS server (HTTP/2, and HTTP/1.1 for fetch) with `certName` on `host`; counts the requests that reach it. */
+  async function tlsServer(certName: string, host: string): Promise<{ server: Http2SecureServer; baseUrl: string; requests: () => number }> {
     let requests = 0;
     const server = createSecureServer({ key: cert("server.key"), cert: cert(certName), allowHTTP1: true }, () => requests++);
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return { server, baseUrl: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    return { server, baseUrl: `https://${host}:${(server.address() as AddressInfo).port}`, requests: () => requests };
   }
 
   it.each([
     // A private CA that is trusted, and a certificate not valid yet (the machine's clock is behind):
-    // Node says CERT_NOT_YET_VALID, a code the connect transport passes on as INTERNAL.
-    ["connect", "not-yet-valid.crt", { tls: { ca: cert("ca.crt") } }, caHint],
-    ["grpc-js", "not-yet-valid.crt", { tls: { ca: cert("ca.crt") } }, caHint],
+    // Node says CERT_NOT_YET_VALID, a code the connect transport passes on as INTERNAL. The CA was
+    // given: the hint says what is wrong, not to pass one.
+    ["connect", "not-yet-valid.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, notYetValidHint],
+    ["grpc-js", "not-yet-valid.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, notYetValidHint],
+    // A trusted, valid certificate for 127.0.0.1, localhost and ::1, reached at another loopback address.
+    ["connect", "server.crt", "127.0.0.2", "ca.crt", { tls: { ca: cert("ca.crt") } }, hostHint("127.0.0.2")],
+    ["grpc-js", "server.crt", "127.0.0.2", "ca.crt", { tls: { ca: cert("ca.crt") } }, hostHint("127.0.0.2")],
+    // A CA was given, but not the one that issued the certificate (the server's own certificate is no CA).
+    ["connect", "server.crt", "127.0.0.1", "server.crt", { tls: { ca: cert("server.crt") } }, givenCaHint],
+    ["grpc-js", "server.crt", "127.0.0.1", "server.crt", { tls: { ca: cert("server.crt") } }, givenCaHint],
+    // No CA given.
+    ["connect", "server.crt", "127.0.0.1", "the runtime's CAs", {}, caHint],
     // fetch knows only the runtime's CAs: the advice differs.
-    ["rest", "server.crt", {}, restCaHint],
-  ] as const)("over %s, a server with %s", async (transport, certName, options, hint) => {
-    const tls = await tlsServer(certName);
+    ["rest", "server.crt", "127.0.0.1", "the runtime's CAs", {}, restCaHint],
+  ] as const)("over %s, a server with %s at %s, trusting %s", async (transport, certName, host, _, options, hint) => {
+    const tls = await tlsServer(certName, host);
     try {
       const onRetry: unknown[] = [];
       const e = await failureOf(write(client({ transport, baseUrl: tls.baseUrl, ...options, retry: { sleep: async () => {}, onRetry: (r) => onRetry.push(r) } })));
       expect(e).toBeInstanceOf(UnavailableError);
       expect(e.grpcCode).toBe(Code.Unavailable);
       expect(e.hint).toBe(hint);
-      expect(e.message).toMatch(new RegExp(`^\\[UNAVAILABLE\\] PostCollectors: .*; ${hint.replace(/[()`{}]/g, "\\$&")}$`));
+      expect(e.message).toMatch(new RegExp(`^\\[UNAVAILABLE\\] PostCollectors: .*; ${hint.replace(/[()`{}.]/g, "\\$&")}$`));
       expect(e.outcomeUnknown).toBe(false);
       expect(e.attempts).toBe(1);
       expect(onRetry).toEqual([]);
@@ -78,10 +94,45 @@ describe("a TLS handshake that fails on trust: nothing was sent, so a write's ou
 
   // Node error codes of a failed certificate check whose message no test server produces reliably: by
   // code alone (the message says nothing), however deep in the cause chain.
-  it.each(["CERT_NOT_YET_VALID", "CERT_REVOKED", "UNABLE_TO_VERIFY_LEAF_SIGNATURE", "DEPTH_ZERO_SELF_SIGNED_CERT"])("Node's %s", (code) => {
+  it.each([
+    ["CERT_REVOKED", caHint],
+    ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", caHint],
+    ["DEPTH_ZERO_SELF_SIGNED_CERT", caHint],
+    ["CERT_NOT_YET_VALID", notYetValidHint],
+    ["CERT_HAS_EXPIRED", expiredHint],
+    ["ERR_TLS_CERT_ALTNAME_INVALID", hostHint("api.example.com")],
+  ])("Node's %s", (code, hint) => {
     const reason = new ConnectError("handshake failed", Code.Internal, undefined, undefined, new Error("middle", { cause: withCode(code) }));
-    const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity, transport: "grpc-js" });
-    expect([e.grpcCode, e.outcomeUnknown, e.hint]).toEqual([Code.Unavailable, false, caHint]);
+    const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity, transport: "grpc-js", address: "api.example.com:443" });
+    expect([e.grpcCode, e.outcomeUnknown, e.hint]).toEqual([Code.Unavailable, false, hint]);
+  });
+
+  it.each([
+    ["certificate has expired", expiredHint],
+    ["certificate is not yet valid", notYetValidHint],
+    ["Hostname/IP does not match certificate's altnames: Host: h. is not in the cert's altnames: DNS:x", hostHint("[::1]")],
+  ])("grpc-js' text %s, without a code (it passes on only the message)", (text, hint) => {
+    const reason = new ConnectError(`No connection established. Last error: Error: ${text}`, Code.Unavailable);
+    const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity, transport: "grpc-js", address: "[::1]:443", trust: "the CA given in `tls: { ca }`" });
+    expect([e.grpcCode, e.outcomeUnknown, e.hint]).toEqual([Code.Unavailable, false, hint]);
+  });
+
+  it("an untrusted certificate with the client's own grpc-js credentials names them, not `tls: { ca }`", async () => {
+    const tls = await tlsServer("server.crt", "127.0.0.1");
+    try {
+      const e = await failureOf(write(client({ transport: "grpc-js", baseUrl: tls.baseUrl, grpcJs: { credentials: credentials.createSsl(cert("server.crt")) } })));
+      expect(e.hint).toBe("the server's TLS certificate is not trusted by the CA in the credentials given in `grpcJs` (check that this is the CA that issued the server's certificate)");
+      expect(e.outcomeUnknown).toBe(false);
+    } finally {
+      await new Promise((resolve) => tls.server.close(resolve));
+    }
+  });
+
+  it("the hint of a host name mismatch without the server's address", () => {
+    const e = toClarifaiError(new ConnectError("x", Code.Internal, undefined, undefined, withCode("ERR_TLS_CERT_ALTNAME_INVALID")), { method: "PostCollectors", redact: identity });
+    expect(e.hint).toBe(
+      "the server's TLS certificate does not list the host of the base URL; address the server by a name its certificate lists, or give the server a certificate for this one",
+    );
   });
 });
 
@@ -99,6 +150,44 @@ describe("a TLS handshake with a server that does not speak TLS", () => {
     const e = toClarifaiError(reason, { method: "PostCollectors", idempotent: false, redact: identity });
     expect([e.grpcCode, e.outcomeUnknown]).toEqual([Code.Unavailable, false]);
     expect(e.hint).toBe("the server does not speak TLS; a base URL without a scheme (or https://) means TLS, so for a plaintext server such as the emulator use an http:// base URL");
+  });
+});
+
+describe("a TLS handshake with no HTTP version in common: nothing was sent, so a write's outcome is known, and it is never retried", () => {
+  let requests = 0;
+  // A gRPC server: HTTP/2 only, ALPN without http/1.1, which is all fetch offers.
+  const h2Only = () => createSecureServer({ key: cert("server.key"), cert: cert("server.crt") }, () => requests++);
+  // An HTTP/1.1-only TLS server: ALPN without h2, which is all a gRPC transport offers.
+  const h1Only = () => https.createServer({ key: cert("server.key"), cert: cert("server.crt"), ALPNProtocols: ["http/1.1"] }, (_, res) => res.end(String(++requests)));
+  const useGrpc = (address: string) =>
+    `the server at ${address} does not speak HTTP/1.1 (its TLS handshake refused it: an HTTP/2-only server, such as a gRPC server), and the rest transport sends HTTP/1.1 through fetch; use transport "connect" (the default) or "grpc-js" for it`;
+  const useRest = (address: string) =>
+    `the server at ${address} does not speak HTTP/2 (its TLS handshake refused h2: an HTTP/1.1-only server), which gRPC needs; for a REST endpoint use transport "rest"`;
+
+  it.each([
+    ["rest", "an HTTP/2-only server", h2Only, {}, useGrpc],
+    ["connect", "an HTTP/1.1-only server", h1Only, { tls: { ca: cert("ca.crt") } }, useRest],
+    ["grpc-js", "an HTTP/1.1-only server", h1Only, { tls: { ca: cert("ca.crt") } }, useRest],
+  ] as const)("over %s, %s is UNAVAILABLE, saying which transport fits", async (transport, _, serve, options, hint) => {
+    requests = 0;
+    const server = serve();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const onRetry: unknown[] = [];
+      const e = await failureOf(write(client({ transport, baseUrl: `https://${address}`, ...options, retry: { sleep: async () => {}, onRetry: (r) => onRetry.push(r) } })));
+      expect(e).toBeInstanceOf(UnavailableError);
+      expect(e.grpcCode).toBe(Code.Unavailable);
+      expect(e.hint).toBe(hint(address));
+      expect(e.message).toMatch(/^\[UNAVAILABLE\] PostCollectors: .*no application protocol.*SSL alert number 120\n?; the server at /);
+      expect(e.message).not.toMatch(/outcome unknown/);
+      expect(e.outcomeUnknown).toBe(false);
+      expect(e.attempts).toBe(1);
+      expect(onRetry).toEqual([]);
+      expect(requests).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
 

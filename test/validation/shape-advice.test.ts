@@ -5,9 +5,10 @@
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { BoolValueSchema, BytesValueSchema, DoubleValueSchema, FloatValueSchema, ValueSchema } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { Task_TaskType, UserSchema, VisibilitySchema } from "../../gen/clarifai/api/resources_pb.js";
+import { Task_TaskType, TaskSchema, UserSchema, VisibilitySchema } from "../../gen/clarifai/api/resources_pb.js";
 import { ListTasksRequestSchema } from "../../gen/clarifai/api/service_pb.js";
 import { validateCollector, validateListParams, validateTask } from "../../src/validation/index.js";
+import { withArticle } from "../../src/validation/article.js";
 import { checkShape } from "../../src/validation/shape.js";
 
 // What a JavaScript caller (or a TypeScript one with a cast) hands over: anything.
@@ -112,6 +113,7 @@ describe("a value of the wrong type, as the message describes it", () => {
     ["a symbol", Symbol("ms"), "a symbol"],
     ["an instance, by its class", new Map(), "a Map"],
     ["an instance of a class starting with a vowel", new Error("x"), "an Error"],
+    ["an instance of a class starting with a U said \"you\"", new Uint8Array(2), "a Uint8Array"],
     ["an object without a prototype", Object.create(null), "an object"],
     ["an object whose prototype has no constructor", Object.create(proto), "an object"],
   ])("%s", (_, value, description) => {
@@ -130,6 +132,18 @@ describe("a value of the wrong type, as the message describes it", () => {
     expect(issues({ aiAssistParams: "x", inputSource: 1 })).toEqual([
       "task.inputSource: inputSource must be a TaskInputSource object; it is the number 1",
       'task.aiAssistParams: aiAssistParams must be an AiAssistParameters object; it is the string "x"',
+    ]);
+  });
+
+  it("a name starting with a U said \"you\" takes \"a\", not \"an\"", () => {
+    expect(issues({ worker: { strategy: 4, workers: [{ worker: { case: "user", value: 5 } }] } })).toEqual([
+      "task.worker.workers[0].user: user must be a User object; it is the number 5",
+    ]);
+    expect(issues({ worker: { strategy: 4, workers: [{ worker: { case: "user", value: create(TaskSchema) } }] } })).toEqual([
+      "task.worker.workers[0].user: user must be a User; it is a clarifai.api.Task message",
+    ]);
+    expect(validateListParams(ListTasksRequestSchema, raw({ userAppId: "me/app" }))).toEqual([
+      { path: "userAppId", message: 'userAppId must be a UserAppIDSet object; it is the string "me/app"' },
     ]);
   });
 
@@ -231,5 +245,20 @@ describe("the other scalar types (checkShape on well-known types)", () => {
       [{ path: "v.numberValue", message: 'numberValue must be a number (double); it is the string "1"' }],
       [{ path: "v.stringValue", message: "stringValue must be a string; it is the number 1" }],
     ]);
+  });
+});
+
+describe("the article before a name follows its sound", () => {
+  it.each([
+    ["a consonant", "Task", "a Task"],
+    ["a vowel", "Input", "an Input"],
+    ["an acronym said with a vowel", "APIPostModelOutputsCollectorSource", "an APIPostModelOutputsCollectorSource"],
+    ["U, one consonant, a vowel: said \"you\"", "Unique", "a Unique"],
+    ["U before i: said \"you\"", "Uint8Array", "a Uint8Array"],
+    ["the letter U itself", "URL", "a URL"],
+    ["U alone", "U", "a U"],
+    ["U before two consonants: said \"uh\"", "Unknown", "an Unknown"],
+  ])("%s: %s", (_, name, expected) => {
+    expect(withArticle(name)).toBe(expected);
   });
 });
