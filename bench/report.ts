@@ -3,6 +3,7 @@
 // the wall clock of the same calls, memory, footprint, codec, and what the profiles say.
 import { COMPRESSION_MODES } from "./compression.js";
 import type { CpuRun } from "./cpu.js";
+import type { FacadeRun } from "./facade.js";
 import type { BenchResults } from "./results.js";
 import type { ContenderWire } from "./rounds.js";
 import type { Spread } from "./stats.js";
@@ -98,6 +99,28 @@ function cpuTables(run: CpuRun): string[] {
   return out;
 }
 
+/** The facade section of one Node: the in-process measure first, the cross-process ratios and their noise floor beside it. */
+function facadeTable(run: FacadeRun): string[] {
+  const cells = run.cells;
+  const us = (s: Spread) => (s.n > 1 ? `${num(s.median, 1)} (${num(s.min, 1)}–${num(s.max, 1)})` : num(s.median, 1));
+  const pairs = [...new Map(cells.flatMap((c) => c.acrossProcesses.map((a) => [`${a.facade}|${a.under}`, a] as const))).values()];
+  const rows = [
+    ["call path, µs per call (one process)", ...cells.map((c) => us(c.callPathUs))],
+    ["default transport's deadline and close() bookkeeping, µs per attempt (one process)", ...cells.map((c) => us(c.bookkeepingUs))],
+    ["raw-http2, µs per call (its own process)", ...cells.map((c) => ms(c.rawUs, 0))],
+    ["**the facade's own CPU ÷ raw-http2's**", ...cells.map((c) => (Number.isFinite(c.ownPct) ? `**${c.ownPct.toFixed(1)}%**` : "–"))],
+    ...pairs.map(({ facade, under }) => [`${facade} ÷ ${under} − 1, across processes`, ...cells.map((c) => percent(c.acrossProcesses.find((a) => a.facade === facade && a.under === under)?.pct))]),
+    ["raw-http2's twin ÷ raw-http2 − 1 (the same client: the noise floor)", ...cells.map((c) => percent(c.twinPct))],
+  ];
+  const out = [
+    `##### Node ${run.node.version} (${run.rounds} rounds across processes; in one process ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
+    table(["", ...cells.map((c) => c.cell)], rows),
+  ];
+  const missing = missingLine(run.missing);
+  if (missing) out.push(missing);
+  return out;
+}
+
 /** Renders the results as markdown. */
 export function renderMarkdown(r: BenchResults): string {
   const out: string[] = [];
@@ -121,6 +144,17 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.cpu.length) {
     out.push("#### Client CPU per completed call");
     for (const run of r.cpu) out.push(...cpuTables(run));
+  }
+
+  if (r.facade?.length) {
+    out.push(
+      "#### The facade's own CPU",
+      "The call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus that transport alone) " +
+        "and the default transport's per-attempt deadline and close() bookkeeping, measured in one process, over raw-http2's CPU per call " +
+        "measured across processes in the same rounds as the pairs below. Beside them, raw-http2 against a second process of itself: " +
+        "its ratio would be 0% without noise, so its range is what a cross-process ratio cannot resolve on this machine.",
+    );
+    for (const run of r.facade) out.push(...facadeTable(run));
   }
 
   out.push("#### Goals");

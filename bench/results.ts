@@ -2,6 +2,7 @@
 import type { CodecResult } from "./codec.js";
 import type { CompressionRun } from "./compression.js";
 import type { CpuRun } from "./cpu.js";
+import type { FacadeRun } from "./facade.js";
 import type { Footprint } from "./footprint.js";
 import type { NodeBinary } from "./nodes.js";
 import type { ColdStart, Memory, ProcessMissing, ProfileSummary } from "./processes.js";
@@ -40,6 +41,8 @@ export interface BenchResults {
   settings: Record<string, number | string | boolean>;
   /** Client CPU per call, one entry per Node. */
   cpu: CpuRun[];
+  /** The facade's own CPU, one entry per Node (absent in runs before the section existed). */
+  facade?: FacadeRun[];
   coldStart: ColdStart[];
   compression?: CompressionRun;
   tracing?: TracingRun;
@@ -110,27 +113,7 @@ export function computeGoals(r: Omit<BenchResults, "goals">): Goal[] {
     cellGoal(r, "list-tasks", "ListTasks (a 128-task page), best of ours ÷ best official", "≤ 0.8× on every Node", 0.8, (w) => w === "ListTasks"),
   ];
 
-  {
-    const parts: string[] = [];
-    let met = true;
-    let measured = false;
-    for (const run of r.cpu) {
-      for (const cell of run.cells) {
-        for (const o of cell.facadeOverhead.filter((x) => x.own)) {
-          measured = true;
-          met &&= o.pct.median <= 5;
-          parts.push(`Node ${run.node.version} ${cell.cell} ${o.facade} over ${o.under} ${pct(o.pct.median)}${o.pct.median <= 5 ? "" : " ✗"}`);
-        }
-      }
-    }
-    goals.push({
-      id: "facade-overhead",
-      title: "The facade's own CPU over the raw transport under it",
-      target: "≤ +5% per call on every cell (facade µs ÷ raw µs − 1, per round, median)",
-      met: measured ? met : null,
-      detail: measured ? parts.join("; ") : "not measured: no facade ran next to the raw transport under it",
-    });
-  }
+  goals.push((r.facade ?? []).some((run) => run.cells.some((c) => Number.isFinite(c.ownPct))) ? facadeGoal(r.facade ?? []) : facadeGoalAcrossProcesses(r));
 
   {
     // The goal is stated for Node 20; another Node stands in only when 20 did not run.
@@ -152,4 +135,66 @@ export function computeGoals(r: Omit<BenchResults, "goals">): Goal[] {
     }
   }
   return goals;
+}
+
+const facadeTitle = "The facade's own CPU over the raw transport under it";
+
+/**
+ * From the facade section: met when both measures agree that the facade costs at most 5%: the call path
+ * and the default transport's bookkeeping measured in one process (÷ raw-http2's CPU per call), and each
+ * facade ÷ the raw transport under it across processes (per-round median). The twin's ratio is shown
+ * beside as the noise floor of the second.
+ */
+function facadeGoal(runs: readonly FacadeRun[]): Goal {
+  const parts: string[] = [];
+  let met = true;
+  for (const run of runs) {
+    const cells = run.cells.filter((c) => Number.isFinite(c.ownPct));
+    parts.push(
+      `Node ${run.node.version}: ` +
+        cells
+          .map((c) => {
+            met &&= c.ownPct <= 5;
+            const across = c.acrossProcesses.map((a) => {
+              met &&= a.pct.median <= 5;
+              return `${a.facade} ${pct(a.pct.median)}${a.pct.median <= 5 ? "" : " ✗"}`;
+            });
+            const twin = c.twinPct ? [`twin ${pct(c.twinPct.median)}`] : [];
+            const own = `${(c.callPathUs.median + c.bookkeepingUs.median).toFixed(1)} µs = ${c.ownPct.toFixed(1)}%${c.ownPct <= 5 ? "" : " ✗"}`;
+            return `${c.cell} in one process ${own}; across processes ${[...across, ...twin].join(", ")}`;
+          })
+          .join("; "),
+    );
+  }
+  return {
+    id: "facade-overhead",
+    title: facadeTitle,
+    target:
+      "≤ 5% per call on every cell, by both measures: the call path's CPU and the default transport's per-attempt bookkeeping in one process ÷ raw-http2's CPU per call, and each facade ÷ the raw transport under it across processes (per-round median)",
+    met,
+    detail: parts.join(" — "),
+  };
+}
+
+/** Without the facade section: facade µs ÷ raw µs − 1 per round across processes, from the CPU section. */
+function facadeGoalAcrossProcesses(r: Pick<BenchResults, "cpu">): Goal {
+  const parts: string[] = [];
+  let met = true;
+  let measured = false;
+  for (const run of r.cpu) {
+    for (const cell of run.cells) {
+      for (const o of cell.facadeOverhead.filter((x) => x.own)) {
+        measured = true;
+        met &&= o.pct.median <= 5;
+        parts.push(`Node ${run.node.version} ${cell.cell} ${o.facade} over ${o.under} ${pct(o.pct.median)}${o.pct.median <= 5 ? "" : " ✗"}`);
+      }
+    }
+  }
+  return {
+    id: "facade-overhead",
+    title: facadeTitle,
+    target: "≤ +5% per call on every cell (facade µs ÷ raw µs − 1, per round, median)",
+    met: measured ? met : null,
+    detail: measured ? parts.join("; ") : "not measured: no facade ran next to the raw transport under it",
+  };
 }

@@ -5,9 +5,11 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCodecBench } from "./codec.js";
+import { PACKAGE_ENTRY } from "./clients/index.js";
 import { CLIENT_NAMES, isFacade, isOfficial, type ClientName, type LoadOptions } from "./clients/types.js";
 import { runCompression } from "./compression.js";
 import { runCpu } from "./cpu.js";
+import { runFacade } from "./facade.js";
 import { footprints, ownPackageBytes } from "./footprint.js";
 import type { NodeBinary } from "./nodes.js";
 import { runColdStart, runColdStartProfile, runMemory, runProfile, type ProfileSummary } from "./processes.js";
@@ -18,7 +20,7 @@ import { runTracing } from "./tracing.js";
 import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS, type Cell, type Target, type Workload } from "./workloads.js";
 
 /** The sections a run can include, in the order they run. */
-export const SECTIONS = ["cpu", "coldstart", "compression", "tracing", "memory", "footprint", "codec", "profile"] as const;
+export const SECTIONS = ["cpu", "facade", "coldstart", "compression", "tracing", "memory", "footprint", "codec", "profile"] as const;
 /** One of {@link SECTIONS}. */
 export type Section = (typeof SECTIONS)[number];
 
@@ -31,6 +33,12 @@ export interface Preset {
   calls: Record<Workload, number>;
   /** Unmeasured calls before each measured cell, as a fraction of the measured ones. */
   warmupFraction: number;
+  /** Rounds of the facade section's cross-process pairs (per Node); their calls are `facadeCallsFactor` × `calls`. */
+  facadeRounds: number;
+  facadeCallsFactor: number;
+  /** The facade section's in-process measurement: rounds, and calls per round and cell. */
+  facadeOwnRounds: number;
+  facadeOwnCalls: number;
   compressionRounds: number;
   tracingRounds: number;
   /** Fresh processes per client and mode in the cold start section. */
@@ -48,6 +56,10 @@ export const PRESETS = {
     rounds: 5,
     calls: { GetTask: 600, PostTasks: 600, ListTasks: 30 },
     warmupFraction: 0.1,
+    facadeRounds: 9,
+    facadeCallsFactor: 2,
+    facadeOwnRounds: 7,
+    facadeOwnCalls: 20_000,
     compressionRounds: 3,
     tracingRounds: 3,
     coldStartProcesses: 10,
@@ -61,6 +73,10 @@ export const PRESETS = {
     rounds: 2,
     calls: { GetTask: 60, PostTasks: 60, ListTasks: 4 },
     warmupFraction: 0.1,
+    facadeRounds: 2,
+    facadeCallsFactor: 1,
+    facadeOwnRounds: 2,
+    facadeOwnCalls: 2_000,
     compressionRounds: 1,
     tracingRounds: 1,
     coldStartProcesses: 1,
@@ -74,6 +90,11 @@ export const PRESETS = {
     rounds: 1,
     calls: { GetTask: 6, PostTasks: 6, ListTasks: 2 },
     warmupFraction: 0,
+    facadeRounds: 1,
+    facadeCallsFactor: 1,
+    facadeOwnRounds: 1,
+    // Enough calls that the call path's few µs stand clear of the CPU clock's resolution.
+    facadeOwnCalls: 2_000,
     compressionRounds: 1,
     tracingRounds: 1,
     coldStartProcesses: 1,
@@ -184,6 +205,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     versions: versions(options.projectDir),
     settings: { ...preset, calls: JSON.stringify(preset.calls), sections: options.sections.join(",") },
     cpu: [],
+    facade: [],
     coldStart: [],
     memory: [],
     processMissing: [],
@@ -209,6 +231,14 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
       for (const node of nodes) {
         log(`cpu per call on Node ${node.version}: ${clients.length} clients (and the official ones on uncompressed answers) × ${CPU_CELLS.length} cells × ${preset.rounds} rounds`);
         results.cpu.push(await runCpu(setup(node), target, clients, rounds(preset.rounds, CPU_CELLS, `Node ${node.version}`), offTarget));
+      }
+    }
+    if (has("facade")) {
+      for (const node of nodes) {
+        log(`facade on Node ${node.version}: each facade and the raw transport under it, and raw-http2 against its twin, × ${CPU_CELLS.length} cells × ${preset.facadeRounds} rounds`);
+        const facadeRounds = { ...rounds(preset.facadeRounds, CPU_CELLS, `facade, Node ${node.version}`), calls: (cell: Cell) => calls(cell) * preset.facadeCallsFactor };
+        const inProcess = { rounds: preset.facadeOwnRounds, calls: preset.facadeOwnCalls, entry: load.facadeEntry ?? PACKAGE_ENTRY };
+        results.facade!.push(await runFacade(setup(node), target, clients, facadeRounds, inProcess));
       }
     }
     const processClients = options.processClients ?? clients;

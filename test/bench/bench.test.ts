@@ -51,7 +51,7 @@ beforeAll(async () => {
     buildRoot: scratch,
     projectDir,
     profileDir: path.join(scratch, "profiles"),
-    sections: ["cpu", "coldstart", "compression", "tracing", "memory", "footprint", "codec"],
+    sections: ["cpu", "facade", "coldstart", "compression", "tracing", "memory", "footprint", "codec"],
     nodes: [{ path: process.execPath, version: process.version, v8: process.versions.v8 }],
     clients: CLIENTS,
     // Each client measured in fresh processes costs three Node start-ups: one is enough to test the harness.
@@ -111,6 +111,22 @@ describe("bench harness on a tiny workload", () => {
     // The official stubs run on grpc-js, which advertises gzip: the shipped emulator compresses their page.
     const official = run!.wire.find((w) => w.label === "official-static")!;
     expect(official.records.find((r) => r.path.endsWith("/ListTasks"))).toMatchObject({ advertised: "identity,deflate,gzip", answered: "gzip" });
+  });
+
+  it("measures the facade's own CPU in one process, and across processes beside raw-http2's twin", () => {
+    const [run] = results.facade!;
+    expect(run!.node.version).toBe(process.version);
+    expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
+    for (const cell of run!.cells) {
+      // The call path does work on top of the transport (a µs or more per call), and so does the bookkeeping.
+      expect(positive(cell.callPathUs.median) && positive(cell.bookkeepingUs.median) && positive(cell.rawUs.median)).toBe(true);
+      expect(cell.ownPct).toBeCloseTo(((cell.callPathUs.median + cell.bookkeepingUs.median) / cell.rawUs.median) * 100, 6);
+      expect(cell.acrossProcesses.map((a) => [a.facade, a.under])).toEqual([["facade-connect", "raw-http2"]]);
+      expect(Number.isFinite(cell.acrossProcesses[0]!.pct.median) && Number.isFinite(cell.twinPct!.median)).toBe(true);
+    }
+    const goal = results.goals.find((g) => g.id === "facade-overhead")!;
+    expect(goal.detail).toContain("in one process");
+    expect(goal.detail).toContain("twin");
   });
 
   it("measures cold start and memory in fresh processes", () => {
@@ -185,7 +201,7 @@ describe("bench harness on a tiny workload", () => {
 
   it("renders a markdown report and an SVG chart", () => {
     const md = renderMarkdown(results);
-    for (const heading of ["#### Client CPU per completed call", "#### Goals", "#### Cold start", "#### Compression", "#### Tracing", "#### Wall clock", "#### Memory", "#### Footprint", "#### Codec"]) {
+    for (const heading of ["#### Client CPU per completed call", "#### The facade's own CPU", "#### Goals", "#### Cold start", "#### Compression", "#### Tracing", "#### Wall clock", "#### Memory", "#### Footprint", "#### Codec"]) {
       expect(md).toContain(heading);
     }
     expect(md).toContain("**best of our facades ÷ best official**");

@@ -1,0 +1,166 @@
+// The facade's own CPU per call, measured inside one process where nothing else moves: the CPU section
+// compares two processes on a shared machine, whose per-round noise (shown by a raw client against its
+// own twin) is larger than the few percent this is about.
+//
+// Two parts, each the median over rounds of a mean over many calls:
+//   - the call path: `ClarifaiClient` (options, metadata, retry step, status check, the resource
+//     method, validation on PostTasks) over a connect `Transport` that answers at once with the answer
+//     the emulator gave, minus that transport called alone. Everything the facade does on top of a
+//     transport, on every transport: they all run this path.
+//   - the bookkeeping the default transport does per attempt only because the facade asks for it: the
+//     deadline timer (armed, then cleared when the answer comes) and the follower of the client's close()
+//     signal, with `concurrency` attempts in flight as in the cell, plus the grpc-timeout header's text.
+//
+// Usage: node facade-own.js '<FacadeOwnTask as JSON>'; prints one JSON line (FacadeOwnResult).
+import { performance } from "node:perf_hooks";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type * as Package from "../src/index.js";
+import type { Cell, Target } from "./workloads.js";
+
+/** What the child is asked to measure. */
+export interface FacadeOwnTask {
+  target: Target;
+  /** The module `ClarifaiClient` comes from (the package entry, or transpiled sources in the smoke test). */
+  entry: string;
+  /** The compiled tree holding src/abort.js and src/deadline.js (the default transport's helpers). */
+  buildRoot: string;
+  cells: Cell[];
+  rounds: number;
+  /** Calls per round, per cell. */
+  calls: number;
+}
+
+/** µs per call of each round, per cell (in the order of `cells`). */
+export interface FacadeOwnResult {
+  /** The facade over the instant transport, minus the instant transport alone. */
+  callPathUs: number[][];
+  /** The default transport's per-attempt deadline and close() bookkeeping. */
+  bookkeepingUs: number[][];
+}
+
+type Client = InstanceType<typeof Package.ClarifaiClient>;
+
+function cpuUs(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+/** Mean CPU µs per call of `calls` calls of `fn`, `concurrency` at a time. */
+async function perCall(fn: () => Promise<unknown>, calls: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const start = cpuUs();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < calls) await fn();
+    }),
+  );
+  return (cpuUs() - start) / calls;
+}
+
+async function main(task: FacadeOwnTask): Promise<FacadeOwnResult> {
+  const lib = (await import(task.entry)) as typeof Package;
+  const { fromBinary } = await import("@bufbuild/protobuf");
+  const { target } = task;
+  const account = { pat: target.pat, userId: target.userId, appId: target.appId, baseUrl: target.baseUrl };
+  const post = fromBinary(lib.PostTasksRequestSchema, Buffer.from(target.postRequestB64, "base64")).tasks[0]!;
+  const writeOptions = { userAppId: { userId: target.userId, appId: target.postAppId } };
+  const workloads = {
+    GetTask: (c: Client) => c.tasks.get(target.taskId),
+    PostTasks: (c: Client) => c.tasks.create(post, writeOptions),
+    ListTasks: (c: Client) => c.tasks.list({ perPage: 128 }),
+  };
+
+  // The emulator's real answers, taken once through the default transport.
+  const answers = new Map<string, unknown>();
+  const recorder = new lib.ClarifaiClient({
+    ...account,
+    interceptors: [
+      (next) => async (req) => {
+        const res = await next(req);
+        if (!res.stream) answers.set(req.method.name, res.message);
+        return res;
+      },
+    ],
+  });
+  for (const run of Object.values(workloads)) await run(recorder);
+  await recorder.close();
+
+  // Answers at once, with the same response objects every time (nothing decoded: that is transport work).
+  const header = new Headers();
+  const trailer = new Headers();
+  type InstantTransport = Extract<NonNullable<ConstructorParameters<typeof lib.ClarifaiClient>[0]>["transport"], object>;
+  const instant = {
+    async unary(method: { parent: unknown; name: string }) {
+      return { stream: false, service: method.parent, method, header, trailer, message: answers.get(method.name) };
+    },
+    async stream() {
+      throw new Error("unary only");
+    },
+  } as unknown as InstantTransport & { unary(method: { parent: unknown; name: string }): Promise<unknown> };
+  const client = new lib.ClarifaiClient({ ...account, transport: instant });
+  const methods = { GetTask: lib.V2.method.getTask, PostTasks: lib.V2.method.postTasks, ListTasks: lib.V2.method.listTasks };
+
+  const { onAbort } = (await import(pathToFileURL(path.join(task.buildRoot, "src", "abort.js")).href)) as typeof import("../src/abort.js");
+  const { encodeGrpcTimeout } = (await import(pathToFileURL(path.join(task.buildRoot, "src", "deadline.js")).href)) as typeof import("../src/deadline.js");
+  const closing = new AbortController().signal;
+  // As src/transports/node-http2.ts does per attempt: arm the deadline, follow close(), write the
+  // grpc-timeout text; undo the first two when the answer comes (here: `concurrency` attempts later).
+  function bookkeeping(attempts: number, concurrency: number): number {
+    const inFlight: { timer: ReturnType<typeof setTimeout>; stop: () => void }[] = [];
+    const fail = () => {
+      throw new Error("a deadline fired during the measurement");
+    };
+    const start = cpuUs();
+    let text = "";
+    for (let i = 0; i < attempts; i++) {
+      if (inFlight.length === concurrency) {
+        const done = inFlight.shift()!;
+        clearTimeout(done.timer);
+        done.stop();
+      }
+      text = encodeGrpcTimeout(30_000 - (i % 7));
+      inFlight.push({ timer: setTimeout(fail, 30_000), stop: onAbort(closing, fail) });
+    }
+    for (const done of inFlight) {
+      clearTimeout(done.timer);
+      done.stop();
+    }
+    const us = (cpuUs() - start) / attempts;
+    if (!text) throw new Error("no grpc-timeout text");
+    return us;
+  }
+
+  const result: FacadeOwnResult = { callPathUs: [], bookkeepingUs: [] };
+  for (const cell of task.cells) {
+    const facade = () => workloads[cell.workload](client);
+    const alone = () => instant.unary(methods[cell.workload]);
+    // Warm-up: JIT and inline caches settle before anything counts.
+    await perCall(facade, task.calls, cell.concurrency);
+    await perCall(alone, task.calls, cell.concurrency);
+    bookkeeping(task.calls, cell.concurrency);
+    const callPath: number[] = [];
+    const book: number[] = [];
+    for (let r = 0; r < task.rounds; r++) {
+      const withFacade = await perCall(facade, task.calls, cell.concurrency);
+      callPath.push(withFacade - (await perCall(alone, task.calls, cell.concurrency)));
+      book.push(bookkeeping(task.calls, cell.concurrency));
+    }
+    result.callPathUs.push(callPath);
+    result.bookkeepingUs.push(book);
+  }
+  await client.close();
+  return result;
+}
+
+const began = performance.now();
+main(JSON.parse(process.argv[2] ?? "{}") as FacadeOwnTask).then(
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    process.stderr.write(`facade-own failed after ${Math.round(performance.now() - began)} ms: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
