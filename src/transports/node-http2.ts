@@ -7,7 +7,7 @@ import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import { codeFromHttpStatus, findTrailerError } from "@connectrpc/connect/protocol-grpc";
-import { constants, type ClientHttp2Stream, type ClientSessionRequestOptions, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
+import { constants, type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
 import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
@@ -22,19 +22,14 @@ import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js"
  * (closing, after an error), yet Node can still emit `error` on that session afterwards — e.g. a peer
  * that answers with a protocol error. With no listener, that is an uncaught exception that takes the
  * whole process down. Every session that carried a request gets one permanent listener that ignores
- * such late errors: the calls on it have already failed through their streams.
+ * such late errors: the calls on it have already failed through their streams. (Done where the stream
+ * arrives rather than in a `request` override: an override would put one more promise on every call.)
  */
-class GuardedSessionManager extends Http2SessionManager {
-  readonly #guarded = new WeakSet<Http2Session>();
-
-  override async request(method: string, path: string, headers: OutgoingHttpHeaders, options: Omit<ClientSessionRequestOptions, "signal">): Promise<ClientHttp2Stream> {
-    const stream = await super.request(method, path, headers, options);
-    const session = stream.session;
-    if (session && !this.#guarded.has(session)) {
-      this.#guarded.add(session);
-      session.on("error", () => {});
-    }
-    return stream;
+function guardSession(guarded: WeakSet<Http2Session>, stream: ClientHttp2Stream): void {
+  const session = stream.session;
+  if (session && !guarded.has(session)) {
+    guarded.add(session);
+    session.on("error", () => {});
   }
 }
 
@@ -52,7 +47,8 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
   const { endpoint, tls, compression } = options;
   const nodeOptions: SecureClientSessionOptions = {};
   if (endpoint.tls && tls.ca !== undefined) nodeOptions.ca = tls.ca as SecureClientSessionOptions["ca"];
-  const sessions = new GuardedSessionManager(
+  const guarded = new WeakSet<Http2Session>();
+  const sessions = new Http2SessionManager(
     endpoint.url,
     // Ping an idle connection so a silently dead peer (NAT timeout, LB drop) is noticed before a call hangs on it.
     { pingIntervalMs: 30_000, pingTimeoutMs: 10_000, idleConnectionTimeoutMs: 15 * 60_000 },
@@ -113,6 +109,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
         sessions.request("POST", `${basePath}/${method.parent.typeName}/${method.name}`, headers, {}).then(
           (s) => {
             stream = s;
+            guardSession(guarded, s);
             if (settled) {
               // Ended (aborted, deadline) while the stream was being opened: nobody reads it any more,
               // but its late errors (the session closing under it) must not go uncaught.
@@ -186,10 +183,19 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
   let tail: IncomingHttpHeaders | undefined;
   let streamError: unknown;
   const chunks: Buffer[] = [];
+  // The session manager postpones its keepalive PING while answers flow: it restarts the PING timer when
+  // a stream's headers come, and on each chunk it is told of. A unary answer's body follows its headers
+  // at once, so telling it of every chunk would only restart a 30 s timer again (a timer object per
+  // call); it is told at most once a second, which still keeps a slow, long body from looking idle.
+  let toldAt = Date.now();
   stream.on("response", (h) => (head = h));
   stream.on("data", (chunk: Buffer) => {
     chunks.push(chunk);
-    sessions.notifyResponseByteRead(stream);
+    const now = Date.now();
+    if (now - toldAt >= 1000) {
+      toldAt = now;
+      sessions.notifyResponseByteRead(stream);
+    }
   });
   stream.on("trailers", (t) => (tail = t));
   stream.on("error", (e) => (streamError ??= e));
@@ -208,23 +214,30 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
  * decoding (only a gzip answer's inflating takes more than one turn) no longer turns it into a failure —
  * for a write that would report an outcome as unknown when the server's answer is in hand.
  */
-function decodeAnswer<O extends DescMessage>({ head, tail, body }: Answer, output: O): UnaryResult<O> | Promise<UnaryResult<O>> {
-  const result = (message: UnaryResult<O>["message"]): UnaryResult<O> => {
-    let header: Headers | undefined;
-    let trailer: Headers | undefined;
-    return {
-      message,
-      get header() {
-        return (header ??= toHeaders(head));
-      },
-      get trailer() {
-        return (trailer ??= toHeaders(tail));
-      },
-    };
-  };
-  const message = decodeBody(body, head?.["grpc-encoding"], output);
+function decodeAnswer<O extends DescMessage>(answer: Answer, output: O): UnaryResult<O> | Promise<UnaryResult<O>> {
+  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output);
   // Only a compressed answer waits for zlib; an identity one is decoded here, without another promise.
-  return message instanceof Promise ? message.then(result) : result(message);
+  return message instanceof Promise ? message.then((m) => new DecodedAnswer(m, answer.head, answer.tail)) : new DecodedAnswer(message, answer.head, answer.tail);
+}
+
+/** A call's result: the message, and Web `Headers` built from Node's only when read (most callers never do). */
+class DecodedAnswer<O extends DescMessage> implements UnaryResult<O> {
+  readonly message: UnaryResult<O>["message"];
+  readonly #head: IncomingHttpHeaders | undefined;
+  readonly #tail: IncomingHttpHeaders | undefined;
+  #header: Headers | undefined;
+  #trailer: Headers | undefined;
+  constructor(message: UnaryResult<O>["message"], head: IncomingHttpHeaders | undefined, tail: IncomingHttpHeaders | undefined) {
+    this.message = message;
+    this.#head = head;
+    this.#tail = tail;
+  }
+  get header(): Headers {
+    return (this.#header ??= toHeaders(this.#head));
+  }
+  get trailer(): Headers {
+    return (this.#trailer ??= toHeaders(this.#tail));
+  }
 }
 
 /**
