@@ -152,7 +152,9 @@ export function renderMarkdown(r: BenchResults): string {
       "The call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus that transport alone) " +
         "and the default transport's per-attempt deadline and close() bookkeeping, measured in one process, over raw-http2's CPU per call " +
         "measured across processes in the same rounds as the pairs below. Beside them, raw-http2 against a second process of itself: " +
-        "its ratio would be 0% without noise, so its range is what a cross-process ratio cannot resolve on this machine.",
+        "its ratio would be 0% without noise, so its range is what a cross-process ratio cannot resolve on this machine. " +
+        "The one-process figure is a lower bound: a loop that runs only the facade keeps its code and data hot, which real calls, " +
+        "interleaved with HTTP/2 and protobuf-es work, do not.",
     );
     for (const run of r.facade) out.push(...facadeTable(run));
   }
