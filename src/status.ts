@@ -290,8 +290,11 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   const cert = !aborted && isTlsTrustFailure(ce);
   const noCommonProtocol = !aborted && isNoCommonProtocol(ce);
   const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
-  // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing.
-  const text = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
+  // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing. OpenSSL ends
+  // its handshake errors with a newline, which would split the message before its hint; a handshake
+  // failure is this side's own text, so it is tidied, while a server's status text is kept as it came.
+  const said = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
+  const text = plaintext || cert || noCommonProtocol ? said.trimEnd() : said;
   const grpcCode = plaintext || cert || noCommonProtocol ? Code.Unavailable : ce.code;
   const error = createClarifaiError({
     method: ctx.method,

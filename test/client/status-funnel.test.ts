@@ -179,7 +179,9 @@ describe("a TLS handshake with no HTTP version in common: nothing was sent, so a
       expect(e).toBeInstanceOf(UnavailableError);
       expect(e.grpcCode).toBe(Code.Unavailable);
       expect(e.hint).toBe(hint(address));
-      expect(e.message).toMatch(/^\[UNAVAILABLE\] PostCollectors: .*no application protocol.*SSL alert number 120\n?; the server at /);
+      // OpenSSL's own text ends with a newline; the message carries it on one line, then the hint.
+      expect(e.message).toMatch(/^\[UNAVAILABLE\] PostCollectors: .*no application protocol.*SSL alert number 120; the server at /);
+      expect(e.description).not.toMatch(/\s$/);
       expect(e.message).not.toMatch(/outcome unknown/);
       expect(e.outcomeUnknown).toBe(false);
       expect(e.attempts).toBe(1);
