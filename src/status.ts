@@ -221,6 +221,10 @@ function certHint(reason: unknown, ctx: FailureContext): string {
   if (ctx.transport === "rest") {
     return "the server's TLS certificate is not trusted; the rest transport trusts the CAs the runtime's fetch trusts (in Node, add yours with NODE_EXTRA_CA_CERTS)";
   }
+  // A transport of the caller's own makes its own connections: the client's `tls` option is not used.
+  if (ctx.transport === "custom") {
+    return "the server's TLS certificate is not trusted by the transport passed as `transport` (give that transport the CA; the client's `tls` option does not apply to it)";
+  }
   if (ctx.trust) return `the server's TLS certificate is not trusted by ${ctx.trust} (check that this is the CA that issued the server's certificate)`;
   return "the server's TLS certificate is not trusted (pass `tls: { ca }` with its CA for a private or self-signed server)";
 }

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
 import { credentials } from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, Code, MultiTaskResponseSchema, StatusCode, StatusSchema, UnavailableError, type ClarifaiClientOptions } from "clarifai-grpc-es";
@@ -123,6 +124,18 @@ describe("a TLS handshake that fails on trust: nothing was sent, so a write's ou
       const e = await failureOf(write(client({ transport: "grpc-js", baseUrl: tls.baseUrl, grpcJs: { credentials: credentials.createSsl(cert("server.crt")) } })));
       expect(e.hint).toBe("the server's TLS certificate is not trusted by the CA in the credentials given in `grpcJs` (check that this is the CA that issued the server's certificate)");
       expect(e.outcomeUnknown).toBe(false);
+    } finally {
+      await new Promise((resolve) => tls.server.close(resolve));
+    }
+  });
+
+  it("an untrusted certificate met by a transport of the caller's own says to give that transport the CA, not `tls: { ca }`", async () => {
+    const tls = await tlsServer("server.crt", "127.0.0.1");
+    try {
+      const own = createGrpcTransport({ baseUrl: tls.baseUrl });
+      const e = await failureOf(write(client({ transport: own, baseUrl: tls.baseUrl })));
+      expect(e.hint).toBe("the server's TLS certificate is not trusted by the transport passed as `transport` (give that transport the CA; the client's `tls` option does not apply to it)");
+      expect([e.grpcCode, e.outcomeUnknown, tls.requests()]).toEqual([Code.Unavailable, false, 0]);
     } finally {
       await new Promise((resolve) => tls.server.close(resolve));
     }
