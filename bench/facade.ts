@@ -60,7 +60,7 @@ const run = promisify(execFile);
 /** Runs bench/facade-own.js on `node` and returns what it measured. */
 async function facadeOwn(setup: SectionSetup, task: FacadeOwnTask): Promise<FacadeOwnResult> {
   const script = path.join(setup.buildRoot, "bench", "facade-own.js");
-  const { stdout } = await run(setup.node.path, [script, JSON.stringify(task)], { maxBuffer: 1 << 20, cwd: setup.buildRoot });
+  const { stdout } = await run(setup.node.path, ["--expose-gc", script, JSON.stringify(task)], { maxBuffer: 1 << 20, cwd: setup.buildRoot });
   return JSON.parse(stdout) as FacadeOwnResult;
 }
 
