@@ -1,15 +1,18 @@
 // The one-shot side of the bench's child processes: cold start and memory each need a fresh Node
-// process that loads one client and nothing else. This file therefore imports only Node built-ins
+// process that loads one client and nothing else, and the facade's own CPU (facade-own.ts) a process
+// where nothing but the facade runs. This file therefore imports only Node built-ins
 // statically; the client (and with it its libraries) is imported at the moment measured.
 // Usage: node [--expose-gc] child.js '<ChildTask as JSON>'; prints one JSON line (the result).
 import { performance } from "node:perf_hooks";
 import type { ClientName, LoadOptions } from "./clients/types.js";
+import type { FacadeOwnTask } from "./facade-own.js";
 import type { Target } from "./workloads.js";
 
 /** What a child is asked to do. */
 export type ChildTask =
   | { mode: "coldstart"; client: ClientName; firstCall: boolean; target: Target; load: LoadOptions }
-  | { mode: "memory"; client: ClientName; calls: number; concurrency: number; target: Target; load: LoadOptions };
+  | { mode: "memory"; client: ClientName; calls: number; concurrency: number; target: Target; load: LoadOptions }
+  | ({ mode: "facade-own" } & FacadeOwnTask);
 
 /** Cold start, in milliseconds since the process started (`performance.timeOrigin`). */
 export interface ColdStartResult {
@@ -57,7 +60,8 @@ async function main(task: ChildTask): Promise<unknown> {
     }
     return { bootMs: t0, importMs: t1 - t0, firstCallMs: t2 - t1 } satisfies ColdStartResult;
   }
-  if (!globalThis.gc) throw new Error("the memory child needs --expose-gc");
+  if (!globalThis.gc) throw new Error(`the ${task.mode} child needs --expose-gc`);
+  if (task.mode === "facade-own") return (await import("./facade-own.js")).measureFacadeOwn(task);
   const { callOf, runFixed } = await import("./load.js");
   collect();
   const baseline = snapshot();

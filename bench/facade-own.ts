@@ -1,6 +1,7 @@
 // The facade's own CPU per call, measured inside one process where nothing else moves: the CPU section
 // compares two processes on a shared machine, whose per-round noise (shown by a raw client against its
-// own twin) is larger than the few percent this is about.
+// own twin) is larger than the few percent this is about. Run in a child process of its own
+// (bench/child.ts, mode "facade-own", with --expose-gc).
 //
 // Two parts, each the median over rounds of a mean over many calls:
 //   - the call path: `ClarifaiClient` (options, metadata, retry step, status check, the resource
@@ -8,20 +9,18 @@
 //     the emulator gave, minus that transport called alone. Everything the facade does on top of a
 //     transport, on every transport: they all run this path (a caller's transport also passes through
 //     a small adapter, src/transports/connect-transport.ts, counted here too).
+//   - the bookkeeping the default transport does per attempt only because the facade asks for it: the
+//     deadline timer (armed, then cleared when the answer comes) and the follower of the client's close()
+//     signal, with `concurrency` attempts in flight as in the cell, plus the grpc-timeout header's text.
 //
 // What it leaves out: whatever the default transport itself does beyond the hand-written raw-http2
 // client (its user-agent and grpc-timeout headers on the wire, its promise and listeners, the result
 // object); and the cost of the same steps in real calls, where they run between HTTP/2 and protobuf-es
 // work with cold caches: a loop that runs only the facade is a lower bound.
-//   - the bookkeeping the default transport does per attempt only because the facade asks for it: the
-//     deadline timer (armed, then cleared when the answer comes) and the follower of the client's close()
-//     signal, with `concurrency` attempts in flight as in the cell, plus the grpc-timeout header's text.
-//
-// Usage: node --expose-gc facade-own.js '<FacadeOwnTask as JSON>'; prints one JSON line (FacadeOwnResult).
-import { performance } from "node:perf_hooks";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Package from "../src/index.js";
+import { runFixed } from "./load.js";
 import type { Cell, Target } from "./workloads.js";
 
 /** What the child is asked to measure. */
@@ -58,17 +57,13 @@ function cpuUs(): number {
  */
 async function perCall(fn: () => Promise<unknown>, calls: number, concurrency: number): Promise<number> {
   globalThis.gc?.();
-  let next = 0;
   const start = cpuUs();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < calls) await fn();
-    }),
-  );
+  await runFixed(fn, { calls, concurrency });
   return (cpuUs() - start) / calls;
 }
 
-async function main(task: FacadeOwnTask): Promise<FacadeOwnResult> {
+/** Measures both parts on every cell of `task`. */
+export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnResult> {
   const lib = (await import(task.entry)) as typeof Package;
   const { fromBinary } = await import("@bufbuild/protobuf");
   const { target } = task;
@@ -163,15 +158,3 @@ async function main(task: FacadeOwnTask): Promise<FacadeOwnResult> {
   await client.close();
   return result;
 }
-
-const began = performance.now();
-main(JSON.parse(process.argv[2] ?? "{}") as FacadeOwnTask).then(
-  (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (error: unknown) => {
-    process.stderr.write(`facade-own failed after ${Math.round(performance.now() - began)} ms: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);

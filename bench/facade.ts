@@ -8,12 +8,11 @@
 //   - inside one process (bench/facade-own.ts): the call path's CPU over a transport that answers at
 //     once, and the default transport's per-attempt deadline and close() bookkeeping. Their sum over
 //     the raw transport's CPU per call (from the cross-process rounds, same Node) is the goal's number.
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
+import type { ChildTask } from "./child.js";
 import type { ClientName } from "./clients/types.js";
-import type { FacadeOwnResult, FacadeOwnTask } from "./facade-own.js";
+import type { FacadeOwnResult } from "./facade-own.js";
 import type { NodeBinary } from "./nodes.js";
+import { runChild } from "./processes.js";
 import { measure, usPerCall, type RoundsOptions, type SectionSetup } from "./rounds.js";
 import { ratiosPerRound, spread, type Spread } from "./stats.js";
 import type { Contender, Missing } from "./workers.js";
@@ -55,15 +54,6 @@ export interface FacadeRun {
   missing: Missing[];
 }
 
-const run = promisify(execFile);
-
-/** Runs bench/facade-own.js on `node` and returns what it measured. */
-async function facadeOwn(setup: SectionSetup, task: FacadeOwnTask): Promise<FacadeOwnResult> {
-  const script = path.join(setup.buildRoot, "bench", "facade-own.js");
-  const { stdout } = await run(setup.node.path, ["--expose-gc", script, JSON.stringify(task)], { maxBuffer: 1 << 20, cwd: setup.buildRoot });
-  return JSON.parse(stdout) as FacadeOwnResult;
-}
-
 /** Runs the section on one Node with the clients asked for (pairs whose two sides are not both asked for are left out). */
 export async function runFacade(
   setup: SectionSetup,
@@ -77,7 +67,8 @@ export async function runFacade(
   if (clients.includes("raw-http2")) contenders.push({ label: TWIN, client: "raw-http2", config: {}, target });
   const { samples, missing } = await measure(setup, contenders, options);
   setup.log(`  facade: in-process call path and bookkeeping on Node ${setup.node.version}`);
-  const own = await facadeOwn(setup, { target, entry: inProcess.entry, buildRoot: setup.buildRoot, cells: [...options.cells], rounds: inProcess.rounds, calls: inProcess.calls });
+  const task: ChildTask = { mode: "facade-own", target, entry: inProcess.entry, buildRoot: setup.buildRoot, cells: [...options.cells], rounds: inProcess.rounds, calls: inProcess.calls };
+  const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, ["--expose-gc"], setup.node.path);
   const us = (label: string, c: number) => samples.get(label)?.[c]?.map(usPerCall);
   const cells = options.cells.map((cell: Cell, c): FacadeCell => {
     const raw = us("raw-http2", c) ?? [];

@@ -25,11 +25,12 @@ export function runChild<T>(buildRoot: string, task: ChildTask, nodeFlags: strin
     child.once("error", reject);
     child.once("exit", (code) => {
       const wallMs = performance.now() - start;
-      if (code !== 0) return reject(new Error(`${task.mode} child for ${task.client} failed (${code}): ${err.trim()}`));
+      const what = "client" in task ? `${task.mode} child for ${task.client}` : `${task.mode} child`;
+      if (code !== 0) return reject(new Error(`${what} failed (${code}): ${err.trim()}`));
       try {
         resolve({ result: JSON.parse(out.trim().split("\n").pop()!) as T, wallMs });
       } catch {
-        reject(new Error(`${task.mode} child for ${task.client} printed no result: ${out}${err}`));
+        reject(new Error(`${what} printed no result: ${out}${err}`));
       }
     });
   });

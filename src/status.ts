@@ -297,9 +297,10 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing. OpenSSL ends
   // its handshake errors with a newline, which would split the message before its hint; a handshake
   // failure is this side's own text, so it is tidied, while a server's status text is kept as it came.
+  const refused = plaintext || cert || noCommonProtocol;
   const said = (ce.rawMessage || "request failed").replace(/\.? Resolution note: *$/, "");
-  const text = plaintext || cert || noCommonProtocol ? said.trimEnd() : said;
-  const grpcCode = plaintext || cert || noCommonProtocol ? Code.Unavailable : ce.code;
+  const text = refused ? said.trimEnd() : said;
+  const grpcCode = refused ? Code.Unavailable : ce.code;
   const error = createClarifaiError({
     method: ctx.method,
     // connect-node says INTERNAL and grpc-js UNAVAILABLE for the same refused handshake: one answer.
