@@ -18,6 +18,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { descriptorLiterals } from "./descriptor-literals.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = join(root, "dist");
@@ -75,6 +76,9 @@ function bundledPackages(inputs) {
   });
 }
 
+// Descriptors built by code, not decoded from base64 at import (see descriptor-literals.mjs).
+const literals = await descriptorLiterals(root, genFiles());
+
 // Only what this build writes: dist/ also holds the tests' build lock (test/support/build.ts).
 for (const dir of ["src", "gen"]) rmSync(join(outdir, dir), { recursive: true, force: true });
 for (const bundle of bundles) {
@@ -95,6 +99,7 @@ for (const bundle of bundles) {
     minify: false,
     sourcemap: false,
     legalComments: "none",
+    plugins: [literals],
     metafile: true,
     write: false,
     logLevel: "warning",
