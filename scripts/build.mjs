@@ -41,6 +41,9 @@ function genFiles(dir = "gen") {
   });
 }
 
+/** The generated files that are entries of the client bundle (the others re-export the main entry's names). */
+const ownGenEntries = genFiles().filter((f) => f.startsWith("gen/google/"));
+
 // Two bundles, so that a service importing the client loads no server code: connect's router and
 // handlers, reached through the same barrel modules, would otherwise share a chunk with the client.
 // The emulator and the programs get their own copy of protobuf-es and connect; only tests load both.
@@ -51,6 +54,9 @@ const bundles = [
       "src/index": "src/index.ts",
       // Must be the file `src/transports/grpc-js-loader.ts` finds at `../grpc-js.js` from its chunk.
       "src/grpc-js": "src/grpc-js.ts",
+      // `./gen/*` for the google.api files, which the main entry does not export: loading them builds
+      // descriptor.proto, which only the REST transport needs (see descriptor-literals.mjs).
+      ...Object.fromEntries(ownGenEntries.map((f) => [f.replace(/\.ts$/, ""), f])),
     },
   },
   {
@@ -76,7 +82,7 @@ function bundledPackages(inputs) {
   });
 }
 
-// Descriptors built by code, not decoded from base64 at import (see descriptor-literals.mjs).
+// Descriptors read from JSON, not decoded from base64 at import (see descriptor-literals.mjs).
 const literals = await descriptorLiterals(root, genFiles());
 
 // Only what this build writes: dist/ also holds the tests' build lock (test/support/build.ts).
@@ -118,9 +124,10 @@ for (const bundle of bundles) {
 }
 chmodSync(join(outdir, "src/cli/main.js"), 0o755);
 
-// `./gen/*`: each generated file re-exports its names from the main entry (which exports them all), so
-// that importing both loads one copy of every schema, and importing the main entry loads two files.
-const gen = await esbuild.build({ absWorkingDir: root, entryPoints: genFiles(), outdir, outbase: ".", write: false, metafile: true, format: "esm", logLevel: "warning" });
+// `./gen/*`: each generated file but the client bundle's own entries re-exports its names from the main
+// entry (which exports them all), so that importing both loads one copy of every schema, and importing
+// the main entry loads two files.
+const gen = await esbuild.build({ absWorkingDir: root, entryPoints: genFiles().filter((f) => !ownGenEntries.includes(f)), outdir, outbase: ".", write: false, metafile: true, format: "esm", logLevel: "warning" });
 for (const [path, output] of Object.entries(gen.metafile.outputs)) {
   const file = join(root, path);
   const main = relative(dirname(file), join(outdir, "src/index.js")).replaceAll("\\", "/");

@@ -8,7 +8,7 @@
 // generate's output, which the tests load). The build proves, file by file, that hydrateFile gives
 // exactly the message `fileDesc` decodes (same fields set, same values, same prototypes), and fails
 // otherwise.
-import { fromBinary } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import * as wkt from "@bufbuild/protobuf/wkt";
 import * as esbuild from "esbuild";
@@ -27,11 +27,32 @@ function schemaName(typeName) {
 }
 
 /**
- * `proto` as the JSON hydrateFile reads, and the names of the descriptor_pb schemas its `$` indexes.
- * Empty lists are left to `create`, and `dependency` to hydrateFile, which sets it from the imports.
+ * How `create(schema)` makes a message of `typeName`, as hydrateFile's JSON states it: the fields that
+ * start as empty arrays, and the defaults unset fields read from the prototype. Descriptor messages
+ * are proto2, with neither maps nor oneofs; anything else fails the build rather than be half-copied.
+ */
+function messageType(typeName) {
+  const zero = create(wkt[schemaName(typeName)]);
+  const lists = [];
+  for (const key of Object.keys(zero)) {
+    if (key === "$typeName") continue;
+    if (!Array.isArray(zero[key]) || zero[key].length) throw new Error(`descriptor-literals: ${typeName}.${key} starts as ${String(zero[key])}, not as an empty list`);
+    lists.push(key);
+  }
+  const prototype = Object.getPrototypeOf(zero);
+  if (Object.getPrototypeOf(prototype) !== Object.prototype) throw new Error(`descriptor-literals: ${typeName} has no proto2 prototype of defaults`);
+  for (const [key, value] of Object.entries(prototype)) {
+    if (!["string", "number", "boolean"].includes(typeof value)) throw new Error(`descriptor-literals: ${typeName}.${key} defaults to a ${typeof value}`);
+  }
+  return { typeName, lists, defaults: { ...prototype } };
+}
+
+/**
+ * `proto` as the JSON hydrateFile reads (src/hydrate-file.ts). Empty lists are left to hydrateFile,
+ * like `dependency`, which it sets from the imports.
  */
 function descriptorJson(proto) {
-  const schemas = [];
+  const types = [];
   const tree = (v) => {
     if (Array.isArray(v)) return v.map(tree);
     if (v instanceof Uint8Array) return { "#u8": base64Encode(v) };
@@ -39,9 +60,9 @@ function descriptorJson(proto) {
     if (v === null || typeof v !== "object") return v;
     const out = {};
     if (v.$typeName !== undefined) {
-      const name = schemaName(v.$typeName);
-      if (!schemas.includes(name)) schemas.push(name);
-      out.$ = schemas.indexOf(name);
+      let index = types.findIndex((t) => t.typeName === v.$typeName);
+      if (index < 0) index = types.push(messageType(v.$typeName)) - 1;
+      out.$ = index;
     }
     for (const k of Object.keys(v)) {
       if (k === "$typeName" || (Array.isArray(v[k]) && v[k].length === 0)) continue;
@@ -50,16 +71,17 @@ function descriptorJson(proto) {
     }
     return out;
   };
-  return { json: JSON.stringify(tree(proto)), schemas };
+  return JSON.stringify({ types, file: tree(proto) });
 }
 
-/** Where `a` and `b` differ (own keys, prototypes, values), or undefined when they are the same. */
+/** Where `a` and `b` differ (own keys, values, the defaults their prototypes hold), or undefined when they are the same. */
 function difference(a, b, path) {
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
     return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]) ? undefined : path;
   }
   if (a === null || b === null || typeof a !== "object" || typeof b !== "object") return Object.is(a, b) ? undefined : path;
-  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${path} (prototype)`;
+  const [pa, pb] = [Object.getPrototypeOf(a), Object.getPrototypeOf(b)];
+  if (pa !== pb && (pa === Object.prototype || pb === Object.prototype || difference(pa, pb, "") !== undefined)) return `${path} (prototype)`;
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length || keys.some((k) => !Object.hasOwn(b, k))) return `${path} (fields ${keys} / ${Object.keys(b)})`;
   for (const k of keys) {
@@ -76,7 +98,7 @@ function difference(a, b, path) {
 async function load(root, genFiles) {
   const files = new Map();
   const collect = (module) => {
-    for (const [name, value] of Object.entries(module)) if (name.startsWith("file_") && value?.proto) files.set(value.proto.name, value);
+    for (const [name, value] of Object.entries(module)) if (name.startsWith("file_") && value?.proto) files.set(value.proto.name, { desc: value, identifier: name });
   };
   collect(wkt);
   collect(await import(pathToFileURL(join(root, CONNECT_STATUS)).href));
@@ -101,13 +123,24 @@ async function load(root, genFiles) {
 }
 
 /**
+ * Whether `file` only declares custom options (extensions), like google/api/annotations.proto: a file
+ * importing it uses it in nothing but options, which its descriptor keeps as unknown option bytes that
+ * `getOption(element, extension)` reads with the extension alone. The bundles leave such imports out,
+ * so that the descriptors the client loads do not need google/protobuf/descriptor.proto's (which
+ * protobuf-es builds at import, a tenth of a cold start): only the REST transport reads the options,
+ * and it imports the extension itself.
+ */
+function declaresOnlyOptions(file) {
+  return file.messages.length === 0 && file.enums.length === 0 && file.services.length === 0 && file.extensions.length > 0;
+}
+
+/**
  * The plugin. `root` is the project, `genFiles` the generated files (paths relative to it).
  * @returns {Promise<import("esbuild").Plugin>}
  */
 export async function descriptorLiterals(root, genFiles) {
   const { files, hydrateFile } = await load(root, genFiles);
   const hydrate = join(root, "src/hydrate-file.ts");
-  const descriptorPb = join(root, PROTOBUF_WKT, "descriptor_pb.js");
   const generated = (path) => /[\\/]gen[\\/].*_pb\.ts$/.test(path) || path.startsWith(join(root, PROTOBUF_WKT)) || path === join(root, CONNECT_STATUS);
   const checked = new Set();
   return {
@@ -116,24 +149,36 @@ export async function descriptorLiterals(root, genFiles) {
       // descriptor_pb itself is built by protobuf-es' boot(), not fileDesc: the regex finds nothing there.
       build.onLoad({ filter: /_pb\.[jt]s$/ }, (args) => {
         if (!generated(args.path)) return undefined;
-        const source = readFileSync(args.path, "utf8");
+        let source = readFileSync(args.path, "utf8");
         const loader = args.path.endsWith(".ts") ? "ts" : "js";
         const match = FILE_DESC.exec(source);
         if (!match) return { contents: source, loader };
         const { name } = fromBinary(wkt.FileDescriptorProtoSchema, Buffer.from(match[1], "base64"));
-        const file = files.get(name);
+        const file = files.get(name)?.desc;
         if (!file) throw new Error(`descriptor-literals: no decoded descriptor for ${name} (${args.path})`);
-        const { json, schemas } = descriptorJson(file.proto);
+        const dependencies = file.dependencies.map((dep) => files.get(dep.proto.name));
+        const dropped = dependencies.filter((dep) => declaresOnlyOptions(dep.desc));
+        const imports = dependencies.filter((dep) => !dropped.includes(dep));
+        const json = descriptorJson(file.proto);
         if (!checked.has(name)) {
-          const imports = file.proto.dependency.map((dep) => files.get(dep));
-          const hydrated = hydrateFile(json, schemas.map((s) => wkt[s]), imports.length ? imports : undefined);
+          const hydrated = hydrateFile(json, imports.length ? imports.map((dep) => dep.desc) : undefined);
+          const names = hydrated.proto.dependency;
+          hydrated.proto.dependency = file.proto.dependency;
           const where = difference(hydrated.proto, file.proto, name);
           if (where) throw new Error(`descriptor-literals: hydrateFile gives ${name} a descriptor that differs from fileDesc's at ${where}`);
+          if (names.join() !== imports.map((dep) => dep.desc.proto.name).join()) throw new Error(`descriptor-literals: ${name} imports ${names}`);
           checked.add(name);
         }
-        const header = `import { hydrateFile as $hydrateFile } from ${JSON.stringify(hydrate)};\nimport { ${schemas.map((s) => `${s} as $${s}`).join(", ")} } from ${JSON.stringify(descriptorPb)};\n`;
-        const call = `$hydrateFile(${JSON.stringify(json)}, [${schemas.map((s) => `$${s}`).join(", ")}]`;
-        return { contents: header + source.replace(FILE_DESC, () => call), loader };
+        for (const dep of dropped) {
+          const statement = new RegExp(`^import \\{ ${dep.identifier} \\} from "[^"]+";\\r?\\n`, "m");
+          if (!statement.test(source)) throw new Error(`descriptor-literals: ${args.path} imports ${dep.identifier} in a way the build does not recognize`);
+          source = source.replace(statement, "");
+        }
+        const call = new RegExp(`${FILE_DESC.source}(?:, \\[[\\w, ]*\\])?\\)`);
+        if (!call.test(source)) throw new Error(`descriptor-literals: ${args.path} calls fileDesc in a way the build does not recognize`);
+        const replacement = `$hydrateFile(${JSON.stringify(json)}${imports.length ? `, [${imports.map((dep) => dep.identifier).join(", ")}]` : ""})`;
+        const header = `import { hydrateFile as $hydrateFile } from ${JSON.stringify(hydrate)};\n`;
+        return { contents: header + source.replace(call, () => replacement), loader };
       });
     },
   };

@@ -1,22 +1,29 @@
 // The package as built reads its descriptors from JSON (src/hydrate-file.ts, written by
 // scripts/descriptor-literals.mjs) where the sources decode protoc-gen-es' base64 with `fileDesc`. The
 // two must describe the same files to the last option: every file the service reaches, message by
-// message, field by field, and messages must cross between the two unchanged.
+// message, field by field, and messages must cross between the two unchanged. One difference is on
+// purpose: the shipped service.proto does not import google/api/annotations.proto (only its methods'
+// options use it, kept as option bytes), so that loading the client does not build descriptor.proto;
+// the REST transport still reads every google.api.http rule from those bytes.
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { create, fromBinary, toBinary, type DescEnum, type DescFile, type DescMessage, type DescService } from "@bufbuild/protobuf";
+import { clone, create, fromBinary, getOption, toBinary, type DescEnum, type DescFile, type DescMessage, type DescService } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
+import { http } from "../../gen/google/api/annotations_pb.js";
 import { file_clarifai_api_service } from "../../gen/clarifai/api/service_pb.js";
 import { buildOnce, root } from "../support/build.js";
 import { consensusTask } from "../../bench/workloads.js";
 
-/** `file` and every file it imports, by name. */
-function closure(file: DescFile, into = new Map<string, DescFile>()): Map<string, DescFile> {
-  if (into.has(file.name + ".proto")) return into;
-  into.set(file.name + ".proto", file);
-  for (const dep of file.dependencies) closure(dep, into);
+const ANNOTATIONS = "google/api/annotations.proto";
+
+/** `file` and every file it imports, by name; `skip`: imports not to follow. */
+function closure(file: DescFile, skip: readonly string[] = [], into = new Map<string, DescFile>()): Map<string, DescFile> {
+  if (into.has(file.proto.name)) return into;
+  into.set(file.proto.name, file);
+  for (const dep of file.dependencies) if (!skip.includes(dep.proto.name)) closure(dep, skip, into);
   return into;
 }
 
@@ -55,24 +62,54 @@ function summary(file: DescFile): unknown {
   };
 }
 
+type Entry = typeof import("../../src/index.js");
+let entry: Entry;
 let built: Map<string, DescFile>;
 let builtService: DescFile;
-const sources = closure(file_clarifai_api_service);
+let emulator: Emulator;
+const sources = closure(file_clarifai_api_service, [ANNOTATIONS]);
 
 beforeAll(async () => {
   await buildOnce();
-  const entry = (await import(pathToFileURL(join(root, "dist/src/index.js")).href)) as { file_clarifai_api_service: DescFile };
+  entry = (await import(pathToFileURL(join(root, "dist/src/index.js")).href)) as Entry;
   builtService = entry.file_clarifai_api_service;
   built = closure(builtService);
+  emulator = await startEmulator({ users: { "descriptors-pat": "descriptors-user" } });
+  return () => emulator.close();
 }, 240_000);
 
 describe("the built package's descriptors", () => {
-  it("are the files the sources describe, down to the embedded FileDescriptorProto", () => {
+  it("are the files the sources describe, down to the embedded FileDescriptorProto, but service.proto's options-only import", () => {
+    expect(file_clarifai_api_service.proto.dependency).toContain(ANNOTATIONS);
+    expect(builtService.proto.dependency).toEqual(file_clarifai_api_service.proto.dependency.filter((d) => d !== ANNOTATIONS));
     expect([...built.keys()].sort()).toEqual([...sources.keys()].sort());
     for (const [name, source] of sources) {
       const shipped = built.get(name)!;
-      expect(toBinary(FileDescriptorProtoSchema, shipped.proto), name).toEqual(toBinary(FileDescriptorProtoSchema, source.proto));
-      expect(summary(shipped), name).toEqual(summary(source));
+      const expected = clone(FileDescriptorProtoSchema, source.proto);
+      expected.dependency = expected.dependency.filter((d) => d !== ANNOTATIONS);
+      expect(toBinary(FileDescriptorProtoSchema, shipped.proto), name).toEqual(toBinary(FileDescriptorProtoSchema, expected));
+      const [a, b] = [summary(shipped), summary(source)] as { dependencies: string[] }[];
+      b!.dependencies = b!.dependencies.filter((d) => d !== "google/api/annotations");
+      expect(a, name).toEqual(b);
+    }
+  });
+
+  it("keep every method's google.api.http rule, read from the option bytes with the extension alone", () => {
+    const rules = (file: DescFile) => file.services.flatMap((s) => s.methods.map((m) => [m.name, toBinary(http.message!, getOption(m, http))]));
+    expect(rules(builtService).length).toBeGreaterThan(0);
+    expect(rules(builtService)).toEqual(rules(file_clarifai_api_service));
+  });
+
+  it("serve a call over every transport of the built client, REST's routes included", async () => {
+    for (const transport of ["connect", "grpc-js", "rest"] as const) {
+      const client = new entry.ClarifaiClient({ pat: "descriptors-pat", userId: "descriptors-user", appId: "descriptors-app", baseUrl: emulator.baseUrl, transport, retry: false });
+      try {
+        const id = `descriptors-${transport}`;
+        await client.tasks.create(entry.labelingTask({ id, name: transport, type: "CONCEPTS_CLASSIFICATION", concepts: ["water"], workers: { strategy: "DYNAMIC", users: ["worker-1"] }, inputSource: { type: "ALL_INPUTS" } }));
+        expect((await client.tasks.get(id)).name, transport).toBe(transport);
+      } finally {
+        await client.close();
+      }
     }
   });
 
@@ -83,6 +120,19 @@ describe("the built package's descriptors", () => {
     const decoded = fromBinary(shippedSchema, bytes);
     expect(toBinary(shippedSchema, decoded)).toEqual(bytes);
     expect(toBinary(sourceSchema, fromBinary(sourceSchema, toBinary(shippedSchema, decoded)))).toEqual(bytes);
+  });
+
+  it("load from every ./gen/* file, the google.api ones (not exported by the main entry) included", async () => {
+    const files = (await readdir(join(root, "dist/gen"), { recursive: true })).filter((f) => f.endsWith("_pb.js"));
+    expect(files).toContain(join("google", "api", "annotations_pb.js"));
+    for (const file of files) {
+      const module = (await import(pathToFileURL(join(root, "dist/gen", file)).href)) as Record<string, unknown>;
+      const names = Object.keys(module);
+      expect(names.filter((n) => n.startsWith("file_")), file).toHaveLength(1);
+      expect(names.filter((n) => module[n] === undefined), file).toEqual([]);
+    }
+    const { http: shipped } = (await import(pathToFileURL(join(root, "dist/gen/google/api/annotations_pb.js")).href)) as { http: typeof http };
+    expect(getOption(builtService.services[0]!.methods[0]!, shipped)).toEqual(getOption(builtService.services[0]!.methods[0]!, http));
   });
 
   it("are not decoded from base64: no fileDesc call is left in the client's bundle", async () => {
