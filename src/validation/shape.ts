@@ -48,7 +48,10 @@ function shapeOf(schema: DescMessage, value: unknown, path: string, hints: Shape
   // `create` makes an empty message of no init at all; within a message, null and undefined are unset
   // only as a field's or a oneof's value (`fits`, `checkOneof`), not as a list item, a map value or a
   // oneof case's value, which `create` copies as they are.
-  if (value === undefined || value === null) return report;
+  // Nearly every value a client sends is well-formed: `messageFits` says so without building a path,
+  // an issue or a closure; only a value it does not vouch for gets the full check, which names the
+  // problem.
+  if (value === undefined || value === null || messageFits(schema, value)) return report;
   checkMessage(
     schema,
     value,
@@ -145,38 +148,103 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
   }
 }
 
-// The common cases, decided without building anything: unset, an empty list, a scalar or enum value
-// of the right type and range. Anything else gets the full check (which may still find it fine).
+// The well-formed cases, decided without building anything: what these accept, the full check below
+// (checkMessage, checkOneof, checkField) accepts too; what they do not vouch for it checks in full, and
+// may still find fine (a 64-bit integer, bytes, an infinite float).
+function messageFits(desc: DescMessage, value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const typeName = (value as { $typeName?: unknown }).$typeName;
+  if (typeof typeName === "string" && typeName !== desc.typeName) return false;
+  const byLocalName = membersOf(desc).byLocalName;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || key === "$typeName" || key === "$unknown") continue;
+    const v = (value as Record<string, unknown>)[key];
+    const member = byLocalName.get(key);
+    if (member?.kind === "oneof") {
+      if (!oneofFits(member, v)) return false;
+    } else if (member !== undefined && member.oneof === undefined) {
+      if (!fits(member, v)) return false;
+    } else if (v !== undefined) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function oneofFits(oneof: DescOneof, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (!isPlainObject(value) || !("case" in value)) return false;
+  const { case: c, value: v } = value as { case: unknown; value?: unknown };
+  if (c === undefined) return true;
+  for (const field of oneof.fields) if (field.localName === c) return valueFits(field, v);
+  return false;
+}
+
+// A field's value: unset, or a value that fits.
 function fits(field: DescField, v: unknown): boolean {
-  if (v === undefined || v === null) return true;
+  return v === undefined || v === null || valueFits(field, v);
+}
+
+// A set value (a oneof case's, a list item's or a map value's null or undefined fails, as in checkField).
+function valueFits(field: DescField, v: unknown): boolean {
   switch (field.fieldKind) {
     case "scalar":
-      switch (field.scalar) {
-        case ScalarType.STRING:
-          return typeof v === "string";
-        case ScalarType.BOOL:
-          return typeof v === "boolean";
-        case ScalarType.INT32:
-        case ScalarType.SINT32:
-        case ScalarType.SFIXED32:
-          return typeof v === "number" && (v | 0) === v;
-        case ScalarType.UINT32:
-        case ScalarType.FIXED32:
-          return typeof v === "number" && v >>> 0 === v;
-        case ScalarType.DOUBLE:
-          return typeof v === "number";
-        case ScalarType.FLOAT:
-          return typeof v === "number" && !(v > FLOAT32_MAX || v < FLOAT32_MIN);
-        default:
-          return false;
-      }
+      return scalarFits(field.scalar, v);
     case "enum":
+      return enumFits(v);
+    case "message":
+      return messageFieldFits(field.message, v);
+    case "list": {
+      if (!Array.isArray(v)) return false;
+      for (const item of v) {
+        const ok = field.listKind === "scalar" ? scalarFits(field.scalar, item) : field.listKind === "enum" ? enumFits(item) : messageFieldFits(field.message, item);
+        if (!ok) return false;
+      }
+      return true;
+    }
+    case "map": {
+      if (!isPlainObject(v) || isMessage(v)) return false;
+      for (const k in v) {
+        if (!Object.hasOwn(v, k)) continue;
+        const item = (v as Record<string, unknown>)[k];
+        const ok = field.mapKind === "scalar" ? scalarFits(field.scalar, item) : field.mapKind === "enum" ? enumFits(item) : messageFieldFits(field.message, item);
+        if (!ok) return false;
+      }
+      return true;
+    }
+  }
+}
+
+function messageFieldFits(desc: DescMessage, v: unknown): boolean {
+  if (desc.typeName === "google.protobuf.Struct") return isPlainObject(v) && !isMessage(v);
+  return messageFits(desc, v);
+}
+
+function scalarFits(type: ScalarType, v: unknown): boolean {
+  switch (type) {
+    case ScalarType.STRING:
+      return typeof v === "string";
+    case ScalarType.BOOL:
+      return typeof v === "boolean";
+    case ScalarType.INT32:
+    case ScalarType.SINT32:
+    case ScalarType.SFIXED32:
       return typeof v === "number" && (v | 0) === v;
-    case "list":
-      return Array.isArray(v) && v.length === 0;
+    case ScalarType.UINT32:
+    case ScalarType.FIXED32:
+      return typeof v === "number" && v >>> 0 === v;
+    case ScalarType.DOUBLE:
+      return typeof v === "number";
+    case ScalarType.FLOAT:
+      return typeof v === "number" && !(v > FLOAT32_MAX || v < FLOAT32_MIN);
     default:
       return false;
   }
+}
+
+// Open enums: any int32 (checkEnum).
+function enumFits(v: unknown): boolean {
+  return typeof v === "number" && (v | 0) === v;
 }
 
 // Paths name a oneof's value by its case, as the rules do: `worker.partitionedStrategyInfo.type`, not
