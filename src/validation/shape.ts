@@ -43,15 +43,16 @@ interface ShapeReport {
   readonly covered: string[];
 }
 
-function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints): ShapeReport {
-  const report: ShapeReport = { issues: [], covered: [] };
+// `undefined` when there is no issue.
+function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints): ShapeReport | undefined {
   // `create` makes an empty message of no init at all; within a message, null and undefined are unset
   // only as a field's or a oneof's value (`fits`, `checkOneof`), not as a list item, a map value or a
   // oneof case's value, which `create` copies as they are.
   // Nearly every value a client sends is well-formed: `messageFits` says so without building a path,
-  // an issue or a closure; only a value it does not vouch for gets the full check, which names the
-  // problem.
-  if (value === undefined || value === null || messageFits(schema, value)) return report;
+  // an issue, a closure or a report; only a value it does not vouch for gets the full check, which
+  // names the problem.
+  if (value === undefined || value === null || messageFits(schema, value)) return undefined;
+  const report: ShapeReport = { issues: [], covered: [] };
   checkMessage(
     schema,
     value,
@@ -62,7 +63,7 @@ function shapeOf(schema: DescMessage, value: unknown, path: string, hints: Shape
     },
     hints,
   );
-  return report;
+  return report.issues.length > 0 ? report : undefined;
 }
 
 /**
@@ -75,7 +76,7 @@ function shapeOf(schema: DescMessage, value: unknown, path: string, hints: Shape
  * @internal
  */
 export function checkShape(schema: DescMessage, value: unknown, path: string, hints: ShapeHints = {}): ValidationIssue[] {
-  return shapeOf(schema, value, path, hints).issues;
+  return shapeOf(schema, value, path, hints)?.issues ?? [];
 }
 
 /**
@@ -86,6 +87,8 @@ export function checkShape(schema: DescMessage, value: unknown, path: string, hi
  * it wrote `pre_queue_workflow_id`), and the shape issue already says what to write. Rules written
  * for well-formed messages may throw on a malformed one; then the shape issues are the answer.
  *
+ * @param message - the message `create` makes of `value`, when the caller has made it already (the
+ *   client sends that message, so it is not made twice).
  * @internal
  */
 export function withShape<S extends DescMessage>(
@@ -94,11 +97,11 @@ export function withShape<S extends DescMessage>(
   path: string,
   hints: ShapeHints,
   rules: (message: MessageShape<S>) => ValidationIssue[],
+  // `create` returns a message of this schema as it is, so a message is not copied.
+  message: MessageShape<S> = create(schema, value),
 ): ValidationIssue[] {
   const shape = shapeOf(schema, value, path, hints);
-  // `create` returns a message of this schema as it is, so a message is not copied.
-  const message = create(schema, value);
-  if (shape.issues.length === 0) return rules(message);
+  if (shape === undefined) return rules(message);
   let ruled: ValidationIssue[];
   try {
     ruled = rules(message);

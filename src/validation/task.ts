@@ -2,7 +2,7 @@
 // so the two can never disagree. Deprecated upstream fields are read as their current equivalents
 // (see normalize.ts for the mapping and the reasons).
 
-import type { JsonValue, MessageInitShape } from "@bufbuild/protobuf";
+import { create, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import {
   AnnotationDataTypeSchema,
@@ -116,6 +116,25 @@ export function validateTask(
   return withShape(TaskSchema, task, path, TASK_HINTS, (message) => taskRules(message, path, options));
 }
 
+/**
+ * {@link validateTasks} of `tasks` as written, given the messages `create` made of them (`messages[i]`
+ * of `tasks[i]`): the client validates what the caller wrote and sends those messages.
+ * @internal
+ */
+export function validateTaskMessages(
+  tasks: readonly TaskLike[],
+  messages: readonly Task[],
+  path: string,
+  options: TaskValidationOptions,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const p = `${path}[${i}]`;
+    issues.push(...withShape(TaskSchema, tasks[i]!, p, TASK_HINTS, (message) => taskRules(message, p, options), messages[i]));
+  }
+  return issues;
+}
+
 // The documented rules, on a message.
 function taskRules(task: Task, path: string, options: TaskValidationOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -148,7 +167,12 @@ export function validateTasks(
   path = "tasks",
   options: TaskValidationOptions = {},
 ): ValidationIssue[] {
-  return tasks.flatMap((t, i) => validateTask(t, `${path}[${i}]`, options));
+  return validateTaskMessages(
+    tasks,
+    tasks.map((t) => create(TaskSchema, t)),
+    path,
+    options,
+  );
 }
 
 type Add = (path: string, message: string) => void;
@@ -228,10 +252,11 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
     }
   }
 
-  // Duplicates: the same user (or model version, or workflow) listed twice.
-  const seen = new Map<string, WorkerRef>();
+  // Duplicates: the same user (or model version, or workflow) listed twice (one worker has none, and
+  // needs no map: these rules run on every task sent).
+  const seen = workers.length > 1 ? new Map<string, WorkerRef>() : undefined;
   for (const w of workers) {
-    if (w.kind === undefined || w.id === "") continue;
+    if (seen === undefined || w.kind === undefined || w.id === "") continue;
     const key = `${w.kind}\u0000${w.id}\u0000${w.version}`;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, w);
@@ -321,9 +346,9 @@ function checkConcepts(task: Task, path: string, add: Add): void {
   // Concepts and the deprecated conceptIds by their place in the two lists read as one: a path is
   // built only for a message.
   const pathOf = (i: number) => (i < concepts.length ? `${path}.concepts[${i}].concept.id` : `${path}.conceptIds[${i - concepts.length}]`);
-  const seen = new Map<string, number>();
+  const seen = concepts.length + conceptIds.length > 1 ? new Map<string, number>() : undefined;
   const note = (id: string, i: number) => {
-    if (id === "") return;
+    if (id === "" || seen === undefined) return;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
     else add(pathOf(i), `duplicate concept "${id}": already listed at ${pathOf(first)}`);
@@ -483,13 +508,15 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
   if (users.length > 0 && userIds.length > 0) {
     add(`${rp}.userIds`, "set the reviewers in review.users only; the deprecated review.userIds cannot be combined with it");
   }
-  const seen = new Map<string, number>();
-  for (let i = 0; i < users.length + userIds.length; i++) {
+  const count = users.length + userIds.length;
+  const seen = count > 1 ? new Map<string, number>() : undefined;
+  for (let i = 0; i < count; i++) {
     const id = i < users.length ? users[i]!.id : userIds[i - users.length]!;
     if (id === "") {
       add(pathOf(i), "a reviewer needs a user id");
       continue;
     }
+    if (seen === undefined) continue;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
     else add(pathOf(i), `duplicate reviewer "${id}": already listed at ${pathOf(first)}`);
