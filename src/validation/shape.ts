@@ -159,8 +159,11 @@ function messageFits(desc: DescMessage, value: unknown): boolean {
   const typeName = (value as { $typeName?: unknown }).$typeName;
   if (typeof typeName === "string" && typeName !== desc.typeName) return false;
   const byLocalName = membersOf(desc).byLocalName;
+  // No Object.hasOwn per key (a quarter of this walk's time): an inherited enumerable key, which the
+  // full check skips, is looked at here as if it were the caller's, so at worst it sends the value on
+  // to the full check.
   for (const key in value) {
-    if (!Object.hasOwn(value, key) || key === "$typeName" || key === "$unknown") continue;
+    if (key === "$typeName" || key === "$unknown") continue;
     const v = (value as Record<string, unknown>)[key];
     const member = byLocalName.get(key);
     if (member?.kind === "oneof") {
@@ -208,7 +211,6 @@ function valueFits(field: DescField, v: unknown): boolean {
     case "map": {
       if (!isPlainObject(v) || isMessage(v)) return false;
       for (const k in v) {
-        if (!Object.hasOwn(v, k)) continue;
         const item = (v as Record<string, unknown>)[k];
         const ok = field.mapKind === "scalar" ? scalarFits(field.scalar, item) : field.mapKind === "enum" ? enumFits(item) : messageFieldFits(field.message, item);
         if (!ok) return false;
