@@ -252,15 +252,26 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
     }
   }
 
-  // Duplicates: the same user (or model version, or workflow) listed twice (one worker has none, and
-  // needs no map: these rules run on every task sent).
-  const seen = workers.length > 1 ? new Map<string, WorkerRef>() : undefined;
-  for (const w of workers) {
-    if (seen === undefined || w.kind === undefined || w.id === "") continue;
-    const key = `${w.kind}\u0000${w.id}\u0000${w.version}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, w);
-    else add(w.path, `duplicate worker: ${w.kind} "${w.id}" is already listed at ${first.path}`);
+  // Duplicates: the same user (or model version, or workflow) listed twice. These rules run on every
+  // task sent: one worker needs no map, and the map is by id alone (a key joining kind, id and version
+  // was a new string to hash per worker); an id seen before is rare, and only then are the workers
+  // from its first place on compared.
+  const firstWithId = workers.length > 1 ? new Map<string, number>() : undefined;
+  for (let i = 0; firstWithId !== undefined && i < workers.length; i++) {
+    const w = workers[i]!;
+    if (w.kind === undefined || w.id === "") continue;
+    const from = firstWithId.get(w.id);
+    if (from === undefined) {
+      firstWithId.set(w.id, i);
+      continue;
+    }
+    for (let j = from; j < i; j++) {
+      const first = workers[j]!;
+      if (first.kind === w.kind && first.id === w.id && first.version === w.version) {
+        add(w.path, `duplicate worker: ${w.kind} "${w.id}" is already listed at ${first.path}`);
+        break;
+      }
+    }
   }
 
   const info = worker?.strategyInfo.case === "partitionedStrategyInfo" ? worker.strategyInfo.value : undefined;
