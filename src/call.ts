@@ -14,7 +14,7 @@
 import { create, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
-import { linkSignals } from "./abort.js";
+import { linkSignals, type LinkedSignal } from "./abort.js";
 import type { HeadersInput, RequestMetadata } from "./auth.js";
 import { defaultNow, timeLeftMs, type DeadlineOptions } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
@@ -91,11 +91,28 @@ export function createCallPath(parts: CallPathParts): CallPath {
     );
   }
 
-  /** Steps 1–2: the time the call has, and the one signal it follows. */
-  function begin(options: DeadlineOptions & { readonly signal?: AbortSignal | undefined }) {
-    const left = timeLeftMs(options, parts.timeoutMs);
-    const link = options.signal ? linkSignals(options.signal, closing) : undefined;
-    return { left, signal: link?.signal ?? closing, dispose: () => link?.dispose() };
+  /** Step 2: the one signal a call follows: the client's close(), linked with the caller's signal if any. */
+  function follow(callerSignal: AbortSignal | undefined): LinkedSignal | undefined {
+    return callerSignal ? linkSignals(callerSignal, closing) : undefined;
+  }
+
+  /**
+   * What a failure of the call says about it, read when it fails. A function of the client rather than
+   * a closure of each call: the success path allocates nothing for its failures.
+   */
+  function failureContext(method: string, record: RetryRecord, options: CallOptions | undefined): FailureContext {
+    return {
+      method,
+      idempotent: methodKind(retry, method) !== "write",
+      redact,
+      attempts: record.attempts,
+      previousErrors: record.previousErrors,
+      nothingApplied: record.nothingApplied,
+      keySource: metadata.keySource(options?.headers),
+      address: parts.address,
+      transport: transport.name,
+      trust: parts.trust,
+    };
   }
 
   return {
@@ -106,48 +123,40 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const headers = metadata.headers(options?.headers);
       // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
       const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
-      const ctx = (): FailureContext => ({
-        method: method.name,
-        idempotent: methodKind(retry, method.name) !== "write",
-        redact,
-        attempts: record.attempts,
-        previousErrors: record.previousErrors,
-        nothingApplied: record.nothingApplied,
-        keySource: metadata.keySource(options?.headers),
-        address: parts.address,
-        transport: transport.name,
-        trust: parts.trust,
-      });
       const span = tracing?.start(method, headers);
       // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
       const early = options?.signal?.aborted
-        ? toClarifaiError(undefined, ctx(), options.signal)
+        ? toClarifaiError(undefined, failureContext(method.name, record, options), options.signal)
         : closing.aborted
-          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), ctx())
+          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options))
           : undefined;
-      const { left, signal, dispose } = early ? { left: 0, signal: closing, dispose: () => {} } : begin(options ?? {});
+      // Step 1, then step 2 (an option that is not a time throws before anything is linked).
+      const left = early ? 0 : timeLeftMs(options ?? NO_OPTIONS, parts.timeoutMs);
+      const link = early ? undefined : follow(options?.signal);
+      const signal = link?.signal ?? closing;
       try {
         if (early) throw early;
-        if (left <= 0) throw deadlinePassed(ctx());
+        if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options));
         const response = await attempts(method, request, headers, left, signal, record, span);
         const message = response.message as { status?: { code: number; reqId: string } };
-        // The context of a failure is built only for a failure: the success path stays lean.
-        if (responseStatusCode(message) !== StatusCode.SUCCESS) throw statusFailure(message, ctx());
+        if (responseStatusCode(message) !== StatusCode.SUCCESS) throw statusFailure(message, failureContext(method.name, record, options));
         span?.end(undefined, message.status);
         return response.message;
       } catch (e) {
-        const error: ClarifaiError = toClarifaiError(e, ctx(), signal);
+        const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options), signal);
         span?.end(error);
         throw error;
       } finally {
-        dispose();
+        link?.dispose();
       }
     },
 
     async raw(method, request, options) {
       if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
       const headers = metadata.headers(options.headers);
-      const { left, signal, dispose } = begin(options);
+      const left = timeLeftMs(options, parts.timeoutMs);
+      const link = follow(options.signal);
+      const signal = link?.signal ?? closing;
       try {
         if (left <= 0) throw new ConnectError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
         const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
@@ -156,11 +165,14 @@ export function createCallPath(parts: CallPathParts): CallPath {
         // connect's own clients fail with ConnectErrors: an abort reason becomes one (CANCELLED).
         throw redactError(ConnectError.from(e, signal.aborted ? Code.Canceled : Code.Unknown), redact);
       } finally {
-        dispose();
+        link?.dispose();
       }
     },
   };
 }
+
+// The options of a call given none.
+const NO_OPTIONS: CallOptions = Object.freeze({});
 
 /** `transport.unary` run through the caller's connect interceptors, as connect would run them. */
 function intercepted(parts: CallPathParts): ClientTransport["unary"] {

@@ -229,15 +229,10 @@ export async function runWithRetries<R extends { readonly message: object }>(run
   const kind = methodKind(policy, method);
   const rule = policy?.rules[kind];
   const maxAttempts = policy?.maxAttempts ?? 1;
-  const ctx = { method, idempotent: kind !== "write", redact: run.redact };
   const previousErrors: ClarifaiError[] = [];
   // Whether every attempt that has failed so far is proven to have done nothing.
   let nothingApplied = true;
-  const finish = (n: number) => {
-    record.attempts = n;
-    record.previousErrors = previousErrors;
-    record.nothingApplied = nothingApplied;
-  };
+  // No closure in this function, and the failure context built only for a failure: every call runs it.
   for (let n = 1; ; n++) {
     // The first attempt is told the caller's time as given; later ones what the clock says is left.
     const left = run.deadlineAt === undefined ? undefined : n === 1 && run.timeoutMs !== undefined ? run.timeoutMs : run.deadlineAt - run.clock();
@@ -249,22 +244,22 @@ export async function runWithRetries<R extends { readonly message: object }>(run
       const response = await attempt(left);
       const code = responseStatusCode(response.message);
       if (code === StatusCode.SUCCESS || !rule || !rule.statusCodes.includes(code)) {
-        finish(n);
+        finish(record, n, previousErrors, nothingApplied);
         return response;
       }
       // The server answered with a failure status: it says what happened, and it was not applied.
-      failure = statusFailure(response.message, { ...ctx, attempts: n })!;
+      failure = statusFailure(response.message, { method, idempotent: kind !== "write", redact: run.redact, attempts: n })!;
       outcome = { response };
     } catch (error) {
       // An attempt aborted mid-flight may have been applied: leave nothingApplied false.
       if (signal.aborted || !rule) {
         nothingApplied = nothingApplied && !signal.aborted && provablyNotSent(error);
-        finish(n);
+        finish(record, n, previousErrors, nothingApplied);
         throw error;
       }
       nothingApplied &&= provablyNotSent(error);
-      finish(n);
-      failure = toClarifaiError(error, { ...ctx, attempts: n });
+      finish(record, n, previousErrors, nothingApplied);
+      failure = toClarifaiError(error, { method, idempotent: kind !== "write", redact: run.redact, attempts: n });
       const code = failure.grpcCode;
       const retryable = rule.grpcCodes.includes(code) || (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
       // A certificate nobody trusts, a server that does not speak TLS or no HTTP version in common
@@ -272,15 +267,11 @@ export async function runWithRetries<R extends { readonly message: object }>(run
       if (!retryable || isHandshakeRefused(error)) throw error;
       outcome = { error };
     }
-    const giveUp = () => {
-      if ("error" in outcome) throw outcome.error;
-      return outcome.response;
-    };
-    finish(n);
-    if (n >= maxAttempts || !policy) return giveUp();
+    finish(record, n, previousErrors, nothingApplied);
+    if (n >= maxAttempts || !policy) return lastOutcome(outcome);
     const delayMs = backoffDelay(policy, n);
     // A wait that outlives the deadline only turns a meaningful error into DEADLINE_EXCEEDED.
-    if (run.deadlineAt !== undefined && run.clock() + delayMs >= run.deadlineAt) return giveUp();
+    if (run.deadlineAt !== undefined && run.clock() + delayMs >= run.deadlineAt) return lastOutcome(outcome);
     const event = { method, attempt: n, delayMs, error: failure };
     for (const hook of [policy.onRetry, run.onRetry]) {
       try {
@@ -292,6 +283,19 @@ export async function runWithRetries<R extends { readonly message: object }>(run
     previousErrors.push(failure);
     await backoff(policy, delayMs, signal, run.deadlineAt === undefined ? undefined : run.deadlineAt - run.clock());
   }
+}
+
+/** What the attempts so far tell the caller. */
+function finish(record: RetryRecord, attempts: number, previousErrors: ClarifaiError[], nothingApplied: boolean): void {
+  record.attempts = attempts;
+  record.previousErrors = previousErrors;
+  record.nothingApplied = nothingApplied;
+}
+
+/** The last attempt's outcome, once retrying ends: its response, or its failure thrown. */
+function lastOutcome<R>(outcome: { readonly response: R } | { readonly error: unknown }): R {
+  if ("error" in outcome) throw outcome.error;
+  return outcome.response;
 }
 
 /**

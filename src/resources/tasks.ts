@@ -8,7 +8,8 @@ import type { Caller } from "../caller.js";
 import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
 import { paginate, type PaginateOptions } from "../pagination.js";
-import { normalizeTask, validateListParams, validateTasks } from "../validation/index.js";
+import { normalizeTask, validateListParams } from "../validation/index.js";
+import { validateTaskMessages } from "../validation/task.js";
 import { listAllOf, required } from "./common.js";
 
 /** A task as protobuf-es init shape (plain object, camelCase) or a `Task` message. */
@@ -48,19 +49,21 @@ export class Tasks {
   }
 
   #validate(tasks: readonly TaskInput[], method: string, options: WriteOptions | undefined): Task[] {
+    const messages = tasks.map((t) => create(TaskSchema, t));
     if (options?.validate !== false) {
-      // The caller's own objects are validated as written, before `create` (which drops unknown keys,
-      // so a snake_case `input_source` would silently vanish) and before any rewriting: a task that
-      // mixes a deprecated field with its replacement (worker.users and worker.workers, or a
-      // contradicting approvalThreshold) is refused rather than merged, and each issue's path names a
-      // field the caller wrote. Deprecated fields alone are accepted: they are rewritten below.
-      const issues = validateTasks(tasks, "tasks", { deprecated: "accept" });
+      // The caller's own objects are validated as written, not only as `create` made them (it drops
+      // unknown keys, so a snake_case `input_source` would silently vanish), and before any rewriting:
+      // a task that mixes a deprecated field with its replacement (worker.users and worker.workers, or
+      // a contradicting approvalThreshold) is refused rather than merged, and each issue's path names a
+      // field the caller wrote. Deprecated fields alone are accepted: they are rewritten below. The
+      // rules read the messages made above, which are the ones sent: an init object is not made twice.
+      const issues = validateTaskMessages(tasks, messages, "tasks", { deprecated: "accept" });
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
     }
-    const messages = tasks.map((t) => create(TaskSchema, t));
     // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,
     // so the client never sends them, whether or not it validates.
-    return messages.map(normalizeTask);
+    for (let i = 0; i < messages.length; i++) messages[i] = normalizeTask(messages[i]!);
+    return messages;
   }
 
   /**

@@ -20,12 +20,18 @@ export type EnumName<E extends Record<string, string | number>> = Extract<keyof 
  * @example enumValueName(TaskWorker_TaskWorkerStrategySchema, 4) // "DYNAMIC"
  */
 export function enumValueName(schema: DescEnum, value: number): string | undefined {
-  return schema.values.find((v) => v.number === value)?.name;
+  return declared(schema, value)?.name;
 }
 
 /** Whether `value` is one of the numbers declared by `schema`. */
 export function isKnownEnumValue(schema: DescEnum, value: number): boolean {
-  return schema.values.some((v) => v.number === value);
+  return declared(schema, value) !== undefined;
+}
+
+// The descriptor's own index by number: the rules look up several enum values of every task a client
+// sends. Only numbers are looked up, as a search of `values` would find only numbers (not "1").
+function declared(schema: DescEnum, value: number) {
+  return typeof value === "number" ? schema.value[value] : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // so the two can never disagree. Deprecated upstream fields are read as their current equivalents
 // (see normalize.ts for the mapping and the reasons).
 
-import type { JsonValue, MessageInitShape } from "@bufbuild/protobuf";
+import { create, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import {
   AnnotationDataTypeSchema,
@@ -56,14 +56,33 @@ export const KNOWN_ANNOTATION_DATA_TYPE_BITS: number = AnnotationDataTypeSchema.
 // Slack for comparing weight shares, which are quotients of doubles (1/3 + 1/3 + 1/3 is not exactly 1).
 const EPSILON = 1e-6;
 
-interface WorkerRef {
-  readonly path: string;
+// A worker the task names. Every task a client sends goes through these rules and nearly all are
+// valid, so its paths are built only when a message names them.
+class WorkerRef {
+  constructor(
+    /** The path of the task's worker, e.g. `tasks[0].worker`. */
+    readonly worker: string,
+    /** The list it is in and its place there. */
+    readonly list: "workers" | "users" | "userIds",
+    readonly index: number,
+    /** The case's step below the item (`.user`), or "". */
+    readonly leaf: string,
+    /** The id's step below `path` (`.id`), or "" where the path is the id itself. */
+    readonly idLeaf: string,
+    readonly kind: "user" | "model" | "workflow" | undefined,
+    readonly id: string,
+    /** Model version id, so that two versions of one model are different workers. */
+    readonly version: string,
+  ) {}
+
+  get path(): string {
+    return `${this.worker}.${this.list}[${this.index}]${this.leaf}`;
+  }
+
   /** Where the id is: `….user.id`, `….users[1].id` or `….userIds[2]`. */
-  readonly idPath: string;
-  readonly kind: "user" | "model" | "workflow" | undefined;
-  readonly id: string;
-  /** Model version id, so that two versions of one model are different workers. */
-  readonly version: string;
+  get idPath(): string {
+    return `${this.path}${this.idLeaf}`;
+  }
 }
 
 /**
@@ -97,6 +116,25 @@ export function validateTask(
   return withShape(TaskSchema, task, path, TASK_HINTS, (message) => taskRules(message, path, options));
 }
 
+/**
+ * {@link validateTasks} of `tasks` as written, given the messages `create` made of them (`messages[i]`
+ * of `tasks[i]`): the client validates what the caller wrote and sends those messages.
+ * @internal
+ */
+export function validateTaskMessages(
+  tasks: readonly TaskLike[],
+  messages: readonly Task[],
+  path: string,
+  options: TaskValidationOptions,
+): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (let i = 0; i < tasks.length; i++) {
+    const p = `${path}[${i}]`;
+    issues.push(...withShape(TaskSchema, tasks[i]!, p, TASK_HINTS, (message) => taskRules(message, p, options), messages[i]));
+  }
+  return issues;
+}
+
 // The documented rules, on a message.
 function taskRules(task: Task, path: string, options: TaskValidationOptions): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
@@ -108,8 +146,9 @@ function taskRules(task: Task, path: string, options: TaskValidationOptions): Va
     add(`${path}.type`, unknownEnumMessage("type", task.type, Task_TaskTypeSchema));
   }
 
-  const workers = collectWorkers(task.worker, `${path}.worker`, add);
-  checkWorkers(task, workers, path, add);
+  const wp = `${path}.worker`;
+  const workers = collectWorkers(task.worker, wp, add);
+  checkWorkers(task, workers, wp, add);
   checkConcepts(task, path, add);
   checkInputSource(task, path, add);
   checkReview(task.review, workers, `${path}.review`, add);
@@ -128,7 +167,12 @@ export function validateTasks(
   path = "tasks",
   options: TaskValidationOptions = {},
 ): ValidationIssue[] {
-  return tasks.flatMap((t, i) => validateTask(t, `${path}[${i}]`, options));
+  return validateTaskMessages(
+    tasks,
+    tasks.map((t) => create(TaskSchema, t)),
+    path,
+    options,
+  );
 }
 
 type Add = (path: string, message: string) => void;
@@ -137,61 +181,39 @@ type Add = (path: string, message: string) => void;
 function collectWorkers(worker: TaskWorker | undefined, path: string, add: Add): WorkerRef[] {
   if (worker === undefined) return [];
   const refs: WorkerRef[] = [];
-  worker.workers.forEach((w, i) => {
-    const p = `${path}.workers[${i}]`;
-    switch (w.worker.case) {
+  for (let i = 0; i < worker.workers.length; i++) {
+    const w = worker.workers[i]!.worker;
+    switch (w.case) {
       case "user":
-        refs.push({ path: `${p}.user`, idPath: `${p}.user.id`, kind: "user", id: w.worker.value.id, version: "" });
+        refs.push(new WorkerRef(path, "workers", i, ".user", ".id", "user", w.value.id, ""));
         break;
       case "model":
-        refs.push({
-          path: `${p}.model`,
-          idPath: `${p}.model.id`,
-          kind: "model",
-          id: w.worker.value.id,
-          version: w.worker.value.modelVersion?.id ?? "",
-        });
+        refs.push(new WorkerRef(path, "workers", i, ".model", ".id", "model", w.value.id, w.value.modelVersion?.id ?? ""));
         break;
       case "workflow":
-        refs.push({ path: `${p}.workflow`, idPath: `${p}.workflow.id`, kind: "workflow", id: w.worker.value.id, version: "" });
+        refs.push(new WorkerRef(path, "workers", i, ".workflow", ".id", "workflow", w.value.id, ""));
         break;
       default:
-        add(p, "a worker must be a user, a model or a workflow; this one is empty");
-        refs.push({ path: p, idPath: p, kind: undefined, id: "", version: "" });
+        add(`${path}.workers[${i}]`, "a worker must be a user, a model or a workflow; this one is empty");
+        refs.push(new WorkerRef(path, "workers", i, "", "", undefined, "", ""));
     }
-  });
-  const deprecated: WorkerRef[] = [
-    ...worker.users.map((u, i) => ({
-      path: `${path}.users[${i}]`,
-      idPath: `${path}.users[${i}].id`,
-      kind: "user" as const,
-      id: u.id,
-      version: "",
-    })),
-    ...worker.userIds.map((id, i) => ({
-      path: `${path}.userIds[${i}]`,
-      idPath: `${path}.userIds[${i}]`,
-      kind: "user" as const,
-      id,
-      version: "",
-    })),
-  ];
-  if (deprecated.length > 0 && worker.workers.length > 0) {
+  }
+  if (worker.users.length + worker.userIds.length > 0 && worker.workers.length > 0) {
     // Mixing the two forms leaves it unclear which list the caller meant; upstream reads only one.
     add(
       `${path}.${worker.users.length > 0 ? "users" : "userIds"}`,
       "set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
     );
   }
-  refs.push(...deprecated);
+  worker.users.forEach((u, i) => refs.push(new WorkerRef(path, "users", i, "", ".id", "user", u.id, "")));
+  worker.userIds.forEach((id, i) => refs.push(new WorkerRef(path, "userIds", i, "", "", "user", id, "")));
   for (const r of refs) {
     if (r.kind !== undefined && r.id === "") add(r.idPath, `a ${r.kind} worker needs an id`);
   }
   return refs;
 }
 
-function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add): void {
-  const wp = `${path}.worker`;
+function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): void {
   const worker = task.worker;
   const strategy = worker?.strategy ?? TaskWorker_TaskWorkerStrategy.WORKER_STRATEGY_NOT_SET;
   if (!isKnownEnumValue(TaskWorker_TaskWorkerStrategySchema, strategy)) {
@@ -230,14 +252,26 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
     }
   }
 
-  // Duplicates: the same user (or model version, or workflow) listed twice.
-  const seen = new Map<string, string>();
-  for (const w of workers) {
+  // Duplicates: the same user (or model version, or workflow) listed twice. These rules run on every
+  // task sent: one worker needs no map, and the map is by id alone (a key joining kind, id and version
+  // was a new string to hash per worker); an id seen before is rare, and only then are the workers
+  // from its first place on compared.
+  const firstWithId = workers.length > 1 ? new Map<string, number>() : undefined;
+  for (let i = 0; firstWithId !== undefined && i < workers.length; i++) {
+    const w = workers[i]!;
     if (w.kind === undefined || w.id === "") continue;
-    const key = `${w.kind}\u0000${w.id}\u0000${w.version}`;
-    const first = seen.get(key);
-    if (first === undefined) seen.set(key, w.path);
-    else add(w.path, `duplicate worker: ${w.kind} "${w.id}" is already listed at ${first}`);
+    const from = firstWithId.get(w.id);
+    if (from === undefined) {
+      firstWithId.set(w.id, i);
+      continue;
+    }
+    for (let j = from; j < i; j++) {
+      const first = workers[j]!;
+      if (first.kind === w.kind && first.id === w.id && first.version === w.version) {
+        add(w.path, `duplicate worker: ${w.kind} "${w.id}" is already listed at ${first.path}`);
+        break;
+      }
+    }
   }
 
   const info = worker?.strategyInfo.case === "partitionedStrategyInfo" ? worker.strategyInfo.value : undefined;
@@ -257,8 +291,8 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
     add(`${ip}.type`, "partitioned strategy type must be EVENLY or WEIGHTED");
   }
 
-  const userIds = workers.filter((w) => w.kind === "user" && w.id !== "").map((w) => w.id);
-  const distinctUsers = new Set(userIds);
+  const distinctUsers = new Set<string>();
+  for (const w of workers) if (w.kind === "user" && w.id !== "") distinctUsers.add(w.id);
   const perInputValid = info.workersPerInput >= 1 && info.workersPerInput <= workers.length;
   if (info.workersPerInput < 1) {
     add(`${ip}.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
@@ -272,20 +306,21 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
   const weights = info.weights;
   const wtp = `${ip}.weights`;
   if (info.type === PT.WEIGHTED) {
-    if (weights === undefined || Object.keys(weights).length === 0) {
+    if (weights === undefined || isEmpty(weights)) {
       add(wtp, "WEIGHTED partitioning needs weights: a map from each worker's user id to a number > 0");
       return;
     }
     let sum = 0;
     let allValid = true;
-    for (const [id, value] of Object.entries(weights)) {
-      const p = keyPath(wtp, id);
+    for (const id in weights) {
+      if (!Object.hasOwn(weights, id)) continue;
+      const value = weights[id];
       if (!distinctUsers.has(id)) {
-        add(p, `a weight is given for "${id}", who is not a worker of the task`);
+        add(keyPath(wtp, id), `a weight is given for "${id}", who is not a worker of the task`);
         allValid = false;
       }
       if (!isPositiveNumber(value)) {
-        add(p, `a weight must be a number > 0; it is ${shownWeight(value)}`);
+        add(keyPath(wtp, id), `a weight must be a number > 0; it is ${shownWeight(value)}`);
         allValid = false;
       } else {
         sum += value;
@@ -301,8 +336,9 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
     // 1/k of the load; upstream refuses such weights. (With k itself invalid the shares say nothing new.)
     if (allValid && perInputValid && sum > 0) {
       const limit = 1 / info.workersPerInput;
-      for (const [id, value] of Object.entries(weights)) {
-        const share = (value as number) / sum;
+      for (const id in weights) {
+        if (!Object.hasOwn(weights, id)) continue;
+        const share = (weights[id] as number) / sum;
         if (share > limit + EPSILON) {
           add(
             keyPath(wtp, id),
@@ -311,31 +347,35 @@ function checkWorkers(task: Task, workers: WorkerRef[], path: string, add: Add):
         }
       }
     }
-  } else if (weights !== undefined && Object.keys(weights).length > 0 && info.type === PT.EVENLY) {
+  } else if (weights !== undefined && !isEmpty(weights) && info.type === PT.EVENLY) {
     add(wtp, "weights only apply to WEIGHTED partitioning; EVENLY shares the inputs equally");
   }
 }
 
 function checkConcepts(task: Task, path: string, add: Add): void {
-  const seen = new Map<string, string>();
-  const note = (id: string, p: string) => {
-    if (id === "") return;
+  const { concepts, conceptIds } = task;
+  // Concepts and the deprecated conceptIds by their place in the two lists read as one: a path is
+  // built only for a message.
+  const pathOf = (i: number) => (i < concepts.length ? `${path}.concepts[${i}].concept.id` : `${path}.conceptIds[${i - concepts.length}]`);
+  const seen = concepts.length + conceptIds.length > 1 ? new Map<string, number>() : undefined;
+  const note = (id: string, i: number) => {
+    if (id === "" || seen === undefined) return;
     const first = seen.get(id);
-    if (first === undefined) seen.set(id, p);
-    else add(p, `duplicate concept "${id}": already listed at ${first}`);
+    if (first === undefined) seen.set(id, i);
+    else add(pathOf(i), `duplicate concept "${id}": already listed at ${pathOf(first)}`);
   };
-  task.concepts.forEach((c, i) => {
-    const cp = `${path}.concepts[${i}]`;
+  for (let i = 0; i < concepts.length; i++) {
+    const c = concepts[i]!;
     if (c.concept === undefined) {
-      add(`${cp}.concept`, "a task concept needs a concept with an id");
+      add(`${path}.concepts[${i}].concept`, "a task concept needs a concept with an id");
     } else if (c.concept.id === "") {
-      add(`${cp}.concept.id`, "a concept id must not be empty");
+      add(pathOf(i), "a concept id must not be empty");
     } else {
-      note(c.concept.id, `${cp}.concept.id`);
+      note(c.concept.id, i);
     }
     const cfg = c.autoAnnotationConfig;
-    if (cfg === undefined) return;
-    const ap = `${cp}.autoAnnotationConfig`;
+    if (cfg === undefined) continue;
+    const ap = `${path}.concepts[${i}].autoAnnotationConfig`;
     const unknownBits = cfg.annotationDataTypes & ~KNOWN_ANNOTATION_DATA_TYPE_BITS;
     if (unknownBits !== 0 || cfg.annotationDataTypes < 0) {
       add(
@@ -356,16 +396,17 @@ function checkConcepts(task: Task, path: string, add: Add): void {
     if (cfg.statusCode !== 0 && !isKnownEnumValue(StatusCodeSchema, cfg.statusCode)) {
       add(`${ap}.statusCode`, `statusCode ${cfg.statusCode} is not a StatusCode value (e.g. ANNOTATION_SUCCESS = 24150)`);
     }
-  });
+  }
   // Deprecated `conceptIds` name concepts too; they are read as `concepts` (see normalize.ts).
-  if (task.conceptIds.length > 0 && task.concepts.length > 0) {
+  if (conceptIds.length > 0 && concepts.length > 0) {
     add(`${path}.conceptIds`, "set the concepts in concepts only; the deprecated conceptIds cannot be combined with it");
   }
-  task.conceptIds.forEach((id, i) => {
-    const p = `${path}.conceptIds[${i}]`;
-    if (id === "") add(p, "a concept id must not be empty");
-    else note(id, p);
-  });
+  for (let i = 0; i < conceptIds.length; i++) {
+    const id = conceptIds[i]!;
+    const at = concepts.length + i;
+    if (id === "") add(pathOf(at), "a concept id must not be empty");
+    else note(id, at);
+  }
 }
 
 // The deprecated aiAssistant.workflowId may stand alone; next to a different workflow.id one of them
@@ -460,7 +501,8 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
           `the deprecated approvalThreshold (${legacy}) contradicts approvalThresholdLabelers (${labelers}); set approvalThresholdLabelers only`,
         );
       }
-      const humans = workers.filter((w) => w.kind === "user").length;
+      let humans = 0;
+      for (const w of workers) if (w.kind === "user") humans++;
       if (humans > 0 && threshold > humans) {
         add(
           `${cp}.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`,
@@ -470,24 +512,32 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
     }
   }
 
-  // Reviewers: ids present, none listed twice (current and deprecated lists together).
-  const reviewers = [
-    ...review.users.map((u, i) => ({ path: `${rp}.users[${i}].id`, id: u.id })),
-    ...review.userIds.map((id, i) => ({ path: `${rp}.userIds[${i}]`, id })),
-  ];
-  if (review.users.length > 0 && review.userIds.length > 0) {
+  // Reviewers: ids present, none listed twice (current and deprecated lists together, by their place
+  // in the two read as one: a path is built only for a message).
+  const { users, userIds } = review;
+  const pathOf = (i: number) => (i < users.length ? `${rp}.users[${i}].id` : `${rp}.userIds[${i - users.length}]`);
+  if (users.length > 0 && userIds.length > 0) {
     add(`${rp}.userIds`, "set the reviewers in review.users only; the deprecated review.userIds cannot be combined with it");
   }
-  const seen = new Map<string, string>();
-  for (const r of reviewers) {
-    if (r.id === "") {
-      add(r.path, "a reviewer needs a user id");
+  const count = users.length + userIds.length;
+  const seen = count > 1 ? new Map<string, number>() : undefined;
+  for (let i = 0; i < count; i++) {
+    const id = i < users.length ? users[i]!.id : userIds[i - users.length]!;
+    if (id === "") {
+      add(pathOf(i), "a reviewer needs a user id");
       continue;
     }
-    const first = seen.get(r.id);
-    if (first === undefined) seen.set(r.id, r.path);
-    else add(r.path, `duplicate reviewer "${r.id}": already listed at ${first}`);
+    if (seen === undefined) continue;
+    const first = seen.get(id);
+    if (first === undefined) seen.set(id, i);
+    else add(pathOf(i), `duplicate reviewer "${id}": already listed at ${pathOf(first)}`);
   }
+}
+
+// A map field without entries, found without listing its keys.
+function isEmpty(map: object): boolean {
+  for (const key in map) if (Object.hasOwn(map, key)) return false;
+  return true;
 }
 
 function isPositiveNumber(v: JsonValue | undefined): v is number {

@@ -82,6 +82,11 @@ describe("workers", () => {
       't.worker.workers[3].model: duplicate worker: model "m" is already listed at t.worker.workers[2].model',
       't.worker.workers[5].workflow: duplicate worker: workflow "w" is already listed at t.worker.workers[4].workflow',
     ]);
+    // One id for workers of two kinds is two workers; the second user of it is a duplicate of the first.
+    const mixed = task({ worker: { strategy: 3, workers: [user("x"), model("x"), user("x")] } });
+    expect(issues(mixed).filter((i) => i.includes("duplicate"))).toEqual([
+      't.worker.workers[2].user: duplicate worker: user "x" is already listed at t.worker.workers[0].user',
+    ]);
   });
 
   it("an auto-annotation task takes exactly one model or workflow, and says what to do with users", () => {
