@@ -3,7 +3,7 @@
 // own twin) is larger than the few percent this is about. Run in a child process of its own
 // (bench/child.ts, mode "facade-own", with --expose-gc).
 //
-// Two parts, each the median over rounds of a mean over many calls:
+// Three parts, each the median over rounds of a mean over many calls:
 //   - the call path: `ClarifaiClient` (options, metadata, retry step, status check, the resource
 //     method, validation on PostTasks) over a connect `Transport` that answers at once with the answer
 //     the emulator gave, minus that transport called alone. Everything the facade does on top of a
@@ -12,6 +12,13 @@
 //   - the bookkeeping the default transport does per attempt only because the facade asks for it: the
 //     deadline timer (armed, then cleared when the answer comes) and the follower of the client's close()
 //     signal, with `concurrency` attempts in flight as in the cell, plus the grpc-timeout header's text.
+//   - paired real calls: each facade and the raw transport under it (bench/clients), both in this
+//     process, both calling the emulator over their own connection, taking turns in blocks of the
+//     cell's calls, in the order ABBA (so that a drift of the machine over a round weighs on both
+//     alike); the facade's block ÷ the raw block that shares its round, minus one. Whatever the
+//     machine does to a round it does to both blocks, which two processes in turn cannot promise; a
+//     second raw-http2 client against the first gives this measurement's own noise floor. Unlike the
+//     first two parts this counts everything, the default transport's own extra work included.
 //
 // What it leaves out: whatever the default transport itself does beyond the hand-written raw-http2
 // client (its user-agent and grpc-timeout headers on the wire, its promise and listeners, the result
@@ -20,8 +27,12 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Package from "../src/index.js";
-import { runFixed } from "./load.js";
+import { loadClient, type BenchClient, type ClientName } from "./clients/index.js";
+import { callOf, runFixed } from "./load.js";
 import type { Cell, Target } from "./workloads.js";
+
+/** A facade and the raw transport under it, as the paired part compares them. */
+export type Pair = readonly [facade: ClientName, under: ClientName];
 
 /** What the child is asked to measure. */
 export interface FacadeOwnTask {
@@ -34,6 +45,19 @@ export interface FacadeOwnTask {
   rounds: number;
   /** Calls per round, per cell. */
   calls: number;
+  /** The paired part: the pairs to compare, its rounds, and its calls per block by cell (in the order of `cells`). */
+  paired: { pairs: Pair[]; rounds: number; calls: number[] };
+}
+
+/** One pair's paired rounds on one cell. */
+export interface PairedRounds {
+  /** The facade, or {@link PAIRED_TWIN} for raw-http2's second client. */
+  facade: ClientName | typeof PAIRED_TWIN;
+  under: ClientName;
+  /** The facade's CPU per call ÷ the raw one's in the same round, minus one, in percent: one per round. */
+  pct: number[];
+  /** The raw client's CPU per call, µs, one per round. */
+  underUs: number[];
 }
 
 /** µs per call of each round, per cell (in the order of `cells`). */
@@ -42,6 +66,54 @@ export interface FacadeOwnResult {
   callPathUs: number[][];
   /** The default transport's per-attempt deadline and close() bookkeeping. */
   bookkeepingUs: number[][];
+  /** Per cell: each pair's paired rounds, then raw-http2 against a second raw-http2 client (facade "raw-http2 · twin"). */
+  paired: PairedRounds[][];
+}
+
+/** The label of the second raw-http2 client of the paired part (its noise floor). */
+export const PAIRED_TWIN = "raw-http2 · twin" as const;
+
+/**
+ * The paired part on every cell: for each pair (and raw-http2 against its twin) `rounds` rounds of two
+ * blocks each way, ABBA, every block `calls[c]` calls at the cell's concurrency from a collected heap.
+ */
+async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
+  const { pairs, rounds, calls } = task.paired;
+  const twins: Pair[] = pairs.some(([, under]) => under === "raw-http2") ? [["raw-http2", "raw-http2"]] : [];
+  const connected = new Map<string, BenchClient>();
+  const client = async (label: string, name: ClientName) => {
+    if (!connected.has(label)) connected.set(label, await (await loadClient(name, { facadeEntry: task.entry })).connect(task.target));
+    return connected.get(label)!;
+  };
+  try {
+    const result: PairedRounds[][] = [];
+    for (const [c, cell] of task.cells.entries()) {
+      const perCell: PairedRounds[] = [];
+      for (const [i, [facade, under]] of [...pairs, ...twins].entries()) {
+        const twin = i >= pairs.length;
+        const a = callOf(await client(twin ? PAIRED_TWIN : facade, facade), cell.workload);
+        const b = callOf(await client(under, under), cell.workload);
+        const n = calls[c]!;
+        // Warm-up: both clients' code and connections settle before anything counts.
+        await perCall(a, n, cell.concurrency);
+        await perCall(b, n, cell.concurrency);
+        const measured: PairedRounds = { facade: twin ? PAIRED_TWIN : facade, under, pct: [], underUs: [] };
+        for (let r = 0; r < rounds; r++) {
+          const a1 = await perCall(a, n, cell.concurrency);
+          const b1 = await perCall(b, n, cell.concurrency);
+          const b2 = await perCall(b, n, cell.concurrency);
+          const a2 = await perCall(a, n, cell.concurrency);
+          measured.pct.push(((a1 + a2) / (b1 + b2) - 1) * 100);
+          measured.underUs.push((b1 + b2) / 2);
+        }
+        perCell.push(measured);
+      }
+      result.push(perCell);
+    }
+    return result;
+  } finally {
+    for (const c of connected.values()) await c.close();
+  }
 }
 
 type Client = InstanceType<typeof Package.ClarifaiClient>;
@@ -137,7 +209,7 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     return us;
   }
 
-  const result: FacadeOwnResult = { callPathUs: [], bookkeepingUs: [] };
+  const result: FacadeOwnResult = { callPathUs: [], bookkeepingUs: [], paired: [] };
   for (const cell of task.cells) {
     const facade = () => workloads[cell.workload](client);
     const alone = () => instant.unary(methods[cell.workload]);
@@ -156,5 +228,6 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     result.bookkeepingUs.push(book);
   }
   await client.close();
+  result.paired = await measurePaired(task);
   return result;
 }

@@ -99,26 +99,23 @@ function cpuTables(run: CpuRun): string[] {
   return out;
 }
 
-/** The facade section of one Node: the in-process measure first, the cross-process ratios and their noise floor beside it. */
+/** The facade section of one Node: the paired ratios and their noise floor first, then where the facade's part goes. */
 function facadeTable(run: FacadeRun): string[] {
   const cells = run.cells;
   const us = (s: Spread) => (s.n > 1 ? `${num(s.median, 1)} (${num(s.min, 1)}–${num(s.max, 1)})` : num(s.median, 1));
-  const pairs = [...new Map(cells.flatMap((c) => c.acrossProcesses.map((a) => [`${a.facade}|${a.under}`, a] as const))).values()];
+  const pairs = [...new Map(cells.flatMap((c) => c.paired.map((p) => [`${p.facade}|${p.under}`, p] as const))).values()];
   const rows = [
-    ["call path, µs per call (one process)", ...cells.map((c) => us(c.callPathUs))],
-    ["default transport's deadline and close() bookkeeping, µs per attempt (one process)", ...cells.map((c) => us(c.bookkeepingUs))],
-    ["raw-http2, µs per call (its own process)", ...cells.map((c) => ms(c.rawUs, 0))],
-    ["**the same ÷ raw-http2's CPU per call** (the default transport's own extra work over raw-http2 not included)", ...cells.map((c) => (Number.isFinite(c.ownPct) ? `**${c.ownPct.toFixed(1)}%**` : "–"))],
-    ...pairs.map(({ facade, under }) => [`${facade} ÷ ${under} − 1, across processes`, ...cells.map((c) => percent(c.acrossProcesses.find((a) => a.facade === facade && a.under === under)?.pct))]),
-    ["raw-http2's twin ÷ raw-http2 − 1 (the same client: the noise floor)", ...cells.map((c) => percent(c.twinPct))],
+    ...pairs.map(({ facade, under }) => [`**${facade} ÷ ${under} − 1**, paired in one process`, ...cells.map((c) => percent(c.paired.find((p) => p.facade === facade && p.under === under)?.pct))]),
+    ["raw-http2's second client ÷ raw-http2 − 1 (the same code: the noise floor)", ...cells.map((c) => percent(c.twinPct))],
+    ["raw-http2, µs per call (paired rounds)", ...cells.map((c) => ms(c.rawUs, 0))],
+    ["call path, µs per call (over a transport that answers at once)", ...cells.map((c) => us(c.callPathUs))],
+    ["default transport's deadline and close() bookkeeping, µs per attempt", ...cells.map((c) => us(c.bookkeepingUs))],
+    ["the two ÷ raw-http2's CPU per call", ...cells.map((c) => (Number.isFinite(c.ownPct) ? `${c.ownPct.toFixed(1)}%` : "–"))],
   ];
-  const out = [
-    `##### Node ${run.node.version} (${run.rounds} rounds across processes; in one process ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
+  return [
+    `##### Node ${run.node.version} (${run.paired.rounds} paired rounds, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls; call path and bookkeeping: ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
     table(["", ...cells.map((c) => c.cell)], rows),
   ];
-  const missing = missingLine(run.missing);
-  if (missing) out.push(missing);
-  return out;
 }
 
 /** Renders the results as markdown. */
@@ -149,13 +146,12 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.facade?.length) {
     out.push(
       "#### The facade's own CPU",
-      "The call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus that transport alone) " +
-        "and the default transport's per-attempt deadline and close() bookkeeping, measured in one process, over raw-http2's CPU per call " +
-        "measured across processes in the same rounds as the pairs below. Beside them, raw-http2 against a second process of itself: " +
-        "its ratio would be 0% without noise, so its range is what a cross-process ratio cannot resolve on this machine. " +
-        "The one-process figure is a lower bound: a loop that runs only the facade keeps its code and data hot, which real calls, " +
-        "interleaved with HTTP/2 and protobuf-es work, do not; and it leaves out what the default transport itself does beyond raw-http2 " +
-        "(its headers, promise, listeners and result object).",
+      "Each facade and the raw transport under it run in one process, each on its own connection to the emulator, in blocks of the " +
+        "same calls: a round is facade, raw, raw, facade, each block from a collected heap, and its ratio is the facade's CPU per call " +
+        "over the raw one's. Whatever the machine does during a round weighs on both alike, which two processes taking turns cannot " +
+        "promise. A second raw-http2 client against the first gives the noise floor (its ratio would be 0%). Below, where part of the " +
+        "facade's cost goes: the call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus " +
+        "that transport alone) and the default transport's per-attempt deadline and close() bookkeeping, looped in the same process.",
     );
     for (const run of r.facade) out.push(...facadeTable(run));
   }

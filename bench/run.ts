@@ -33,7 +33,7 @@ export interface Preset {
   calls: Record<Workload, number>;
   /** Unmeasured calls before each measured cell, as a fraction of the measured ones. */
   warmupFraction: number;
-  /** Rounds of the facade section's cross-process pairs (per Node); their calls are `facadeCallsFactor` × `calls`. */
+  /** Rounds of the facade section's paired blocks (per Node); each block is `facadeCallsFactor` × `calls` calls. */
   facadeRounds: number;
   facadeCallsFactor: number;
   /** The facade section's in-process measurement: rounds, and calls per round and cell. */
@@ -56,8 +56,8 @@ export const PRESETS = {
     rounds: 5,
     calls: { GetTask: 600, PostTasks: 600, ListTasks: 30 },
     warmupFraction: 0.1,
-    facadeRounds: 9,
-    facadeCallsFactor: 2,
+    facadeRounds: 5,
+    facadeCallsFactor: 1,
     facadeOwnRounds: 7,
     facadeOwnCalls: 20_000,
     compressionRounds: 3,
@@ -235,10 +235,10 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     }
     if (has("facade")) {
       for (const node of nodes) {
-        log(`facade on Node ${node.version}: each facade and the raw transport under it, and raw-http2 against its twin, × ${CPU_CELLS.length} cells × ${preset.facadeRounds} rounds`);
-        const facadeRounds = { ...rounds(preset.facadeRounds, CPU_CELLS, `facade, Node ${node.version}`), calls: (cell: Cell) => calls(cell) * preset.facadeCallsFactor };
+        log(`facade on Node ${node.version}: each facade and the raw transport under it (and raw-http2 against a second client) in one process, ${CPU_CELLS.length} cells × ${preset.facadeRounds} paired rounds`);
+        const paired = { rounds: preset.facadeRounds, calls: (cell: Cell) => calls(cell) * preset.facadeCallsFactor };
         const inProcess = { rounds: preset.facadeOwnRounds, calls: preset.facadeOwnCalls, entry: load.facadeEntry ?? PACKAGE_ENTRY };
-        results.facade!.push(await runFacade(setup(node), target, clients, facadeRounds, inProcess));
+        results.facade!.push(await runFacade(setup(node), target, clients, CPU_CELLS, paired, inProcess));
       }
     }
     const processClients = options.processClients ?? clients;

@@ -113,22 +113,24 @@ describe("bench harness on a tiny workload", () => {
     expect(official.records.find((r) => r.path.endsWith("/ListTasks"))).toMatchObject({ advertised: "identity,deflate,gzip", answered: "gzip" });
   });
 
-  it("measures the facade's own CPU in one process, and across processes beside raw-http2's twin", () => {
+  it("measures the facade's own CPU paired with the raw transport under it in one process, beside a second raw client", () => {
     const [run] = results.facade!;
     expect(run!.node.version).toBe(process.version);
     expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
+    expect(run!.paired.calls).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeCallsFactor));
     for (const cell of run!.cells) {
+      expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([["facade-connect", "raw-http2", PRESETS.tiny.facadeRounds]]);
+      expect(Number.isFinite(cell.paired[0]!.pct.median) && Number.isFinite(cell.twinPct!.median)).toBe(true);
       // The call path is a difference of two loops, which a tiny run cannot keep clear of noise: it is a
       // number; the bookkeeping is measured directly and always costs something.
       expect(Number.isFinite(cell.callPathUs.median)).toBe(true);
       expect(positive(cell.bookkeepingUs.median) && positive(cell.rawUs.median)).toBe(true);
       expect(cell.ownPct).toBeCloseTo(((cell.callPathUs.median + cell.bookkeepingUs.median) / cell.rawUs.median) * 100, 6);
-      expect(cell.acrossProcesses.map((a) => [a.facade, a.under])).toEqual([["facade-connect", "raw-http2"]]);
-      expect(Number.isFinite(cell.acrossProcesses[0]!.pct.median) && Number.isFinite(cell.twinPct!.median)).toBe(true);
     }
     const goal = results.goals.find((g) => g.id === "facade-overhead")!;
-    expect(goal.detail).toContain("in one process");
-    expect(goal.detail).toContain("twin");
+    expect(goal.target).toContain("paired in one process");
+    expect(goal.detail).toContain("second raw-http2 client");
+    expect(goal.detail).toContain("call path + bookkeeping");
   });
 
   it("measures cold start and memory in fresh processes", () => {
