@@ -8,6 +8,19 @@ interface FanOut {
 }
 
 const fanOuts = new WeakMap<AbortSignal, FanOut>();
+/** Signals whose one listener stays while they live (see {@link keepListening}). */
+const kept = new WeakSet<AbortSignal>();
+
+/**
+ * Keeps `signal`'s one listener of ours attached when its last follower leaves, for a signal that is
+ * ours and lives as long as what follows it (the client's close() signal): with one call at a time,
+ * every call would otherwise add and remove an `abort` listener on it, which Node's EventTarget makes
+ * dear (measured: +15% CPU per GetTask at concurrency 1 over the raw transport, in one process). A
+ * caller's signal is never kept: it must carry nothing of ours once its calls end. @internal
+ */
+export function keepListening(signal: AbortSignal): void {
+  kept.add(signal);
+}
 
 /**
  * Calls `fn(reason)` when `signal` aborts, and returns the function that stops listening. However many
@@ -38,7 +51,7 @@ export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): () 
   const entry = (reason: unknown) => fn(reason);
   current.listeners.add(entry);
   return () => {
-    if (!current.listeners.delete(entry) || current.listeners.size > 0) return;
+    if (!current.listeners.delete(entry) || current.listeners.size > 0 || kept.has(signal)) return;
     if (fanOuts.get(signal) === current) {
       fanOuts.delete(signal);
       signal.removeEventListener("abort", current.onAbort);

@@ -3,6 +3,7 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { inspect } from "node:util";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
+import { keepListening } from "./abort.js";
 import { createRequestMetadata } from "./auth.js";
 import { createCallPath } from "./call.js";
 import type { Caller } from "./caller.js";
@@ -58,6 +59,7 @@ export class ClarifaiClient {
    */
   constructor(options?: ClarifaiClientOptions) {
     const { pat, ...rest } = resolveClientOptions(options);
+    keepListening(this.#closing.signal);
     this.#options = rest;
     this.#redact = createRedactor(pat);
     this.#transport = selectTransport(rest);

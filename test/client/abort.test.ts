@@ -2,7 +2,7 @@
 // on them afterwards (AbortSignal.any leaks an entry per call on Node 20).
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
-import { linkSignals } from "../../src/abort.js";
+import { keepListening, linkSignals, onAbort } from "../../src/abort.js";
 
 describe("linkSignals", () => {
   it("aborts with the reason of the first source to abort, and unlinks itself", () => {
@@ -60,3 +60,26 @@ describe("linkSignals", () => {
     expect(again.signal.reason).toBe("now");
   });
 });
+
+describe("keepListening", () => {
+  it("keeps a kept signal's one listener between followers, which it still fans out to; other signals keep none", () => {
+    const closing = new AbortController();
+    const other = new AbortController();
+    keepListening(closing.signal);
+    for (let i = 0; i < 3; i++) {
+      onAbort(closing.signal, () => {})();
+      onAbort(other.signal, () => {})();
+    }
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(1);
+    expect(getEventListeners(other.signal, "abort")).toHaveLength(0);
+    const reasons: unknown[] = [];
+    const stop = onAbort(closing.signal, (reason) => reasons.push(reason));
+    onAbort(closing.signal, (reason) => reasons.push(reason));
+    stop();
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(1);
+    closing.abort("closed");
+    expect(reasons).toEqual(["closed"]);
+    expect(getEventListeners(closing.signal, "abort")).toHaveLength(0);
+  });
+});
+
