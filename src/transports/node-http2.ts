@@ -13,6 +13,7 @@ import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
 import { USER_AGENT } from "../version.js";
+import { Deadlines } from "./deadlines.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
 import { gunzipBytes, gzipBytes } from "./gzip.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
@@ -56,6 +57,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
   );
   const basePath = new URL(endpoint.url).pathname.replace(/\/+$/, "");
   const acceptEncoding = compression.accept.length > 0 ? compression.accept.join(",") : undefined;
+  const deadlines = new Deadlines();
   let closed = false;
 
   function unary<I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>): Promise<UnaryResult<O>> {
@@ -69,12 +71,12 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       if (closed) return reject(new ConnectError("the transport is closed", Code.Unavailable));
       let stream: ClientHttp2Stream | undefined;
       let settled = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopDeadline: (() => void) | undefined;
       let stopAbort: (() => void) | undefined;
       const settle = (error: unknown, answer?: Answer) => {
         if (settled) return;
         settled = true;
-        if (timer !== undefined) clearTimeout(timer);
+        stopDeadline?.();
         stopAbort?.();
         if (error !== undefined) {
           // Whatever ended the call early, the stream goes with it (CANCEL, as gRPC maps a cancellation).
@@ -87,7 +89,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       if (signal) stopAbort = onAbort(signal, (reason) => settle(reason));
       if (attempt.timeoutMs !== undefined) {
         const ms = attempt.timeoutMs;
-        timer = setTimeout(() => settle(new ConnectError(`the deadline of ${Math.ceil(ms)} ms passed before the answer came`, Code.DeadlineExceeded)), Math.max(0, ms));
+        stopDeadline = deadlines.add(ms, () => settle(new ConnectError(`the deadline of ${Math.ceil(ms)} ms passed before the answer came`, Code.DeadlineExceeded)));
       }
       const headers: OutgoingHttpHeaders = {
         "user-agent": USER_AGENT,
