@@ -10,8 +10,9 @@
 //     transport, on every transport: they all run this path (a caller's transport also passes through
 //     a small adapter, src/transports/connect-transport.ts, counted here too).
 //   - the bookkeeping the default transport does per attempt only because the facade asks for it: the
-//     deadline timer (armed, then cleared when the answer comes) and the follower of the client's close()
-//     signal, with `concurrency` attempts in flight as in the cell, plus the grpc-timeout header's text.
+//     deadline (added to the transport's one deadline timer, removed when the answer comes) and the
+//     follower of the client's close() signal (a kept signal, as the client's is), with `concurrency`
+//     attempts in flight as in the cell, plus the grpc-timeout header's text.
 //   - paired real calls: each facade and the raw transport under it (bench/clients), both in this
 //     process, both calling the emulator over their own connection, taking turns in blocks of the
 //     cell's calls, in the order ABBA (so that a drift of the machine over a round weighs on both
@@ -178,13 +179,17 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
   const client = new lib.ClarifaiClient({ ...account, transport: instant });
   const methods = { GetTask: lib.V2.method.getTask, PostTasks: lib.V2.method.postTasks, ListTasks: lib.V2.method.listTasks };
 
-  const { onAbort } = (await import(pathToFileURL(path.join(task.buildRoot, "src", "abort.js")).href)) as typeof import("../src/abort.js");
-  const { encodeGrpcTimeout } = (await import(pathToFileURL(path.join(task.buildRoot, "src", "deadline.js")).href)) as typeof import("../src/deadline.js");
+  const load = async <M>(file: string) => (await import(pathToFileURL(path.join(task.buildRoot, "src", file)).href)) as M;
+  const { keepListening, onAbort } = await load<typeof import("../src/abort.js")>("abort.js");
+  const { encodeGrpcTimeout } = await load<typeof import("../src/deadline.js")>("deadline.js");
+  const { Deadlines } = await load<typeof import("../src/transports/deadlines.js")>("transports/deadlines.js");
   const closing = new AbortController().signal;
-  // As src/transports/node-http2.ts does per attempt: arm the deadline, follow close(), write the
+  keepListening(closing);
+  const deadlines = new Deadlines();
+  // As src/transports/node-http2.ts does per attempt: add the deadline, follow close(), write the
   // grpc-timeout text; undo the first two when the answer comes (here: `concurrency` attempts later).
   function bookkeeping(attempts: number, concurrency: number): number {
-    const inFlight: { timer: ReturnType<typeof setTimeout>; stop: () => void }[] = [];
+    const inFlight: (() => void)[] = [];
     const fail = () => {
       throw new Error("a deadline fired during the measurement");
     };
@@ -192,18 +197,16 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     const start = cpuUs();
     let text = "";
     for (let i = 0; i < attempts; i++) {
-      if (inFlight.length === concurrency) {
-        const done = inFlight.shift()!;
-        clearTimeout(done.timer);
-        done.stop();
-      }
+      if (inFlight.length === concurrency) inFlight.shift()!();
       text = encodeGrpcTimeout(30_000 - (i % 7));
-      inFlight.push({ timer: setTimeout(fail, 30_000), stop: onAbort(closing, fail) });
+      const stopDeadline = deadlines.add(30_000, fail);
+      const stopAbort = onAbort(closing, fail);
+      inFlight.push(() => {
+        stopDeadline();
+        stopAbort();
+      });
     }
-    for (const done of inFlight) {
-      clearTimeout(done.timer);
-      done.stop();
-    }
+    for (const done of inFlight) done();
     const us = (cpuUs() - start) / attempts;
     if (!text) throw new Error("no grpc-timeout text");
     return us;

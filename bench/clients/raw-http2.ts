@@ -1,13 +1,16 @@
 // A gRPC unary call written by hand on node:http2, with connect-node's public Http2SessionManager for the
 // connection and protobuf-es for the messages, no facade: what the facade's default ("connect")
 // transport runs on since its lean unary path, so the difference between the two is the facade's own
-// cost. One stream, one frame out, one frame in, the status from the trailers.
+// cost. One stream, one frame out, one frame in, the status from the trailers. Its connection is kept
+// as the default transport keeps its own (the same keepalive PINGs, whose timers the session manager
+// re-arms on every answer): that is the connection's cost, not the facade's.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import type { IncomingHttpHeaders } from "node:http2";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { V2 } from "../../gen/clarifai/api/service_pb.js";
+import { KEEPALIVE } from "../../src/transports/keepalive.js";
 import type { Target } from "../workloads.js";
 import { BenchCallError, type BenchClient, type ClientConfig } from "./types.js";
 import { checkStatus, unaryWorkloads, type UnaryCall } from "./unary.js";
@@ -16,7 +19,7 @@ const inflate = promisify(gunzip);
 
 /** Connects a raw HTTP/2 gRPC client to the target. It advertises nothing unless asked for gzip, like the facade. */
 export async function connect(target: Target, config: ClientConfig = {}): Promise<BenchClient> {
-  const sessions = new Http2SessionManager(target.baseUrl);
+  const sessions = new Http2SessionManager(target.baseUrl, { ...KEEPALIVE });
   const headers = {
     "content-type": "application/grpc+proto",
     te: "trailers",

@@ -16,6 +16,7 @@ import { USER_AGENT } from "../version.js";
 import { Deadlines } from "./deadlines.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
 import { gunzipBytes, gzipBytes } from "./gzip.js";
+import { KEEPALIVE } from "./keepalive.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /**
@@ -49,12 +50,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
   const nodeOptions: SecureClientSessionOptions = {};
   if (endpoint.tls && tls.ca !== undefined) nodeOptions.ca = tls.ca as SecureClientSessionOptions["ca"];
   const guarded = new WeakSet<Http2Session>();
-  const sessions = new Http2SessionManager(
-    endpoint.url,
-    // Ping an idle connection so a silently dead peer (NAT timeout, LB drop) is noticed before a call hangs on it.
-    { pingIntervalMs: 30_000, pingTimeoutMs: 10_000, idleConnectionTimeoutMs: 15 * 60_000 },
-    nodeOptions,
-  );
+  const sessions = new Http2SessionManager(endpoint.url, { ...KEEPALIVE }, nodeOptions);
   const basePath = new URL(endpoint.url).pathname.replace(/\/+$/, "");
   const acceptEncoding = compression.accept.length > 0 ? compression.accept.join(",") : undefined;
   const deadlines = new Deadlines();
