@@ -6,8 +6,8 @@
 // FileDescriptorProto with the reflective binary decoder, cold, at import: about a tenth of a cold start
 // (import + first call) on Node 20, StatusCode's 433 values alone 4–9 ms. gen/ itself is untouched (buf
 // generate's output, which the tests load). The build proves, file by file, that hydrateFile gives
-// exactly the message `fileDesc` decodes (same fields set, same values, same prototypes), and fails
-// otherwise.
+// exactly the message `fileDesc` decodes (same fields set, same values, the same defaults on their
+// prototypes), but for the imports it leaves out on purpose (declaresOnlyOptions), and fails otherwise.
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import * as wkt from "@bufbuild/protobuf/wkt";
@@ -103,7 +103,7 @@ async function load(root, genFiles) {
   collect(wkt);
   collect(await import(pathToFileURL(join(root, CONNECT_STATUS)).href));
   // Inside the project, so that the build's imports of protobuf-es resolve to node_modules (one copy,
-  // the one `wkt` above comes from: the check compares prototypes).
+  // the one `wkt` above comes from).
   mkdirSync(join(root, "node_modules/.cache"), { recursive: true });
   const tmp = mkdtempSync(join(root, "node_modules/.cache/clarifai-descriptors-"));
   try {
