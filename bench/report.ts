@@ -143,7 +143,9 @@ export function renderMarkdown(r: BenchResults): string {
     for (const run of r.cpu) out.push(...cpuTables(run));
   }
 
-  if (r.facade?.length) {
+  // A results.json from before the paired method (`--render`) has facade runs without paired rows.
+  const facadeRuns = (r.facade ?? []).filter((run) => run.cells.every((c) => c.paired !== undefined));
+  if (facadeRuns.length) {
     out.push(
       "#### The facade's own CPU",
       "Each facade and the raw transport under it run in one process, each on its own connection to the emulator, in blocks of the " +
@@ -153,7 +155,7 @@ export function renderMarkdown(r: BenchResults): string {
         "facade's cost goes: the call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus " +
         "that transport alone) and the default transport's per-attempt deadline and close() bookkeeping, looped in the same process.",
     );
-    for (const run of r.facade) out.push(...facadeTable(run));
+    for (const run of facadeRuns) out.push(...facadeTable(run));
   }
 
   out.push("#### Goals");

@@ -30,18 +30,20 @@ interface DescriptorJson {
  * other keys are its set fields, by local name), an array a list, `{ "#u8": base64 }` bytes, and any
  * other object (an unknown field) stays as it is.
  */
-function revive(value: unknown, types: readonly MessageType[], prototypes: readonly object[]): unknown {
-  if (Array.isArray(value)) return value.map((item) => revive(item, types, prototypes));
+function revive(value: unknown, types: readonly MessageType[]): unknown {
+  if (Array.isArray(value)) return value.map((item) => revive(item, types));
   if (value === null || typeof value !== "object") return value;
   const json = value as Record<string, unknown>;
   if (typeof json["#u8"] === "string") return base64Decode(json["#u8"]);
   let message: Record<string, unknown> = {};
   if (typeof json.$ === "number") {
-    message = Object.create(prototypes[json.$]!) as Record<string, unknown>;
-    message.$typeName = types[json.$]!.typeName;
-    for (const list of types[json.$]!.lists) message[list] = [];
+    // The type's defaults object is the prototype of all its messages in the file, as create()'s is.
+    const type = types[json.$]!;
+    message = Object.create(type.defaults) as Record<string, unknown>;
+    message.$typeName = type.typeName;
+    for (const list of type.lists) message[list] = [];
   }
-  for (const key of Object.keys(json)) if (key !== "$") message[key] = revive(json[key], types, prototypes);
+  for (const key of Object.keys(json)) if (key !== "$") message[key] = revive(json[key], types);
   return message;
 }
 
@@ -53,8 +55,7 @@ function revive(value: unknown, types: readonly MessageType[], prototypes: reado
  */
 export function hydrateFile(json: string, imports?: readonly GenFile[]): GenFile {
   const { types, file } = JSON.parse(json) as DescriptorJson;
-  const prototypes = types.map((t) => t.defaults);
-  const proto = revive(file, types, prototypes) as FileDescriptorProto;
+  const proto = revive(file, types) as FileDescriptorProto;
   proto.dependency = imports?.map((f) => f.proto.name) ?? [];
   const desc = createFileRegistry(proto, (name) => imports?.find((f) => f.proto.name === name)).getFile(proto.name);
   if (!desc) throw new Error(`hydrateFile: ${proto.name} is not in its own registry`);
