@@ -39,6 +39,11 @@ export interface TaskCountFilters {
 
 const m = V2.method;
 
+/** The call options of `tasks.get`'s options (which the call path checks for keys it does not know). */
+function withoutAdditionalFields({ additionalFields: _, ...call }: GetTaskOptions): CallOptions {
+  return call;
+}
+
 /** `client.tasks`: labeling tasks of an app. Every method's last argument is {@link CallOptions}. */
 export class Tasks {
   readonly #caller: Caller;
@@ -88,10 +93,12 @@ export class Tasks {
 
   /** Gets one task by id (GetTask). A missing task throws `NotFoundError`. */
   async get(id: string, options?: GetTaskOptions): Promise<Task> {
-    const { additionalFields = [], ...call } = options ?? {};
+    // Most calls give no additional fields: their options pass on as they are, without a copy.
+    const call = options !== undefined && "additionalFields" in options ? withoutAdditionalFields(options) : options;
+    const fields = options?.additionalFields;
     const res = await this.#caller.call(
       m.getTask,
-      { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: [...additionalFields] },
+      { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: fields && [...fields] },
       call,
     );
     return required(res.task, "GetTask", "task");
