@@ -105,6 +105,9 @@ class GrpcJsAnswer<O extends DescMessage> implements UnaryResult<O> {
   }
   setTail(tail: grpc.Metadata): void {
     this.#tail = tail;
+    // Read before the trailers came (grpc-js emits them in the turn that settles the call, so only a
+    // synchronous reader could): that reading saw none; the next one sees them.
+    this.#trailer = undefined;
   }
   get header(): Headers {
     return (this.#header ??= metadataToHeaders(this.#head));
