@@ -92,28 +92,34 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
   return grpc.credentials.createSsl(pem);
 }
 
-/** A call's result: the message, and `Headers` made from grpc-js' metadata only when read. */
+/**
+ * A call's result: the message, and `Headers` made from grpc-js' metadata only when read. Properties
+ * assigned in the constructor, no class fields, for the reason given at node-http2.ts' `DecodedAnswer`.
+ */
 class GrpcJsAnswer<O extends DescMessage> implements UnaryResult<O> {
-  readonly message: UnaryResult<O>["message"];
-  readonly #head: grpc.Metadata | undefined;
-  #tail: grpc.Metadata | undefined;
-  #header: Headers | undefined;
-  #trailer: Headers | undefined;
+  declare readonly message: UnaryResult<O>["message"];
+  private declare readonly head: grpc.Metadata | undefined;
+  private declare tail: grpc.Metadata | undefined;
+  private declare headerSeen: Headers | undefined;
+  private declare trailerSeen: Headers | undefined;
   constructor(message: UnaryResult<O>["message"], head: grpc.Metadata | undefined) {
     this.message = message;
-    this.#head = head;
+    this.head = head;
+    this.tail = undefined;
+    this.headerSeen = undefined;
+    this.trailerSeen = undefined;
   }
   setTail(tail: grpc.Metadata): void {
-    this.#tail = tail;
+    this.tail = tail;
     // Read before the trailers came (grpc-js emits them in the turn that settles the call, so only a
     // synchronous reader could): that reading saw none; the next one sees them.
-    this.#trailer = undefined;
+    this.trailerSeen = undefined;
   }
   get header(): Headers {
-    return (this.#header ??= metadataToHeaders(this.#head));
+    return (this.headerSeen ??= metadataToHeaders(this.head));
   }
   get trailer(): Headers {
-    return (this.#trailer ??= metadataToHeaders(this.#tail));
+    return (this.trailerSeen ??= metadataToHeaders(this.tail));
   }
 }
 

@@ -218,23 +218,31 @@ function decodeAnswer<O extends DescMessage>(answer: Answer, output: O): UnaryRe
   return message instanceof Promise ? message.then((m) => new DecodedAnswer(m, answer.head, answer.tail)) : new DecodedAnswer(message, answer.head, answer.tail);
 }
 
-/** A call's result: the message, and Web `Headers` built from Node's only when read (most callers never do). */
+/**
+ * A call's result: the message, and Web `Headers` built from Node's only when read (most callers never do).
+ * Its properties are assigned in the constructor, not declared as class fields (private `#` ones
+ * included): V8 runs field initializers as a function of their own on every construction, and this
+ * object is made on every call. Measured paired in one process against the raw-http2 client (GetTask,
+ * concurrency 1, Node 20, 13 rounds): the transport +15.0% with class fields, +7.0% without.
+ */
 class DecodedAnswer<O extends DescMessage> implements UnaryResult<O> {
-  readonly message: UnaryResult<O>["message"];
-  readonly #head: IncomingHttpHeaders | undefined;
-  readonly #tail: IncomingHttpHeaders | undefined;
-  #header: Headers | undefined;
-  #trailer: Headers | undefined;
+  declare readonly message: UnaryResult<O>["message"];
+  private declare readonly head: IncomingHttpHeaders | undefined;
+  private declare readonly tail: IncomingHttpHeaders | undefined;
+  private declare headerSeen: Headers | undefined;
+  private declare trailerSeen: Headers | undefined;
   constructor(message: UnaryResult<O>["message"], head: IncomingHttpHeaders | undefined, tail: IncomingHttpHeaders | undefined) {
     this.message = message;
-    this.#head = head;
-    this.#tail = tail;
+    this.head = head;
+    this.tail = tail;
+    this.headerSeen = undefined;
+    this.trailerSeen = undefined;
   }
   get header(): Headers {
-    return (this.#header ??= toHeaders(this.#head));
+    return (this.headerSeen ??= toHeaders(this.head));
   }
   get trailer(): Headers {
-    return (this.#trailer ??= toHeaders(this.#tail));
+    return (this.trailerSeen ??= toHeaders(this.tail));
   }
 }
 
