@@ -65,6 +65,9 @@ describe("a TLS handshake that fails on trust: nothing was sent, so a write's ou
     // given: the hint says what is wrong, not to pass one.
     ["connect", "not-yet-valid.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, notYetValidHint],
     ["grpc-js", "not-yet-valid.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, notYetValidHint],
+    // The same with a certificate that expired (CERT_HAS_EXPIRED): renew it, or the clock is ahead.
+    ["connect", "expired.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, expiredHint],
+    ["grpc-js", "expired.crt", "127.0.0.1", "ca.crt", { tls: { ca: cert("ca.crt") } }, expiredHint],
     // A trusted, valid certificate for 127.0.0.1, localhost and ::1, reached at another loopback address.
     ["connect", "server.crt", "127.0.0.2", "ca.crt", { tls: { ca: cert("ca.crt") } }, hostHint("127.0.0.2")],
     ["grpc-js", "server.crt", "127.0.0.2", "ca.crt", { tls: { ca: cert("ca.crt") } }, hostHint("127.0.0.2")],
