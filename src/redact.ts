@@ -79,7 +79,7 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     if (!(value instanceof Uint8Array)) return value;
     return walk.redact.bytes?.(value) ?? value;
   }
-  if (value instanceof Headers) {
+  if (isHeaders(value)) {
     for (const [k, v] of [...value.entries()]) {
       // Iteration yields each set-cookie value apart, and set() would leave only the one given: the
       // cookies are scrubbed as a list below.
@@ -117,6 +117,18 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     for (const key of ["message", "stack"] as const) if (!Object.prototype.hasOwnProperty.call(value, key)) scrubProperty(value, key, walk, depth);
   }
   return value;
+}
+
+// Not `instanceof Headers`: the first read of the global `Headers` loads Node's fetch implementation
+// (about 30 ms of CPU) into a process that may never use it, and every failure passes through here. An
+// object that fetch (or connect, through it) made says what it is through its toStringTag.
+// (A hostile object's toStringTag getter may throw: that is not Headers, and redaction never throws.)
+function isHeaders(value: object): value is Headers {
+  try {
+    return Object.prototype.toString.call(value) === "[object Headers]" && typeof (value as Headers).getSetCookie === "function";
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -76,7 +76,7 @@ export interface RetryPolicy {
   readonly random: () => number;
   /** Waits `ms` or rejects with `signal.reason` when it aborts. Default: a `setTimeout` that the signal cuts short. */
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Monotonic milliseconds, to measure the time left before the deadline. Default `performance.now`. */
+  /** Monotonic milliseconds, to measure the time left before the deadline. Default: `process.hrtime` in milliseconds. */
   readonly now: () => number;
 }
 

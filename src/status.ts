@@ -6,6 +6,7 @@ import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import type { Status } from "../gen/clarifai/api/status/status_pb.js";
 import { ClarifaiError, createClarifaiError, type ItemStatus, type StatusDetail } from "./errors.js";
 import { grpcCodeForStatus } from "./grpc-codes.js";
+import { lazyConnectError } from "./lazy-connect-error.js";
 import { redactError, type Redactor } from "./redact.js";
 
 /** What the converter needs to know about the call. @internal */
@@ -262,7 +263,7 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     // close() cut the call short: say so, rather than "aborted by the caller" or a lost connection
     // (which the retry rules would repeat on a client that is gone).
     cause = undefined;
-    ce = new ConnectError(clientClosedText, Code.Canceled);
+    ce = lazyConnectError(clientClosedText, Code.Canceled);
   } else if (callerSignal?.aborted) {
     // connect drops an AbortError's identity when it wraps it; the caller's own reason is the useful cause.
     cause = callerSignal.reason;
@@ -335,8 +336,9 @@ const clientClosedMark = Symbol("clarifai-grpc-es/client-closed");
 
 /** The abort reason `ClarifaiClient.close()` gives the signal of every call in flight. @internal */
 export function clientClosedReason(): Error {
-  // A ConnectError, so that what connect makes of the abort (the raw `v2` client's failures) is CANCELLED too.
-  const reason = new ConnectError("the ClarifaiClient was closed", Code.Canceled);
+  // A ConnectError, so that what connect makes of the abort (the raw `v2` client's failures) is CANCELLED
+  // too; made without a `Headers`, which would load Node's fetch into every process that closes a client.
+  const reason = lazyConnectError("the ClarifaiClient was closed", Code.Canceled);
   Object.defineProperty(reason, clientClosedMark, { value: true });
   return reason;
 }

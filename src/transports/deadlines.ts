@@ -5,6 +5,8 @@
 // soonest deadline only, and left armed when calls end: a call's deadline is nearly always later than
 // the one armed, so a call costs a set entry, and the timer wakes once per armed deadline.
 
+import { defaultNow } from "../deadline.js";
+
 /** Node's largest timer delay: a longer one would fire at once (TimeoutOverflowWarning). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -20,8 +22,8 @@ export class Deadlines {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Number.POSITIVE_INFINITY;
 
-  /** @param now - the clock (milliseconds, monotonic); default `performance.now()`. */
-  constructor(now: () => number = () => performance.now()) {
+  /** @param now - the clock (milliseconds, monotonic); default {@link defaultNow}. */
+  constructor(now: () => number = defaultNow) {
     this.#now = now;
   }
 

@@ -10,6 +10,7 @@ import { codeFromHttpStatus, findTrailerError } from "@connectrpc/connect/protoc
 import { constants, type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
 import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
+import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
 import { USER_AGENT } from "../version.js";
@@ -142,7 +143,8 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
     async close() {
       if (closed) return;
       closed = true;
-      sessions.abort();
+      // connect-node's own reason would be a ConnectError built with a `Headers`: see lazy-connect-error.ts.
+      sessions.abort(lazyConnectError("connection aborted", Code.Canceled));
     },
   };
 }

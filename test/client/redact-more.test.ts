@@ -39,6 +39,28 @@ describe("a ConnectError's metadata", () => {
   });
 });
 
+describe("objects that look like Headers, or refuse to say what they are", () => {
+  it("walks an object whose toStringTag getter throws as any other, and scrubs what it holds", () => {
+    // Headers are recognised by their toStringTag (reading the global Headers would load Node's fetch):
+    // an object whose tag cannot be read is not Headers, and must not make redaction throw.
+    const hostile = { text: `Key ${SECRET}` } as Record<string | symbol, unknown>;
+    Object.defineProperty(hostile, Symbol.toStringTag, {
+      get() {
+        throw new Error("no tag for you");
+      },
+    });
+    const e = redactError(new Error("failed", { cause: hostile }), redact);
+    expect((e.cause as Record<string, unknown>)["text"]).toBe(`Key ${REDACTED}`);
+  });
+
+  it("leaves alone an object that only claims to be Headers, without Headers' methods", () => {
+    const claim = { [Symbol.toStringTag]: "Headers", text: `Key ${SECRET}` };
+    const e = redactError(new Error("failed", { cause: claim }), redact);
+    // Walked as the plain object it is (its string is scrubbed), not iterated as Headers (which would throw).
+    expect((e.cause as Record<string, unknown>)["text"]).toBe(`Key ${REDACTED}`);
+  });
+});
+
 describe("an error from a server that sets several cookies, one echoing the key", () => {
   let server: Http2Server;
   let baseUrl: string;

@@ -2,13 +2,11 @@
 // grpc-js throw on import (test/rest/support/deny-http2.mjs), the built package imports, and a
 // `transport: "rest"` client runs every kind of call against the emulator (which runs here, in the
 // test process). The same probe on the connect transport fails, which shows the denial is real.
-import { execFile } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
-import { buildOnce, root } from "../support/build.js";
+import { expect, it } from "vitest";
+import { root } from "../support/build.js";
+import { runProbe, useBuiltPackageAndEmulator } from "../support/probe.js";
 
 const deny = fileURLToPath(new URL("./support/deny-http2.mjs", import.meta.url));
 
@@ -31,18 +29,10 @@ try {
 }
 `;
 
-let emulator: Emulator;
-beforeAll(async () => {
-  await buildOnce();
-  emulator = await startEmulator();
-}, 120_000);
-afterAll(() => emulator?.close());
+const emulator = useBuiltPackageAndEmulator();
 
 async function run(transport: string) {
-  return promisify(execFile)(process.execPath, ["--import", deny, "--input-type=module", "-e", probe(transport)], {
-    cwd: root,
-    env: { PATH: process.env["PATH"], BASE_URL: emulator.baseUrl },
-  }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+  return runProbe(probe(transport), emulator().baseUrl, ["--import", deny]).catch((e: { stdout: string; stderr: string; code: number }) => e);
 }
 
 it("a REST client runs with node:http2, connect-node and grpc-js unavailable, and tries to load none of them", async () => {
@@ -50,7 +40,7 @@ it("a REST client runs with node:http2, connect-node and grpc-js unavailable, an
   // Every call succeeded, and an import of a denied module throws: none was attempted.
   expect(stderr).not.toMatch(/denied in this runtime/);
   expect(JSON.parse(stdout)).toEqual({ got: true, listed: 1, missing: "NotFoundError", http2Loaded: false });
-  expect(emulator.store.countCollectors("emulator-user", "no-http2")).toBe(1);
+  expect(emulator().store.countCollectors("emulator-user", "no-http2")).toBe(1);
 });
 
 it("the same probe on the connect transport hits the denial (the hook works)", async () => {

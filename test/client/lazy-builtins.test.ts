@@ -1,0 +1,111 @@
+// The parts of Node a client does not need stay unloaded (Node records every built-in it loads):
+// - Node's fetch implementation (undici, with web streams and worker_threads: about 30 ms of CPU), on an
+//   HTTP/2 transport: not at import, not in a successful call, not in close() with or without a call in
+//   flight. close() used to load it, through the `Headers` that ConnectError's constructor makes, which
+//   cost every short-lived process (a CLI, a job) a third of its exit time.
+// - perf_hooks' `performance` (2–6 ms in a first call), which the default clock used to load.
+// - node:util's lazy parts (parseArgs, MIMEType: about 0.7 ms of the import), which an ES import of node:util
+//   loads by reading all its exports.
+// Checked in a fresh process on the built entry; the probe ends by loading each itself, which shows
+// that its checks see them when they are loaded. Also: the ConnectError close() makes without that
+// constructor is the one the constructor makes.
+import path from "node:path";
+import { types } from "node:util";
+import { describe, expect, it } from "vitest";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { lazyConnectError } from "../../src/lazy-connect-error.js";
+import { root } from "../support/build.js";
+import { runProbe, useBuiltPackageAndEmulator } from "../support/probe.js";
+
+const probe = (transport: string) => `
+import http2 from "node:http2";
+const has = (name) => process.moduleLoadList.includes("NativeModule " + name);
+const fetchLoaded = () => has("internal/deps/undici/undici");
+const perfLoaded = () => has("internal/perf/performance");
+const utilLazyLoaded = () => has("internal/util/parse_args/parse_args");
+const { ClarifaiClient } = await import(${JSON.stringify(path.join(root, "dist/src/index.js"))});
+const seen = { atImport: fetchLoaded(), utilAtImport: utilLazyLoaded() };
+const options = { pat: "emulator-pat", userId: "emulator-user", appId: "lazy-fetch", transport: ${JSON.stringify(transport)}, timeoutMs: 10000 };
+
+// Successful calls against the emulator (in the test process), then close() with nothing in flight.
+const client = new ClarifaiClient({ ...options, baseUrl: process.env.BASE_URL });
+const [task] = await client.tasks.create([{ type: 1, name: "t", worker: { strategy: 4, workers: [{ worker: { case: "user", value: { id: "w" } } }] } }]);
+seen.got = (await client.tasks.get(task.id)).id === task.id;
+seen.afterCalls = fetchLoaded();
+seen.perfAfterCalls = perfLoaded();
+await client.close();
+seen.afterClose = fetchLoaded();
+
+// A server that takes every call and never answers: close() while a call is in flight there.
+const server = http2.createServer();
+// The client's close() resets the stream: an error the server's stream must not throw.
+const arrived = new Promise((resolve) => server.once("stream", (stream) => resolve(stream.on("error", () => {}))));
+await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+const held = new ClarifaiClient({ ...options, baseUrl: "http://127.0.0.1:" + server.address().port, retry: false });
+const pending = held.tasks.get("t").catch((e) => e);
+await arrived;
+await held.close();
+const error = await pending;
+seen.inFlight = { grpcCode: error.grpcCode, closed: /ClarifaiClient was closed/.test(error.message) };
+seen.afterInFlightClose = fetchLoaded();
+server.close();
+
+seen.perfAtEnd = perfLoaded();
+new Headers();
+performance.now();
+await import("node:util");
+seen.probeSees = [fetchLoaded(), perfLoaded(), utilLazyLoaded()];
+console.log(JSON.stringify(seen));
+`;
+
+describe("what a client loads", () => {
+  const emulator = useBuiltPackageAndEmulator();
+
+  it.each(["connect", "grpc-js"])("over %s, fetch, perf_hooks and node:util's lazy parts are loaded by nothing but the probe", async (transport) => {
+    const { stdout } = await runProbe(probe(transport), emulator().baseUrl);
+    expect(JSON.parse(stdout)).toEqual({
+      atImport: false,
+      utilAtImport: false,
+      got: true,
+      afterCalls: false,
+      perfAfterCalls: false,
+      afterClose: false,
+      inFlight: { grpcCode: Code.Canceled, closed: true },
+      afterInFlightClose: false,
+      perfAtEnd: false,
+      probeSees: [true, true, true],
+    });
+  });
+});
+
+describe("lazyConnectError", () => {
+  const made = lazyConnectError("the ClarifaiClient was closed", Code.Canceled);
+  const constructed = new ConnectError("the ClarifaiClient was closed", Code.Canceled);
+
+  it("is what ConnectError's constructor makes: a native error with its prototype, message and fields", () => {
+    expect(types.isNativeError(made)).toBe(true);
+    expect(Object.getPrototypeOf(made)).toBe(ConnectError.prototype);
+    expect(made).toBeInstanceOf(ConnectError);
+    expect(Object.keys(made)).toEqual(Object.keys(constructed));
+    for (const key of ["name", "message", "rawMessage", "code", "details", "cause"] as const) expect(made[key], key).toEqual(constructed[key]);
+    expect(made.message).toBe("[canceled] the ClarifaiClient was closed");
+    expect(String(made)).toBe(String(constructed));
+    // Its stack starts where it was made, not inside the helper.
+    expect(made.stack).toMatch(/^ConnectError: \[canceled\] the ClarifaiClient was closed\n\s+at /);
+    expect(made.stack).not.toMatch(/lazyConnectError/);
+    // connect takes it as it is, as it takes any ConnectError.
+    expect(ConnectError.from(made)).toBe(made);
+  });
+
+  it("makes its metadata when first read, keeps it, and takes a new one", () => {
+    const e = lazyConnectError("", Code.DeadlineExceeded);
+    expect(e.message).toBe("[deadline_exceeded]");
+    expect(e.metadata).toBeInstanceOf(Headers);
+    expect([...e.metadata]).toEqual([]);
+    e.metadata.set("x-a", "1");
+    expect(e.metadata.get("x-a")).toBe("1");
+    const replaced = new Headers({ "x-b": "2" });
+    (e as { metadata: Headers }).metadata = replaced;
+    expect(e.metadata).toBe(replaced);
+  });
+});
