@@ -12,7 +12,8 @@ import { codeToString } from "@connectrpc/connect/protocol-connect";
  * A `ConnectError` of `code` saying `rawMessage`, whose metadata is made when first read. It is what
  * `new ConnectError(rawMessage, code)` makes: a native Error (its stack, `util.types.isNativeError`)
  * with ConnectError's prototype (`instanceof ConnectError`, its methods), connect's message
- * (`[canceled] …`) and fields; only the `Headers` of its (empty) metadata waits for a reader.
+ * (`[canceled] …`) and fields; only the `Headers` of its (empty) metadata waits for a reader (so
+ * `util.inspect` shows `metadata` as a getter until it is read).
  * @internal
  */
 export function lazyConnectError(rawMessage: string, code: Code): ConnectError {
