@@ -3,7 +3,7 @@
 //   of close()), on an HTTP/2 transport: not at import, not in a successful call, not in close() with or
 //   without a call in flight. close() used to load it, through the `Headers` that ConnectError's
 //   constructor makes: a tenth of a short-lived process's spawn → exit (249 → 224 ms measured).
-// - perf_hooks' `performance` (2–6 ms in a first call), which the default clock used to load.
+// - perf_hooks' `performance` (2.3 to 6.6 ms in a fresh process), which the default clock used to load.
 // - node:util's lazy parts (parseArgs, MIMEType: about 0.7 ms), which an ES import of node:util loads
 //   by reading all its exports: not at import, and not in calls on the default (connect) transport.
 // Checked in a fresh process on the built entry; the probe ends by loading each itself, which shows
