@@ -6,6 +6,8 @@
 // - perf_hooks' `performance` (2.3 to 6.6 ms in a fresh process), which the default clock used to load.
 // - node:util's lazy parts (parseArgs, MIMEType: about 0.7 ms), which an ES import of node:util loads
 //   by reading all its exports: not at import, and not in calls on the default (connect) transport.
+// - node:module (with its source-map support), which only the lookup of an optional peer needs: not at
+//   import, and not in calls when nothing is registered with OpenTelemetry.
 // Checked in a fresh process on the built entry; the probe ends by loading each itself, which shows
 // that its checks see them when they are loaded. Also: the ConnectError close() makes without that
 // constructor is the one the constructor makes.
@@ -23,8 +25,9 @@ const has = (name) => process.moduleLoadList.includes("NativeModule " + name);
 const fetchLoaded = () => has("internal/deps/undici/undici");
 const perfLoaded = () => has("internal/perf/performance");
 const utilLazyLoaded = () => has("internal/util/parse_args/parse_args");
+const moduleLoaded = () => has("module");
 const { ClarifaiClient } = await import(${JSON.stringify(path.join(root, "dist/src/index.js"))});
-const seen = { atImport: fetchLoaded(), utilAtImport: utilLazyLoaded() };
+const seen = { atImport: fetchLoaded(), utilAtImport: utilLazyLoaded(), moduleAtImport: moduleLoaded() };
 const options = { pat: "emulator-pat", userId: "emulator-user", appId: "lazy-fetch", transport: ${JSON.stringify(transport)}, timeoutMs: 10000 };
 
 // Successful calls against the emulator (in the test process), then close() with nothing in flight.
@@ -34,6 +37,7 @@ seen.got = (await client.tasks.get(task.id)).id === task.id;
 seen.afterCalls = fetchLoaded();
 seen.perfAfterCalls = perfLoaded();
 seen.utilAfterCalls = utilLazyLoaded();
+seen.moduleAfterCalls = moduleLoaded();
 await client.close();
 seen.afterClose = fetchLoaded();
 
@@ -55,28 +59,31 @@ seen.perfAtEnd = perfLoaded();
 new Headers();
 performance.now();
 await import("node:util");
-seen.probeSees = [fetchLoaded(), perfLoaded(), utilLazyLoaded()];
+await import("node:module");
+seen.probeSees = [fetchLoaded(), perfLoaded(), utilLazyLoaded(), moduleLoaded()];
 console.log(JSON.stringify(seen));
 `;
 
 describe("what a client loads", () => {
   const emulator = useBuiltPackageAndEmulator();
 
-  it.each(["connect", "grpc-js"])("over %s, nothing of ours loads fetch, perf_hooks or node:util's lazy parts", async (transport) => {
+  it.each(["connect", "grpc-js"])("over %s, nothing of ours loads fetch, perf_hooks, node:util's lazy parts or node:module", async (transport) => {
     const { stdout } = await runProbe(probe(transport), emulator().baseUrl);
     expect(JSON.parse(stdout)).toEqual({
       atImport: false,
       utilAtImport: false,
+      moduleAtImport: false,
       got: true,
       afterCalls: false,
       perfAfterCalls: false,
       // grpc-js loads node:util's lazy parts in its first call itself (it is outside the bundle).
       utilAfterCalls: transport === "connect" ? false : expect.any(Boolean),
+      moduleAfterCalls: false,
       afterClose: false,
       inFlight: { grpcCode: Code.Canceled, closed: true },
       afterInFlightClose: false,
       perfAtEnd: false,
-      probeSees: [true, true, true],
+      probeSees: [true, true, true, true],
     });
   });
 });
