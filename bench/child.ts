@@ -60,8 +60,8 @@ async function main(task: ChildTask): Promise<unknown> {
     }
     return { bootMs: t0, importMs: t1 - t0, firstCallMs: t2 - t1 } satisfies ColdStartResult;
   }
-  if (!globalThis.gc) throw new Error(`the ${task.mode} child needs --expose-gc`);
   if (task.mode === "facade-own") return (await import("./facade-own.js")).measureFacadeOwn(task);
+  if (!globalThis.gc) throw new Error(`the ${task.mode} child needs --expose-gc`);
   const { callOf, runFixed } = await import("./load.js");
   collect();
   const baseline = snapshot();

@@ -1,7 +1,7 @@
 // The facade's own CPU per call, measured inside one process where nothing else moves: the CPU section
 // compares two processes on a shared machine, whose per-round noise (shown by a raw client against its
 // own twin) is larger than the few percent this is about. Run in a child process of its own
-// (bench/child.ts, mode "facade-own", with --expose-gc).
+// (bench/child.ts, mode "facade-own").
 //
 // Three parts, each the median over rounds of a mean over many calls:
 //   - the call path: `ClarifaiClient` (options, metadata, retry step, status check, the resource
@@ -76,7 +76,7 @@ export const PAIRED_TWIN = "raw-http2 · twin" as const;
 
 /**
  * The paired part on every cell: for each pair (and raw-http2 against its twin) `rounds` rounds of two
- * blocks each way, ABBA, every block `calls[c]` calls at the cell's concurrency from a collected heap.
+ * blocks each way, ABBA, every block `calls[c]` calls at the cell's concurrency after its own warm-up.
  */
 async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls } = task.paired;
@@ -125,11 +125,13 @@ function cpuUs(): number {
 }
 
 /**
- * Mean CPU µs per call of `calls` calls of `fn`, `concurrency` at a time, from a collected heap: the
- * garbage of the loop before (the facade's, say) is not collected, and counted, in this one.
+ * Mean CPU µs per call of `calls` calls of `fn`, `concurrency` at a time, after a quarter as many
+ * unmeasured calls of `fn`: young garbage of the loop before (the facade's, say) is collected in the
+ * warm-up, not counted in this one. No forced `gc()`: the calls after one cost more until V8's heap
+ * settles again (see bench/worker.ts), which a long-running service never sees.
  */
 async function perCall(fn: () => Promise<unknown>, calls: number, concurrency: number): Promise<number> {
-  globalThis.gc?.();
+  await runFixed(fn, { calls: Math.ceil(calls / 4), concurrency });
   const start = cpuUs();
   await runFixed(fn, { calls, concurrency });
   return (cpuUs() - start) / calls;
@@ -193,7 +195,6 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     const fail = () => {
       throw new Error("a deadline fired during the measurement");
     };
-    globalThis.gc?.();
     const start = cpuUs();
     let text = "";
     for (let i = 0; i < attempts; i++) {

@@ -72,7 +72,7 @@ export async function runFacade(
     calls: inProcess.calls,
     paired: { pairs: [...pairs], rounds: paired.rounds, calls },
   };
-  const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, ["--expose-gc"], setup.node.path);
+  const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, [], setup.node.path);
   return {
     node: setup.node,
     paired: { rounds: paired.rounds, calls },

@@ -131,7 +131,7 @@ export function renderMarkdown(r: BenchResults): string {
   );
   out.push(
     "Each client runs alone in its own process (created through its public entry point), the emulator in another. " +
-      "A cell is a fixed number of calls at a fixed concurrency, after unmeasured warm-up calls and a collected heap; " +
+      "A cell is a fixed number of calls at a fixed concurrency, after unmeasured warm-up calls of the same cell (no forced GC: calls right after one cost more); " +
       "its cost is the client process's own CPU (`process.cpuUsage()`, user + system, every thread) divided by the calls. " +
       "Each round runs every client once per cell, in an order rotated every round; ratios are taken within a round and " +
       "reported as the median over rounds with their range; µs columns show the median ± half the range.",
@@ -149,7 +149,7 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       "#### The facade's own CPU",
       "Each facade and the raw transport under it run in one process, each on its own connection to the emulator, in blocks of the " +
-        "same calls: a round is facade, raw, raw, facade, each block from a collected heap, and its ratio is the facade's CPU per call " +
+        "same calls: a round is facade, raw, raw, facade, each block after a quarter as many unmeasured calls of its own (no forced GC), and its ratio is the facade's CPU per call " +
         "over the raw one's. Whatever the machine does during a round weighs on both alike, which two processes taking turns cannot " +
         "promise. A second raw-http2 client against the first gives the noise floor (its ratio would be 0%). Below, where part of the " +
         "facade's cost goes: the call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus " +

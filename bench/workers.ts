@@ -49,10 +49,10 @@ export class WorkerStartError extends Error {
   }
 }
 
-/** Starts `node --expose-gc <buildRoot>/bench/worker.js` for one contender and waits until its client is connected and proven. */
+/** Starts `node <buildRoot>/bench/worker.js` for one contender and waits until its client is connected and proven. */
 export async function startWorker(buildRoot: string, node: NodeBinary, contender: Contender, load: LoadOptions): Promise<Worker> {
   const init: WorkerInit = { client: contender.client, config: contender.config, target: contender.target, load };
-  const child = spawn(node.path, ["--expose-gc", path.join(buildRoot, "bench", "worker.js"), JSON.stringify(init)], {
+  const child = spawn(node.path, [path.join(buildRoot, "bench", "worker.js"), JSON.stringify(init)], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stderr = "";
