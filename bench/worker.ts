@@ -93,11 +93,12 @@ async function start(init: WorkerInit) {
 async function runCell(client: BenchClient, command: CellCommand): Promise<CellSample> {
   const { callOf, runFixed } = await import("./load.js");
   const call = callOf(client, command.workload);
-  // No forced collection before the measured calls: the calls after a `gc()` pay for extra full
-  // collections while V8's heap limits, sized from the small heap it leaves, grow back (raw-http2,
-  // GetTask at c=32, blocks of 1,200 calls: 1 to 3 mark-compacts in a block after `gc()` against 0 to 1
-  // without, and 249-328 µs a call against 142-238), a state a service's calls are never in. The
-  // warm-up, the same cell's own calls, takes the garbage of the cell before.
+  // No forced collection before the measured calls: the calls after a `gc()` ran extra full collections
+  // (V8 sizes its next limit after each full collection, and after a forced one its trace reported a
+  // mutator utilisation of 0.008; raw-http2, GetTask at c=32, blocks of 1,200 calls: 1 to 3
+  // mark-compacts in a block after `gc()` against 0 to 1 without, and 249-328 µs a call against
+  // 142-238), a state a service's calls are never in. The warm-up, the same cell's own calls, takes the
+  // garbage of the cell before.
   if (command.warmupCalls > 0) await runFixed(call, { calls: command.warmupCalls, concurrency: command.concurrency });
   let session: import("node:inspector/promises").Session | undefined;
   if (command.profileFile) {
