@@ -20,6 +20,8 @@ export interface BenchServer {
 /** The emulator's default key and user (src/testing/state.ts). */
 export const EMULATOR_PAT = "emulator-pat";
 export const EMULATOR_USER = "emulator-user";
+/** The app PostTasks writes to (the emulator child empties it as the bench runs). */
+export const WRITE_APP = "bench-write";
 
 /**
  * Spawns `node <buildRoot>/bench/emulator-child.js` and resolves once it prints its address.
@@ -63,7 +65,7 @@ export async function seed(address: string, pageSize = LIST_PAGE_SIZE): Promise<
   const baseUrl = `http://${address}`;
   const userId = EMULATOR_USER;
   const appId = "bench-read";
-  const postAppId = "bench-write";
+  const postAppId = WRITE_APP;
   const sessionManager = new Http2SessionManager(baseUrl);
   try {
     const client = createClient(V2, createGrpcTransport({ baseUrl, sessionManager }));
