@@ -15,10 +15,10 @@
 //     attempts in flight as in the cell, plus the grpc-timeout header's text.
 //   - paired real calls: each facade and the raw transport under it (bench/clients), both in this
 //     process, both calling the emulator over their own connection, taking turns in blocks of the
-//     cell's calls, in the order ABBA (so that a drift of the machine over a round weighs on both
-//     alike); the facade's block ÷ the raw block that shares its round, minus one. Whatever the
-//     machine does to a round it does to both blocks, which two processes in turn cannot promise; a
-//     second raw-http2 client against the first gives this measurement's own noise floor. Unlike the
+//     cell's calls, ABBA in even rounds and BAAB in odd ones (so that a drift of the machine over a
+//     round weighs on both alike, and neither client always goes first); the facade's blocks ÷ the raw
+//     blocks of the same round, minus one. Whatever the machine does to a round it does to both
+//     blocks, which two processes in turn cannot promise; a second raw-http2 client against the first gives this measurement's own noise floor. Unlike the
 //     first two parts this counts everything, the default transport's own extra work included.
 //
 // What it leaves out: whatever the default transport itself does beyond the hand-written raw-http2
@@ -76,7 +76,7 @@ export const PAIRED_TWIN = "raw-http2 · twin" as const;
 
 /**
  * The paired part on every cell: for each pair (and raw-http2 against its twin) `rounds` rounds of two
- * blocks each way, ABBA, every block `calls[c]` calls at the cell's concurrency after its own warm-up.
+ * blocks each way (ABBA, BAAB in odd rounds), every block `calls[c]` calls at the cell's concurrency after its own warm-up.
  */
 async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls } = task.paired;
@@ -100,12 +100,16 @@ async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
         await perCall(b, n, cell.concurrency);
         const measured: PairedRounds = { facade: twin ? PAIRED_TWIN : facade, under, pct: [], underUs: [] };
         for (let r = 0; r < rounds; r++) {
-          const a1 = await perCall(a, n, cell.concurrency);
-          const b1 = await perCall(b, n, cell.concurrency);
-          const b2 = await perCall(b, n, cell.concurrency);
-          const a2 = await perCall(a, n, cell.concurrency);
-          measured.pct.push(((a1 + a2) / (b1 + b2) - 1) * 100);
-          measured.underUs.push((b1 + b2) / 2);
+          // ABBA, then BAAB: which client goes first alternates, so that neither always takes the block
+          // right after the other's (ad hoc runs of the same pair in both orders differed by 10-20%).
+          const [first, second] = r % 2 === 0 ? [a, b] : [b, a];
+          const f1 = await perCall(first, n, cell.concurrency);
+          const s1 = await perCall(second, n, cell.concurrency);
+          const s2 = await perCall(second, n, cell.concurrency);
+          const f2 = await perCall(first, n, cell.concurrency);
+          const [aUs, bUs] = r % 2 === 0 ? [f1 + f2, s1 + s2] : [s1 + s2, f1 + f2];
+          measured.pct.push((aUs / bUs - 1) * 100);
+          measured.underUs.push(bUs / 2);
         }
         perCell.push(measured);
       }

@@ -4,7 +4,7 @@
 // a shared machine cannot resolve 5%: in the CPU section a raw client against a second process of
 // itself moved −9% to +15% on its medians.
 //   - paired real calls, the goal's measure: each facade and the raw transport under it calling the
-//     emulator in blocks, ABBA within a round, the per-round ratio's median; beside them raw-http2
+//     emulator in blocks, ABBA or BAAB within a round, the per-round ratio's median; beside them raw-http2
 //     against a second raw-http2 client, whose ratio would be 1 without noise;
 //   - where the facade's part goes: the call path's CPU over a transport that answers at once, and the
 //     default transport's per-attempt deadline and close() bookkeeping, over raw-http2's CPU per call.

@@ -149,7 +149,8 @@ export function renderMarkdown(r: BenchResults): string {
     out.push(
       "#### The facade's own CPU",
       "Each facade and the raw transport under it run in one process, each on its own connection to the emulator, in blocks of the " +
-        "same calls: a round is facade, raw, raw, facade, each block after a quarter as many unmeasured calls of its own (no forced GC), and its ratio is the facade's CPU per call " +
+        "same calls: a round is facade, raw, raw, facade (raw, facade, facade, raw in every other round), each block after a " +
+        "quarter as many unmeasured calls of its own (no forced GC), and its ratio is the facade's CPU per call " +
         "over the raw one's. Whatever the machine does during a round weighs on both alike, which two processes taking turns cannot " +
         "promise. A second raw-http2 client against the first gives the noise floor (its ratio would be 0%). Below, where part of the " +
         "facade's cost goes: the call path (`ClarifaiClient` over a transport that answers at once with the emulator's own answer, minus " +
