@@ -54,7 +54,10 @@ export const PRESETS = {
   full: {
     name: "full",
     rounds: 5,
-    calls: { GetTask: 600, PostTasks: 600, ListTasks: 30 },
+    // 60 pages, not 30: at c=8 a client runs a full collection every 24 to 54 pages (V8's trace, one
+    // process per client), so a block of 30 held none, one or two, and its CPU a page moved with that
+    // count (one client's blocks ranged 6,579-10,464 µs a page on Node 20).
+    calls: { GetTask: 600, PostTasks: 600, ListTasks: 60 },
     // Half a block: at c=32, V8 scavenges about every 250 GetTasks, so the garbage of the cell before
     // is collected in the warm-up rather than in the measured calls.
     warmupFraction: 0.5,
