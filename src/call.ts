@@ -10,7 +10,7 @@
 //   7. status   — both status layers checked and every failure converted, in one place (status.ts)
 //
 // Facade calls run all seven; the raw `v2` client runs 1–6 and gets failures as the transport raised
-// them (scrubbed of the PAT).
+// them (scrubbed of the PAT), its span ending with whatever Clarifai status the response carries.
 import { create, type DescMessage, type DescMethodUnary, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, createContextValues, type Interceptor } from "@connectrpc/connect";
 import { runUnaryCall } from "@connectrpc/connect/protocol";
@@ -100,7 +100,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
    * What a failure of the call says about it, read when it fails. A function of the client rather than
    * a closure of each call: the success path allocates nothing for its failures.
    */
-  function failureContext(method: string, record: RetryRecord, options: CallOptions | undefined): FailureContext {
+  function failureContext(method: string, record: RetryRecord, options: Pick<CallOptions, "headers"> | undefined): FailureContext {
     return {
       method,
       idempotent: methodKind(retry, method) !== "write",
@@ -154,16 +154,25 @@ export function createCallPath(parts: CallPathParts): CallPath {
     async raw(method, request, options) {
       if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
       const headers = metadata.headers(options.headers);
+      // Traced like a facade call ("every call is a client span"): the span ends with the Clarifai
+      // status the response carries, checked or not, and a failure is recorded as the facade would
+      // report it (its gRPC code, Clarifai status and attempts), while the caller still gets the
+      // ConnectError.
+      const span = tracing?.start(method, headers);
       const left = timeLeftMs(options, parts.timeoutMs);
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
+      const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
       try {
         if (left <= 0) throw new ConnectError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
-        const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
-        return await attempts(method, request, headers, left, signal, record, undefined);
+        const response = await attempts(method, request, headers, left, signal, record, span);
+        span?.end(undefined, (response.message as { status?: { code: number; reqId: string } }).status);
+        return response;
       } catch (e) {
         // connect's own clients fail with ConnectErrors: an abort reason becomes one (CANCELLED).
-        throw redactError(ConnectError.from(e, signal.aborted ? Code.Canceled : Code.Unknown), redact);
+        const error = redactError(ConnectError.from(e, signal.aborted ? Code.Canceled : Code.Unknown), redact);
+        span?.end(toClarifaiError(error, failureContext(method.name, record, options), signal));
+        throw error;
       } finally {
         link?.dispose();
       }

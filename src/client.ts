@@ -45,8 +45,8 @@ export class ClarifaiClient {
   readonly collectors: Collectors;
   /**
    * The raw typed connect client of `clarifai.api.V2`, for RPCs the facade does not wrap. Auth, the
-   * default deadline and retries apply; the Clarifai `status` of responses is NOT checked, and failures
-   * are plain `ConnectError`s (scrubbed of the PAT).
+   * default deadline, retries and tracing apply; the Clarifai `status` of responses is NOT checked, and
+   * failures are plain `ConnectError`s (scrubbed of the PAT).
    */
   readonly v2: Client<typeof V2>;
 

@@ -5,6 +5,7 @@
 // and `tracing: false`.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { metrics, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { Code, ConnectError } from "@connectrpc/connect";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { backoffDelay, ClarifaiClient, labelingTask, NotFoundError, StatusCode, UnavailableError, type ClarifaiClientOptions, type ClarifaiError } from "clarifai-grpc-es";
 import { ok, startUpstreamServer, type UpstreamServer } from "../client/upstream-server.js";
@@ -226,6 +227,39 @@ describe.each(TRANSPORTS)("tracing on the $name transport", ({ name: transport, 
     await client.tasks.list();
 
     expect((await otel.histogram("rpc.client.duration")).map((p) => p.count)).toEqual([1]);
+  });
+
+  it("traces the raw v2 client's calls too, ending the span with the response's Clarifai status, unchecked", async () => {
+    const client = newClient();
+    const res = await client.v2.getTask({ userAppId: { userId: "emulator-user", appId: `tracing-${transport}` }, taskId: "no-such-task" });
+    expect(res.status?.code).toBe(StatusCode.TASK_MISSING);
+
+    const span = onlySpan("clarifai.api.V2/GetTask");
+    // The raw client does not check the status, so the call did not fail: the span says what came back.
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+    expect(span.attributes).toMatchObject({
+      "rpc.method": "GetTask",
+      "rpc.grpc.status_code": 0,
+      "clarifai.status_code": StatusCode.TASK_MISSING,
+      "clarifai.status_name": "TASK_MISSING",
+      "clarifai.req_id": res.status?.reqId,
+    });
+    expect(parseTraceparent(emulator.received[0]!.headers["traceparent"])).toEqual({ traceId: span.spanContext().traceId, parentId: span.spanContext().spanId, flags: "01" });
+    expect((await otel.histogram("rpc.client.duration")).map((p) => [p.attributes["rpc.method"], p.count])).toEqual([["GetTask", 1]]);
+  });
+
+  it("ends a failed raw v2 call's span with ERROR, its gRPC code and attempts, while the caller gets the ConnectError", async () => {
+    upstream.on("ListTasks", (_req, _rec, n) => (n === 1 ? { grpcError: { code: 14, details: "down for a moment" } } : { grpcError: { code: 7, details: "no" } }));
+    const client = newClient({ baseUrl: upstream.url, retry: { random: () => 0.5, sleep: async () => {} } });
+    const error = await client.v2.listTasks({}).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect((error as ConnectError).code).toBe(Code.PermissionDenied);
+
+    const span = onlySpan("clarifai.api.V2/ListTasks");
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.events.map((e) => e.attributes?.["rpc.retry.attempt"])).toEqual([1]);
+    expect(span.attributes).toMatchObject({ "rpc.grpc.status_code": 7, "clarifai.attempts": 2 });
+    expect(Object.keys(span.attributes).filter((k) => k.startsWith("clarifai.status"))).toEqual([]);
   });
 
   it("with tracing: false makes no span, records no duration and sends no traceparent", async () => {
