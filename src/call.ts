@@ -152,19 +152,25 @@ export function createCallPath(parts: CallPathParts): CallPath {
     },
 
     async raw(method, request, options) {
-      if (closing.aborted) throw new ConnectError("the ClarifaiClient is closed", Code.FailedPrecondition);
       const headers = metadata.headers(options.headers);
+      // An option that is not a time throws (the caller's bug) before the span starts: none is left open.
+      const left = timeLeftMs(options, parts.timeoutMs);
       // Traced like a facade call ("every call is a client span"): the span ends with the Clarifai
       // status the response carries, checked or not, and a failure is recorded as the facade would
       // report it (its gRPC code, Clarifai status and attempts), while the caller still gets the
       // ConnectError.
       const span = tracing?.start(method, headers);
-      const left = timeLeftMs(options, parts.timeoutMs);
+      // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
+      const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
+      if (closing.aborted) {
+        const error = notSentError("the ClarifaiClient is closed", Code.FailedPrecondition);
+        span?.end(toClarifaiError(error, failureContext(method.name, record, options)));
+        throw error;
+      }
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
-      const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: false };
       try {
-        if (left <= 0) throw new ConnectError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
+        if (left <= 0) throw notSentError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
         const response = await attempts(method, request, headers, left, signal, record, span);
         span?.end(undefined, (response.message as { status?: { code: number; reqId: string } }).status);
         return response;

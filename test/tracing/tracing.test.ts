@@ -262,6 +262,23 @@ describe.each(TRANSPORTS)("tracing on the $name transport", ({ name: transport, 
     expect(Object.keys(span.attributes).filter((k) => k.startsWith("clarifai.status"))).toEqual([]);
   });
 
+  it("records a raw v2 call on a closed client as the facade records one: ERROR, FAILED_PRECONDITION, nothing sent", async () => {
+    const client = newClient();
+    await client.close();
+    const raw = (await client.v2.listTasks({}).catch((e: unknown) => e)) as ConnectError;
+    const facade = (await client.tasks.list().catch((e: unknown) => e)) as ClarifaiError;
+    expect(raw).toBeInstanceOf(ConnectError);
+    expect(raw.code).toBe(Code.FailedPrecondition);
+
+    const spans = otel.spans().filter((s) => s.name === "clarifai.api.V2/ListTasks");
+    expect(spans).toHaveLength(2);
+    const [rawSpan, facadeSpan] = spans;
+    expect(rawSpan!.status).toEqual({ code: SpanStatusCode.ERROR, message: facade.message });
+    expect(rawSpan!.attributes).toEqual(facadeSpan!.attributes);
+    expect(rawSpan!.attributes["rpc.grpc.status_code"]).toBe(Code.FailedPrecondition);
+    expect(emulator.received).toEqual([]);
+  });
+
   it("with tracing: false makes no span, records no duration and sends no traceparent", async () => {
     const client = newClient({ tracing: false });
     await client.tasks.list();
