@@ -18,8 +18,9 @@
 //     cell's calls, ABBA in even rounds and BAAB in odd ones (so that a drift of the machine over a
 //     round weighs on both alike, and neither client always goes first); the facade's blocks ÷ the raw
 //     blocks of the same round, minus one. Whatever the machine does to a round it does to both
-//     blocks, which two processes in turn cannot promise; a second raw-http2 client against the first gives this measurement's own noise floor. Unlike the
-//     first two parts this counts everything, the default transport's own extra work included.
+//     blocks, which two processes in turn cannot promise; a second raw-http2 client against the first
+//     gives this measurement's own noise floor. Unlike the first two parts this counts everything, the
+//     default transport's own extra work included.
 //
 // What it leaves out: whatever the default transport itself does beyond the hand-written raw-http2
 // client (its user-agent and grpc-timeout headers on the wire, its promise and listeners, the result
@@ -76,7 +77,8 @@ export const PAIRED_TWIN = "raw-http2 · twin" as const;
 
 /**
  * The paired part on every cell: for each pair (and raw-http2 against its twin) `rounds` rounds of two
- * blocks each way (ABBA, BAAB in odd rounds), every block `calls[c]` calls at the cell's concurrency after its own warm-up.
+ * blocks each way (ABBA, BAAB in odd rounds), every block `calls[c]` calls at the cell's concurrency
+ * after its own warm-up.
  */
 async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls } = task.paired;
