@@ -74,7 +74,7 @@ export class ClarifaiClient {
       transport: this.#transport,
       metadata: createRequestMetadata(pat, rest.patSource, rest.headers),
       retry: rest.retry,
-      tracing: rest.tracing ? createTracing({ host, port: Number(endpoint.address.slice(endpoint.address.lastIndexOf(":") + 1)) }, this.#transport.name) : undefined,
+      tracing: rest.tracing ? createTracing({ host, port: Number(endpoint.address.slice(endpoint.address.lastIndexOf(":") + 1)) }, this.#transport.name, this.#redact) : undefined,
       interceptors: rest.interceptors,
       timeoutMs: rest.timeoutMs,
       closing: this.#closing.signal,

@@ -11,10 +11,11 @@ import type * as Otel from "@opentelemetry/api";
 import type { ClarifaiError } from "./errors.js";
 import { statusCodeName } from "./grpc-codes.js";
 import { loadOptional } from "./optional.js";
+import type { Redactor } from "./redact.js";
 import type { RetryEvent } from "./retry.js";
 import { VERSION } from "./version.js";
 
-/** The trace of one call. @internal */
+/** The trace of one call. None of its steps throws, whatever the service registered (see `contained`). @internal */
 export interface CallSpan {
   /** Adds the trace context (`traceparent`, `tracestate`) of this call's span to its request metadata. */
   inject(headers: Record<string, string>): void;
@@ -48,9 +49,10 @@ const OTEL_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 /**
  * The tracing of one client. The API is looked for at the first call made once something is
  * registered with it, so a client built before the service sets up OpenTelemetry traces its later calls.
+ * `redact` scrubs what it reports of a failure of the service's OpenTelemetry setup (see `contained`).
  * @internal
  */
-export function createTracing(server: TracedServer, transport: string): Tracing {
+export function createTracing(server: TracedServer, transport: string, redact: Redactor): Tracing {
   // `undefined`: not looked for yet; `null`: not installed.
   let traced: Tracing | null | undefined;
   return {
@@ -58,14 +60,32 @@ export function createTracing(server: TracedServer, transport: string): Tracing 
       if ((globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined) return undefined;
       if (traced === undefined) {
         const api = loadOptional<typeof Otel>("@opentelemetry/api");
-        traced = api ? tracingWith(api, server, transport) : null;
+        traced = api ? tracingWith(api, server, transport, redact) : null;
       }
       return traced?.start(method, callHeaders);
     },
   };
 }
 
-function tracingWith(api: typeof Otel, server: TracedServer, transport: string): Tracing {
+/**
+ * Runs `step` of a call's tracing; if it throws, reports that on OpenTelemetry's diagnostic logger and
+ * goes on. What a service registers (a sampler, a span processor, an exporter, a propagator) may throw
+ * from inside our calls, and the SDK passes that on (its span processors' `onEnd` runs inside
+ * `span.end()`): telemetry must not turn an answered call into a failure, nor, by failing as the span
+ * ends, end it a second time. The report names the step and the error, scrubbed (a propagator gets the
+ * call's metadata, the PAT's header among them).
+ */
+function contained<T>(api: typeof Otel, redact: Redactor, step: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    api.diag.error(redact(`clarifai-grpc-es: tracing failed to ${step}, the call goes on: ${what}`));
+    return undefined;
+  }
+}
+
+function tracingWith(api: typeof Otel, server: TracedServer, transport: string, redact: Redactor): Tracing {
   const tracer = api.trace.getTracer("clarifai-grpc-es", VERSION);
   // The metrics API has no proxy provider (traces have one): a histogram taken from a client built
   // before the service registers its MeterProvider would stay a no-op for good. So the provider is
@@ -84,54 +104,63 @@ function tracingWith(api: typeof Otel, server: TracedServer, transport: string):
     return histogram;
   };
   const rpcSystem = transport === "rest" ? "http" : "grpc";
-  return {
-    start(method, callHeaders) {
-      const active = api.context.active();
-      // A service without OpenTelemetry instrumentation of its own still forwards the caller's trace
-      // context as metadata: continue that trace rather than start a new one.
-      const parent = api.trace.getSpan(active) || !callHeaders["traceparent"] ? active : api.propagation.extract(active, callHeaders);
-      const common: Otel.Attributes = {
-        "rpc.system": rpcSystem,
-        "rpc.service": method.parent.typeName,
-        "rpc.method": method.name,
-      };
-      const span = tracer.startSpan(
-        `${method.parent.typeName}/${method.name}`,
-        { kind: api.SpanKind.CLIENT, attributes: { ...common, "server.address": server.host, "server.port": server.port } },
-        parent,
-      );
-      const context = api.trace.setSpan(parent, span);
-      const started = performance.now();
-      return {
-        inject(headers) {
-          api.propagation.inject(context, headers);
-        },
-        retry(event) {
+
+  function startSpan(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan {
+    const active = api.context.active();
+    // A service without OpenTelemetry instrumentation of its own still forwards the caller's trace
+    // context as metadata: continue that trace rather than start a new one.
+    const parent = api.trace.getSpan(active) || !callHeaders["traceparent"] ? active : api.propagation.extract(active, callHeaders);
+    const common: Otel.Attributes = {
+      "rpc.system": rpcSystem,
+      "rpc.service": method.parent.typeName,
+      "rpc.method": method.name,
+    };
+    const span = tracer.startSpan(
+      `${method.parent.typeName}/${method.name}`,
+      { kind: api.SpanKind.CLIENT, attributes: { ...common, "server.address": server.host, "server.port": server.port } },
+      parent,
+    );
+    const context = api.trace.setSpan(parent, span);
+    const started = performance.now();
+    const annotate = (error: ClarifaiError | undefined, status: { readonly code: number; readonly reqId: string } | undefined, grpcCode: number) => {
+      span.setAttribute("rpc.grpc.status_code", grpcCode);
+      const code = error ? error.code : status?.code;
+      if (code !== undefined) {
+        span.setAttribute("clarifai.status_code", code);
+        span.setAttribute("clarifai.status_name", statusCodeName(code));
+      }
+      const reqId = error ? error.reqId : status?.reqId;
+      if (reqId) span.setAttribute("clarifai.req_id", reqId);
+      if (error) {
+        span.setAttribute("clarifai.attempts", error.attempts);
+        span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
+      }
+    };
+    return {
+      inject(headers) {
+        contained(api, redact, "inject the trace context", () => api.propagation.inject(context, headers));
+      },
+      retry(event) {
+        contained(api, redact, "record a retry", () =>
           span.addEvent("retry", {
             "rpc.retry.attempt": event.attempt,
             "rpc.retry.delay_ms": event.delayMs,
             "rpc.grpc.status_code": event.error.grpcCode,
             ...(event.error.code !== undefined ? { "clarifai.status_code": event.error.code } : {}),
-          });
-        },
-        end(error, status) {
-          const grpcCode = error ? error.grpcCode : 0;
-          span.setAttribute("rpc.grpc.status_code", grpcCode);
-          const code = error ? error.code : status?.code;
-          if (code !== undefined) {
-            span.setAttribute("clarifai.status_code", code);
-            span.setAttribute("clarifai.status_name", statusCodeName(code));
-          }
-          const reqId = error ? error.reqId : status?.reqId;
-          if (reqId) span.setAttribute("clarifai.req_id", reqId);
-          if (error) {
-            span.setAttribute("clarifai.attempts", error.attempts);
-            span.setStatus({ code: api.SpanStatusCode.ERROR, message: error.message });
-          }
-          span.end();
-          duration().record(performance.now() - started, { ...common, "rpc.grpc.status_code": grpcCode });
-        },
-      };
-    },
+          }),
+        );
+      },
+      end(error, status) {
+        const grpcCode = error ? error.grpcCode : 0;
+        // Three steps apart, so that one failing (a span processor's onEnd, say) leaves the others done.
+        contained(api, redact, "annotate the span", () => annotate(error, status, grpcCode));
+        contained(api, redact, "end the span", () => span.end());
+        contained(api, redact, "record the duration", () => duration().record(performance.now() - started, { ...common, "rpc.grpc.status_code": grpcCode }));
+      },
+    };
+  }
+
+  return {
+    start: (method, callHeaders) => contained(api, redact, "start the span", () => startSpan(method, callHeaders)),
   };
 }
