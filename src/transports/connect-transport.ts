@@ -35,7 +35,21 @@ export function toConnectTransport(raw: RawCall): Transport {
         timeoutMs: timeoutMs === undefined ? undefined : timeoutMs <= 0 ? Infinity : timeoutMs,
         headers: header === undefined ? undefined : new Headers(header),
       });
-      return { stream: false, service: method.parent, method, header: res.header, trailer: res.trailer, message: res.message };
+      // Headers and trailers read through, when read: connect's client reads them only for a caller's
+      // onHeader / onTrailer, and reading them here would build Web `Headers` on every call, the first
+      // of which loads Node's fetch implementation (20-50 ms, see test/client/lazy-builtins.test.ts).
+      return {
+        stream: false,
+        service: method.parent,
+        method,
+        get header() {
+          return res.header;
+        },
+        get trailer() {
+          return res.trailer;
+        },
+        message: res.message,
+      };
     },
     async stream() {
       throw new ConnectError("clarifai-grpc-es supports unary calls only", Code.Unimplemented);

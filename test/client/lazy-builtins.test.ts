@@ -1,7 +1,7 @@
 // The parts of Node a client does not need stay unloaded (Node records every built-in it loads):
 // - Node's fetch implementation (undici, with web streams and worker_threads: 17 ms of CPU in a profile
-//   of close()), on an HTTP/2 transport: not at import, not in a successful call, not in close() with or
-//   without a call in flight. close() used to load it, through the `Headers` that ConnectError's
+//   of close()), on an HTTP/2 transport: not at import, not in a successful call (the raw v2 client's
+//   included), not in close() with or without a call in flight. close() used to load it, through the `Headers` that ConnectError's
 //   constructor makes: a tenth of a short-lived process's spawn → exit (249 → 224 ms measured).
 // - perf_hooks' `performance` (2.3 to 6.6 ms in a fresh process), which the default clock used to load.
 // - node:util's lazy parts (parseArgs, MIMEType: about 0.7 ms), which an ES import of node:util loads
@@ -35,6 +35,9 @@ const client = new ClarifaiClient({ ...options, baseUrl: process.env.BASE_URL })
 const [task] = await client.tasks.create([{ type: 1, name: "t", worker: { strategy: 4, workers: [{ worker: { case: "user", value: { id: "w" } } }] } }]);
 seen.got = (await client.tasks.get(task.id)).id === task.id;
 seen.afterCalls = fetchLoaded();
+// The raw v2 client too, unless its caller asks for the response's headers.
+seen.rawGot = (await client.v2.getTask({ userAppId: { userId: "emulator-user", appId: "lazy-fetch" }, taskId: task.id })).task?.id === task.id;
+seen.afterRawCall = fetchLoaded();
 seen.perfAfterCalls = perfLoaded();
 seen.utilAfterCalls = utilLazyLoaded();
 seen.moduleAfterCalls = moduleLoaded();
@@ -75,6 +78,8 @@ describe("what a client loads", () => {
       moduleAtImport: false,
       got: true,
       afterCalls: false,
+      rawGot: true,
+      afterRawCall: false,
       perfAfterCalls: false,
       // grpc-js loads node:util's lazy parts in its first call itself (it is outside the bundle).
       utilAfterCalls: transport === "connect" ? false : expect.any(Boolean),
