@@ -22,7 +22,7 @@ import { checkCallOptions, type CallOptions } from "./options.js";
 import { redactError, type Redactor } from "./redact.js";
 import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord } from "./retry.js";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
-import { deadlinePassed, notSentError, responseStatusCode, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
+import { deadlinePassed, notSentError, responseStatus, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
 import type { CallSpan, Tracing } from "./tracing.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transports/transport.js";
 
@@ -138,9 +138,9 @@ export function createCallPath(parts: CallPathParts): CallPath {
         if (early) throw early;
         if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options));
         const response = await attempts(method, request, headers, left, signal, record, span);
-        const message = response.message as { status?: { code: number; reqId: string } };
-        if (responseStatusCode(message) !== StatusCode.SUCCESS) throw statusFailure(message, failureContext(method.name, record, options));
-        span?.end(undefined, message.status);
+        const status = responseStatus(response.message);
+        if (status?.code !== StatusCode.SUCCESS) throw statusFailure(response.message, failureContext(method.name, record, options));
+        span?.end(undefined, status);
         return response.message;
       } catch (e) {
         const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options), signal);
@@ -172,7 +172,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
       try {
         if (left <= 0) throw notSentError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
         const response = await attempts(method, request, headers, left, signal, record, span);
-        span?.end(undefined, (response.message as { status?: { code: number; reqId: string } }).status);
+        span?.end(undefined, responseStatus(response.message));
         return response;
       } catch (e) {
         // connect's own clients fail with ConnectErrors: an abort reason becomes one (CANCELLED).

@@ -381,9 +381,14 @@ export function itemStatuses(response: object): ItemStatus[] {
   return [];
 }
 
+/** The Clarifai status a response carries, if any. @internal */
+export function responseStatus(response: unknown): Status | undefined {
+  return (response as WithStatus | undefined)?.status;
+}
+
 /** The Clarifai status code of a response (`ZERO` when it has none). @internal */
 export function responseStatusCode(response: unknown): StatusCode {
-  return (response as WithStatus | undefined)?.status?.code ?? StatusCode.ZERO;
+  return responseStatus(response)?.code ?? StatusCode.ZERO;
 }
 
 /**
