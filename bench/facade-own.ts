@@ -13,28 +13,32 @@
 //     deadline (added to the transport's one deadline timer, removed when the answer comes) and the
 //     follower of the client's close() signal (a kept signal, as the client's is), with `concurrency`
 //     attempts in flight as in the cell, plus the grpc-timeout header's text.
-//   - paired real calls: each facade and the raw transport under it (bench/clients), both in this
-//     process, both calling the emulator over their own connection, taking turns in blocks of the
-//     cell's calls, ABBA in even rounds and BAAB in odd ones (so that a drift of the machine over a
+//   - paired real calls: each facade against the transport under it called alone as the facade calls
+//     it (bench/transport-alone.ts: the goal's measure), and against the hand-written raw client of
+//     the same libraries (bench/clients), all in this process, each calling the emulator over its own
+//     connection, taking turns in blocks of the cell's calls, ABBA in even rounds and BAAB in odd ones (so that a drift of the machine over a
 //     round weighs on both alike, and neither client always goes first); the facade's blocks ÷ the raw
 //     blocks of the same round, minus one. Whatever the machine does to a round it does to both
 //     blocks, which two processes in turn cannot promise; a second raw-http2 client against the first
-//     gives this measurement's own noise floor. Unlike the first two parts this counts everything, the
-//     default transport's own extra work included.
+//     gives this measurement's own noise floor. Unlike the first two parts this counts everything.
 //
-// What it leaves out: whatever the default transport itself does beyond the hand-written raw-http2
-// client (its user-agent and grpc-timeout headers on the wire, its promise and listeners, the result
-// object); and the cost of the same steps in real calls, where they run between HTTP/2 and protobuf-es
-// work with cold caches: a loop that runs only the facade is a lower bound.
+// CPU is the process's (`process.cpuUsage()`). Not the main thread's from /proc/thread-self/schedstat:
+// on this project's Linux VMs that figure moves only when the thread is switched out, so a running
+// thread's reading lags by up to several ms (a 3 ms spin read 18 to 2,540 µs), as much as a block's
+// difference; Node 20 has no per-thread CPU clock.
+//
+// What the loops leave out: the cost of the same steps in real calls, where they run between HTTP/2
+// and protobuf-es work with cold caches: a loop that runs only the facade is a lower bound.
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type * as Package from "../src/index.js";
 import { loadClient, type BenchClient, type ClientName } from "./clients/index.js";
 import { callOf, runFixed } from "./load.js";
+import { connectTransportAlone, isTransportAlone, type TransportAlone } from "./transport-alone.js";
 import type { Cell, Target } from "./workloads.js";
 
-/** A facade and the raw transport under it, as the paired part compares them. */
-export type Pair = readonly [facade: ClientName, under: ClientName];
+/** A facade and what it is compared with in the paired part: the transport under it alone, or a raw client. */
+export type Pair = readonly [facade: ClientName, under: ClientName | TransportAlone];
 
 /** What the child is asked to measure. */
 export interface FacadeOwnTask {
@@ -55,7 +59,7 @@ export interface FacadeOwnTask {
 export interface PairedRounds {
   /** The facade, or {@link PAIRED_TWIN} for raw-http2's second client. */
   facade: ClientName | typeof PAIRED_TWIN;
-  under: ClientName;
+  under: ClientName | TransportAlone;
   /** The facade's CPU per call ÷ the raw one's in the same round, minus one, in percent: one per round. */
   pct: number[];
   /** The raw client's CPU per call, µs, one per round. */
@@ -84,8 +88,11 @@ async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls } = task.paired;
   const twins: Pair[] = pairs.some(([, under]) => under === "raw-http2") ? [["raw-http2", "raw-http2"]] : [];
   const connected = new Map<string, BenchClient>();
-  const client = async (label: string, name: ClientName) => {
-    if (!connected.has(label)) connected.set(label, await (await loadClient(name, { facadeEntry: task.entry })).connect(task.target));
+  const client = async (label: string, name: ClientName | TransportAlone) => {
+    if (!connected.has(label)) {
+      const connecting = isTransportAlone(name) ? connectTransportAlone(name, task.target, task.buildRoot) : (await loadClient(name, { facadeEntry: task.entry })).connect(task.target);
+      connected.set(label, await connecting);
+    }
     return connected.get(label)!;
   };
   try {

@@ -3,33 +3,43 @@
 // All of it in one child process per Node (bench/facade-own.ts), because two processes taking turns on
 // a shared machine cannot resolve 5%: in the CPU section a raw client against a second process of
 // itself moved −9% to +15% on its medians.
-//   - paired real calls, the goal's measure: each facade and the raw transport under it calling the
-//     emulator in blocks, ABBA or BAAB within a round, the per-round ratio's median; beside them raw-http2
-//     against a second raw-http2 client, whose ratio would be 1 without noise;
+//   - paired real calls: each facade and the transport under it called alone as the facade calls it
+//     (the goal's measure), and each facade and the hand-written raw client of the same libraries,
+//     calling the emulator in blocks, ABBA or BAAB within a round, the per-round ratio's median and a
+//     95% bootstrap interval of it; beside them raw-http2 against a second raw-http2 client, whose
+//     ratio would be 1 without noise;
 //   - where the facade's part goes: the call path's CPU over a transport that answers at once, and the
 //     default transport's per-attempt deadline and close() bookkeeping, over raw-http2's CPU per call.
 import type { ChildTask } from "./child.js";
 import type { ClientName } from "./clients/types.js";
 import { PAIRED_TWIN, type FacadeOwnResult, type Pair } from "./facade-own.js";
+import { isTransportAlone, type TransportAlone } from "./transport-alone.js";
 import type { NodeBinary } from "./nodes.js";
 import { runChild } from "./processes.js";
 import type { SectionSetup } from "./rounds.js";
-import { spread, type Spread } from "./stats.js";
+import { medianInterval, spread, type Spread } from "./stats.js";
 import { cellName, type Cell, type Target } from "./workloads.js";
 
-/** Facade and the raw transport under it. */
+/** Each facade and the transport under it alone (the goal's pair), then the hand-written raw client of its libraries. */
 const PAIRS: readonly Pair[] = [
+  ["facade-connect", "connect transport"],
   ["facade-connect", "raw-http2"],
+  ["facade-grpc-js", "grpc-js transport"],
   ["facade-grpc-js", "raw-grpc-js"],
 ];
 
 /** One cell of the facade section on one Node. */
 export interface FacadeCell {
   cell: string;
-  /** Facade µs ÷ raw µs − 1 per round of paired blocks, in percent, for each pair that ran: the goal's number. */
-  paired: { facade: ClientName; under: ClientName; pct: Spread }[];
+  /**
+   * Facade µs ÷ the other side's µs − 1 per round of paired blocks, in percent, with a 95% bootstrap
+   * interval of the median (`null` for a single round), for each pair that ran (over the transport alone: the goal's number).
+   */
+  paired: { facade: ClientName; under: ClientName | TransportAlone; pct: Spread; interval: [number, number] | null }[];
   /** raw-http2's second client ÷ raw-http2 − 1 per round, in percent: the noise floor (`null` when raw-http2 did not run). */
   twinPct: Spread | null;
+  /** The 95% bootstrap interval of the twin's median (`null` for a single round, or without raw-http2; absent in runs before it). */
+  twinInterval?: [number, number] | null;
   /** raw-http2's CPU per call in the paired rounds, µs. */
   rawUs: Spread;
   /** The call path's own CPU per call, µs (over a transport that answers at once). */
@@ -59,7 +69,7 @@ export async function runFacade(
   paired: { rounds: number; calls: (cell: Cell) => number },
   inProcess: { rounds: number; calls: number; entry: string },
 ): Promise<FacadeRun> {
-  const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && clients.includes(u));
+  const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && (isTransportAlone(u) || clients.includes(u)));
   const calls = cells.map(paired.calls);
   setup.log(`  facade on Node ${setup.node.version}: ${pairs.map((p) => p.join(" ÷ ")).join(", ") || "no pair"}, paired in one process; call path and bookkeeping`);
   const task: ChildTask = {
@@ -86,8 +96,9 @@ export async function runFacade(
       const rawUs = spread(raw?.underUs ?? []);
       return {
         cell: cellName(cell),
-        paired: measured.filter((p) => p !== twin).map((p) => ({ facade: p.facade as ClientName, under: p.under, pct: spread(p.pct) })),
+        paired: measured.filter((p) => p !== twin).map((p) => ({ facade: p.facade as ClientName, under: p.under, pct: spread(p.pct), interval: medianInterval(p.pct) })),
         twinPct: twin ? spread(twin.pct) : null,
+        twinInterval: twin ? medianInterval(twin.pct) : null,
         rawUs,
         callPathUs,
         bookkeepingUs,

@@ -61,10 +61,13 @@ export const PRESETS = {
     // Half a block: at c=32, V8 scavenges about every 250 GetTasks, so the garbage of the cell before
     // is collected in the warm-up rather than in the measured calls.
     warmupFraction: 0.5,
-    // Blocks of 600 calls, 5 rounds, left the medians of raw-http2 against its own twin up to +24%:
-    // longer blocks and more rounds, for a measurement that can tell a few percent.
-    facadeRounds: 7,
-    facadeCallsFactor: 2,
+    // Many short rounds rather than a few long ones: a round's ratio moves with what the machine did
+    // during it, and the median of more rounds holds still (ad hoc, GetTask c=32: raw-http2 against its
+    // twin over 40 rounds of 150 calls, +4.1% with a 95% interval of [−3.0, +14.8]; the 7 rounds of
+    // 1,200 before left the twin's median anywhere from −3% to +23% between runs). 16 rounds of half a
+    // CPU block keep the section's time with five pairs where three took it before.
+    facadeRounds: 16,
+    facadeCallsFactor: 0.5,
     facadeOwnRounds: 7,
     facadeOwnCalls: 20_000,
     compressionRounds: 3,
@@ -242,7 +245,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     }
     if (has("facade")) {
       for (const node of nodes) {
-        log(`facade on Node ${node.version}: each facade and the raw transport under it (and raw-http2 against a second client) in one process, ${CPU_CELLS.length} cells × ${preset.facadeRounds} paired rounds`);
+        log(`facade on Node ${node.version}: each facade against the transport under it alone and the raw client of its libraries (and raw-http2 against a second client) in one process, ${CPU_CELLS.length} cells × ${preset.facadeRounds} paired rounds`);
         const paired = { rounds: preset.facadeRounds, calls: (cell: Cell) => calls(cell) * preset.facadeCallsFactor };
         const inProcess = { rounds: preset.facadeOwnRounds, calls: preset.facadeOwnCalls, entry: load.facadeEntry ?? PACKAGE_ENTRY };
         results.facade!.push(await runFacade(setup(node), target, clients, CPU_CELLS, paired, inProcess));

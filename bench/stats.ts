@@ -39,6 +39,29 @@ export function spread(values: readonly number[]): Spread {
   return { median: m, min, max, n: finite.length, spreadPct: m ? ((max - min) / 2 / Math.abs(m)) * 100 : 0 };
 }
 
+/**
+ * A 95% bootstrap interval of the median of `values`: the 2.5th and 97.5th percentiles of the medians of
+ * `resamples` resamples drawn with replacement. Seeded (a linear congruential generator), so that a
+ * report rendered twice from the same results says the same. `null` for fewer than two values.
+ */
+export function medianInterval(values: readonly number[], resamples = 2000, seed = 1): [number, number] | null {
+  const finite = values.filter((v) => Number.isFinite(v));
+  if (finite.length < 2) return null;
+  let state = seed >>> 0;
+  const random = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const medians = new Float64Array(resamples);
+  const sample = new Array<number>(finite.length);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < finite.length; i++) sample[i] = finite[Math.floor(random() * finite.length)]!;
+    medians[r] = median(sample);
+  }
+  medians.sort();
+  return [quantileSorted(medians, 0.025), quantileSorted(medians, 0.975)];
+}
+
 /** Latency percentiles of one sample set, in milliseconds. */
 export interface Percentiles {
   p50: number;

@@ -16,6 +16,7 @@ import { areaOf, summariseProfile } from "../../bench/processes.js";
 import { renderMarkdown } from "../../bench/report.js";
 import type { BenchResults } from "../../bench/results.js";
 import { PRESETS, runBench } from "../../bench/run.js";
+import { median, medianInterval } from "../../bench/stats.js";
 import { renderSvg } from "../../bench/svg.js";
 import type { CellSample } from "../../bench/worker.js";
 import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS } from "../../bench/workloads.js";
@@ -113,14 +114,19 @@ describe("bench harness on a tiny workload", () => {
     expect(official.records.find((r) => r.path.endsWith("/ListTasks"))).toMatchObject({ advertised: "identity,deflate,gzip", answered: "gzip" });
   });
 
-  it("measures the facade's own CPU paired with the raw transport under it in one process, beside a second raw client", () => {
+  it("measures the facade's own CPU paired with the transport under it and with the raw client in one process, beside a second raw client", () => {
     const [run] = results.facade!;
     expect(run!.node.version).toBe(process.version);
     expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
     expect(run!.paired.calls).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeCallsFactor));
     for (const cell of run!.cells) {
-      expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([["facade-connect", "raw-http2", PRESETS.tiny.facadeRounds]]);
-      expect(Number.isFinite(cell.paired[0]!.pct.median) && Number.isFinite(cell.twinPct!.median)).toBe(true);
+      // The transport alone needs no client of its own among CLIENTS: it is the facade's, called without it.
+      expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([
+        ["facade-connect", "connect transport", PRESETS.tiny.facadeRounds],
+        ["facade-connect", "raw-http2", PRESETS.tiny.facadeRounds],
+      ]);
+      // One round: a median but no interval of it.
+      expect(cell.paired.every((p) => Number.isFinite(p.pct.median) && p.interval === null) && Number.isFinite(cell.twinPct!.median)).toBe(true);
       // The call path is a difference of two loops, which a tiny run cannot keep clear of noise: it is a
       // number; the bookkeeping is measured directly and always costs something.
       expect(Number.isFinite(cell.callPathUs.median)).toBe(true);
@@ -128,7 +134,9 @@ describe("bench harness on a tiny workload", () => {
       expect(cell.ownPct).toBeCloseTo(((cell.callPathUs.median + cell.bookkeepingUs.median) / cell.rawUs.median) * 100, 6);
     }
     const goal = results.goals.find((g) => g.id === "facade-overhead")!;
-    expect(goal.target).toContain("paired in one process");
+    expect(goal.target).toContain("the transport under it called alone");
+    expect(goal.detail).toContain("facade-connect over connect transport");
+    expect(goal.detail).not.toContain("over raw-http2");
     expect(goal.detail).toContain("second raw-http2 client");
     expect(goal.detail).toContain("call path + bookkeeping");
   });
@@ -243,6 +251,24 @@ describe("CPU ratios", () => {
     expect(cell!.facadeOverhead.map((o) => [o.under, o.own])).toEqual([["raw-http2", true], ["raw-connect", false]]);
     expect(cell!.facadeOverhead[0]!.pct.median).toBeCloseTo(35);
     expect(cell!.facadeOverhead[1]!.pct.median).toBeCloseTo(-45);
+  });
+});
+
+describe("interval of a median", () => {
+  it("brackets the median of the rounds, narrows with more rounds, and is the same on every rendering", () => {
+    const rounds = [4.1, -2.0, 7.5, 1.2, 3.3, 12.8, 0.4, 5.6, 2.9, -1.1, 6.0, 3.8];
+    const [lo, hi] = medianInterval(rounds)!;
+    expect(lo).toBeLessThanOrEqual(median(rounds));
+    expect(hi).toBeGreaterThanOrEqual(median(rounds));
+    expect(lo).toBeGreaterThanOrEqual(-2.0);
+    expect(hi).toBeLessThanOrEqual(12.8);
+    expect(medianInterval(rounds)).toEqual([lo, hi]);
+    const more = [...rounds, ...rounds, ...rounds, ...rounds];
+    const [lo4, hi4] = medianInterval(more)!;
+    expect(hi4 - lo4).toBeLessThan(hi - lo);
+    // Equal rounds leave no doubt; a single round says nothing about its spread.
+    expect(medianInterval([2, 2, 2, 2])).toEqual([2, 2]);
+    expect(medianInterval([2])).toBeNull();
   });
 });
 
