@@ -80,9 +80,27 @@ function contained<T>(api: typeof Otel, redact: Redactor, step: string, run: () 
   try {
     return run();
   } catch (error) {
-    const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    api.diag.error(redact(`clarifai-grpc-es: tracing failed to ${step}, the call goes on: ${what}`));
+    report(api, redact, step, error);
     return undefined;
+  }
+}
+
+/**
+ * Reports a failed tracing step on `diag.error`, and never throws: the diagnostic logger is the
+ * service's too, and so is what was thrown (a value whose `message` getter or `toString` throws, say),
+ * and neither may fail the call that the report was meant to spare.
+ */
+function report(api: typeof Otel, redact: Redactor, step: string, error: unknown): void {
+  let what: string;
+  try {
+    what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    what = "a thrown value that could not be turned into text";
+  }
+  try {
+    api.diag.error(redact(`clarifai-grpc-es: tracing failed to ${step}, the call goes on: ${what}`));
+  } catch {
+    // The logger itself failed: there is nowhere left to report to.
   }
 }
 
@@ -121,7 +139,9 @@ function tracingWith(api: typeof Otel, server: TracedServer, transport: string, 
       { kind: api.SpanKind.CLIENT, attributes: { ...common, "server.address": server.host, "server.port": server.port } },
       parent,
     );
-    const context = api.trace.setSpan(parent, span);
+    // Apart from starting the span: if the context refuses it, the span still records the call (it is
+    // started, and must end) and only the trace context is not sent.
+    const context = contained(api, redact, "put the span in the call's context", () => api.trace.setSpan(parent, span));
     const started = performance.now();
     const annotate = (error: ClarifaiError | undefined, status: Pick<Status, "code" | "reqId"> | undefined, grpcCode: number) => {
       span.setAttribute("rpc.grpc.status_code", grpcCode);
@@ -139,7 +159,7 @@ function tracingWith(api: typeof Otel, server: TracedServer, transport: string, 
     };
     return {
       inject(headers) {
-        contained(api, redact, "inject the trace context", () => api.propagation.inject(context, headers));
+        if (context) contained(api, redact, "inject the trace context", () => api.propagation.inject(context, headers));
       },
       retry(event) {
         contained(api, redact, "record a retry", () =>
