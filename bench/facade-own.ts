@@ -51,8 +51,11 @@ export interface FacadeOwnTask {
   rounds: number;
   /** Calls per round, per cell. */
   calls: number;
-  /** The paired part: the pairs to compare, its rounds, and its calls per block by cell (in the order of `cells`). */
-  paired: { pairs: Pair[]; rounds: number; calls: number[] };
+  /**
+   * The paired part: the pairs to compare, its rounds, its calls per block, and each client's warm-up
+   * calls before its first block, by cell (in the order of `cells`).
+   */
+  paired: { pairs: Pair[]; rounds: number; calls: number[]; warmup: number[] };
 }
 
 /** One pair's paired rounds on one cell. */
@@ -82,10 +85,10 @@ export const PAIRED_TWIN = "raw-http2 · twin" as const;
 /**
  * The paired part on every cell: for each pair (and raw-http2 against its twin) `rounds` rounds of two
  * blocks each way (ABBA, BAAB in odd rounds), every block `calls[c]` calls at the cell's concurrency
- * after its own warm-up.
+ * after its own warm-up, once both clients have made `warmup[c]` calls.
  */
-async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
-  const { pairs, rounds, calls } = task.paired;
+export async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
+  const { pairs, rounds, calls, warmup } = task.paired;
   const twins: Pair[] = pairs.some(([, under]) => under === "raw-http2") ? [["raw-http2", "raw-http2"]] : [];
   const connected = new Map<string, BenchClient>();
   const client = async (label: string, name: ClientName | TransportAlone) => {
@@ -104,9 +107,11 @@ async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
         const a = callOf(await client(twin ? PAIRED_TWIN : facade, facade), cell.workload);
         const b = callOf(await client(under, under), cell.workload);
         const n = calls[c]!;
-        // Warm-up: both clients' code and connections settle before anything counts.
-        await perCall(a, n, cell.concurrency);
-        await perCall(b, n, cell.concurrency);
+        // Warm-up: both clients' code and connections settle before anything counts. Long, because V8
+        // goes on compiling for thousands of calls (with --trace-opt, raw-http2 at c=1 after 500 calls:
+        // 45, 41, 23, 18 and 14 optimisations and deopts in the next five blocks of 500, a few a block
+        // after that), each TurboFan job 0.3-6 ms: in a block of 50 ms of CPU, one of them is 10%.
+        for (const fn of [a, b]) await runFixed(fn, { calls: warmup[c]!, concurrency: cell.concurrency });
         const measured: PairedRounds = { facade: twin ? PAIRED_TWIN : facade, under, pct: [], underUs: [] };
         for (let r = 0; r < rounds; r++) {
           // ABBA, then BAAB: which client goes first alternates, so that neither always takes the block

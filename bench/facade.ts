@@ -53,8 +53,11 @@ export interface FacadeCell {
 /** The section on one Node. */
 export interface FacadeRun {
   node: NodeBinary;
-  /** Paired rounds (each: facade, raw, raw, facade) and the calls of each block, by cell. */
-  paired: { rounds: number; calls: number[] };
+  /**
+   * Paired rounds (each: facade, raw, raw, facade), the calls of each block, and each client's warm-up
+   * calls before its first block (absent in runs before it: a block and a quarter), by cell.
+   */
+  paired: { rounds: number; calls: number[]; warmup?: number[] };
   /** Rounds and calls per round of the call path and bookkeeping loops. */
   inProcess: { rounds: number; calls: number };
   cells: FacadeCell[];
@@ -66,7 +69,7 @@ export async function runFacade(
   target: Target,
   clients: readonly ClientName[],
   cells: readonly Cell[],
-  paired: { rounds: number; calls: (cell: Cell) => number },
+  paired: { rounds: number; calls: (cell: Cell) => number; warmup: (cell: Cell) => number },
   inProcess: { rounds: number; calls: number; entry: string },
 ): Promise<FacadeRun> {
   const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && (isTransportAlone(u) || clients.includes(u)));
@@ -80,12 +83,12 @@ export async function runFacade(
     cells: [...cells],
     rounds: inProcess.rounds,
     calls: inProcess.calls,
-    paired: { pairs: [...pairs], rounds: paired.rounds, calls },
+    paired: { pairs: [...pairs], rounds: paired.rounds, calls, warmup: cells.map(paired.warmup) },
   };
   const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, [], setup.node.path);
   return {
     node: setup.node,
-    paired: { rounds: paired.rounds, calls },
+    paired: { rounds: paired.rounds, calls, warmup: task.paired.warmup },
     inProcess: { rounds: inProcess.rounds, calls: inProcess.calls },
     cells: cells.map((cell, c): FacadeCell => {
       const measured = own.paired[c] ?? [];

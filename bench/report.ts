@@ -124,7 +124,9 @@ function facadeTable(run: FacadeRun): string[] {
     ["the two ÷ raw-http2's CPU per call", ...cells.map((c) => (Number.isFinite(c.ownPct) ? `${c.ownPct.toFixed(1)}%` : "–"))],
   ];
   return [
-    `##### Node ${run.node.version} (${run.paired.rounds} paired rounds, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls; call path and bookkeeping: ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
+    `##### Node ${run.node.version} (${run.paired.rounds} paired rounds, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls` +
+      (run.paired.warmup ? ` after ${run.paired.warmup.map((w) => w.toLocaleString("en-US")).join(", ")} warm-up calls of each client` : "") +
+      `; call path and bookkeeping: ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
     table(["", ...cells.map((c) => c.cell)], rows),
   ];
 }
@@ -161,7 +163,8 @@ export function renderMarkdown(r: BenchResults): string {
       "#### The facade's own CPU",
       "Each facade runs in one process with the transport under it, called alone as the facade calls it (the client's options, " +
         "header, deadline and close() signal: the goal's measure), and with the hand-written raw client of the same libraries, each " +
-        "on its own connection to the emulator, in blocks of the same calls: a round is facade, other, other, facade (other, facade, " +
+        "on its own connection to the emulator, in blocks of the same calls after a long warm-up of each (V8 goes on compiling for " +
+        "thousands of calls): a round is facade, other, other, facade (other, facade, " +
         "facade, other in every other round), each block after a quarter as many unmeasured calls of its own (no forced GC), and its " +
         "ratio is the facade's CPU per call over the other's; the median over rounds is shown with its 95% bootstrap interval in " +
         "brackets and the range in parentheses. Whatever the machine does " +

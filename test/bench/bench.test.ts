@@ -119,6 +119,7 @@ describe("bench harness on a tiny workload", () => {
     expect(run!.node.version).toBe(process.version);
     expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
     expect(run!.paired.calls).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeCallsFactor));
+    expect(run!.paired.warmup).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeWarmupFactor));
     for (const cell of run!.cells) {
       // The transport alone needs no client of its own among CLIENTS: it is the facade's, called without it.
       expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([
