@@ -3,6 +3,7 @@
 // someone: `String(e)`, `e.stack`, `JSON.stringify(e)`, `util.inspect(e)` at any depth (Node >= 22
 // prints every nested `cause` with its stack), a logger walking own properties. So secrets are
 // scrubbed where an error is captured, in every place a rendering could reach, not where it is shown.
+import { hasUnreadMetadata } from "./lazy-connect-error.js";
 
 /** What a scrubbed secret is replaced with in text. */
 export const REDACTED = "[REDACTED]";
@@ -144,6 +145,8 @@ function walkable(value: object): boolean {
 }
 
 function scrubProperty(object: object, key: string | symbol, walk: Walk, depth: number): void {
+  // Empty until read, so nothing to scrub; and reading it would make a `Headers` (lazy-connect-error.ts).
+  if (key === "metadata" && hasUnreadMetadata(object)) return;
   const descriptor = findDescriptor(object, key);
   if (!descriptor) return;
   let value: unknown;

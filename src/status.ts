@@ -6,7 +6,7 @@ import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import type { Status } from "../gen/clarifai/api/status/status_pb.js";
 import { ClarifaiError, createClarifaiError, type ItemStatus, type StatusDetail } from "./errors.js";
 import { grpcCodeForStatus } from "./grpc-codes.js";
-import { lazyConnectError } from "./lazy-connect-error.js";
+import { lazyConnectError, metadataHas } from "./lazy-connect-error.js";
 import { redactError, type Redactor } from "./redact.js";
 
 /** What the converter needs to know about the call. @internal */
@@ -98,7 +98,7 @@ function causeChain(reason: unknown): unknown[] {
  * is the server's, so it proves nothing about what the client could send.
  */
 function fromServer(e: unknown): boolean {
-  return e instanceof ConnectError && e.metadata.has("grpc-status");
+  return e instanceof ConnectError && metadataHas(e, "grpc-status");
 }
 
 /** The text of an error the client raised itself (its message, grpc-js' `details`); `""` for a server's status. */

@@ -7,6 +7,7 @@ import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { onAbort } from "../abort.js";
 import { GRPC_TIMEOUT_HEADER } from "../deadline.js";
+import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
@@ -68,8 +69,12 @@ export function metadataToHeaders(metadata: { getMap(): Record<string, string | 
  */
 export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error, header?: Headers): ConnectError {
   const code = typeof error.code === "number" && error.code > 0 && error.code <= 16 ? (error.code as unknown as Code) : Code.Unknown;
+  const received = error.metadata ? Object.keys(error.metadata.getMap()).length > 0 : false;
+  // One of grpc-js' own statuses (a deadline, no connection): nothing to carry, so no `Headers`, whose
+  // first use in a process loads Node's fetch (lazy-connect-error.ts).
+  if (!received && (header === undefined || [...header.keys()].length === 0)) return lazyConnectError(error.details || error.message, code, error);
   const metadata = metadataToHeaders(error.metadata);
-  const fromServer = [...metadata.keys()].length > 0 || (header !== undefined && [...header.keys()].length > 0);
+  const fromServer = received || (header !== undefined && [...header.keys()].length > 0);
   header?.forEach((v, k) => {
     if (!metadata.has(k)) metadata.append(k, v);
   });

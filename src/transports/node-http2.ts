@@ -86,7 +86,8 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       if (signal) stopAbort = onAbort(signal, (reason) => settle(reason));
       if (attempt.timeoutMs !== undefined) {
         const ms = attempt.timeoutMs;
-        stopDeadline = deadlines.add(ms, () => settle(new ConnectError(`the deadline of ${Math.ceil(ms)} ms passed before the answer came`, Code.DeadlineExceeded)));
+        // Without a `Headers` (lazy-connect-error.ts): a service's first deadline must not load fetch.
+        stopDeadline = deadlines.add(ms, () => settle(lazyConnectError(`the deadline of ${Math.ceil(ms)} ms passed before the answer came`, Code.DeadlineExceeded)));
       }
       const headers: OutgoingHttpHeaders = {
         "user-agent": USER_AGENT,

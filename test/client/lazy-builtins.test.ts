@@ -8,6 +8,8 @@
 //   by reading all its exports: not at import, and not in calls on the default (connect) transport.
 // - node:module (with its source-map support), which only the lookup of an optional peer needs: not at
 //   import, and not in calls when nothing is registered with OpenTelemetry.
+// - Node's fetch again, in a call whose deadline passes (on both transports): a service's first
+//   DEADLINE_EXCEEDED would otherwise stall its event loop for as long, just when it is short of time.
 // Checked in a fresh process on the built entry; the probe ends by loading each itself, which shows
 // that its checks see them when they are loaded. Also: the ConnectError close() makes without that
 // constructor is the one the constructor makes.
@@ -15,7 +17,7 @@ import path from "node:path";
 import { types } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { lazyConnectError } from "../../src/lazy-connect-error.js";
+import { hasUnreadMetadata, lazyConnectError, metadataHas } from "../../src/lazy-connect-error.js";
 import { root } from "../support/build.js";
 import { runProbe, useBuiltPackageAndEmulator } from "../support/probe.js";
 
@@ -56,6 +58,16 @@ await held.close();
 const error = await pending;
 seen.inFlight = { grpcCode: error.grpcCode, closed: /ClarifaiClient was closed/.test(error.message) };
 seen.afterInFlightClose = fetchLoaded();
+
+// The same server, a call whose deadline passes: a service's first DEADLINE_EXCEEDED must not stall its
+// event loop loading fetch.
+// Its streams are reset when the calls give up: errors the server's streams must not throw.
+server.on("stream", (stream) => stream.on("error", () => {}));
+const late = new ClarifaiClient({ ...options, baseUrl: "http://127.0.0.1:" + server.address().port, retry: false, timeoutMs: 200 });
+const expired = await late.tasks.get("t").catch((e) => e);
+seen.deadline = { grpcCode: expired.grpcCode, name: expired.name };
+seen.afterDeadline = fetchLoaded();
+await late.close();
 server.close();
 
 seen.perfAtEnd = perfLoaded();
@@ -87,6 +99,8 @@ describe("what a client loads", () => {
       afterClose: false,
       inFlight: { grpcCode: Code.Canceled, closed: true },
       afterInFlightClose: false,
+      deadline: { grpcCode: Code.DeadlineExceeded, name: "ClarifaiError" },
+      afterDeadline: false,
       perfAtEnd: false,
       probeSees: [true, true, true, true],
     });
@@ -122,5 +136,31 @@ describe("lazyConnectError", () => {
     const replaced = new Headers({ "x-b": "2" });
     (e as { metadata: Headers }).metadata = replaced;
     expect(e.metadata).toBe(replaced);
+  });
+
+  it("takes a cause as the constructor does", () => {
+    const cause = new Error("socket hang up");
+    const e = lazyConnectError("the deadline passed", Code.DeadlineExceeded, cause);
+    const c = new ConnectError("the deadline passed", Code.DeadlineExceeded, undefined, undefined, cause);
+    expect(e.cause).toBe(cause);
+    expect(Object.keys(e)).toEqual(Object.keys(c));
+    expect(String(e)).toBe(String(c));
+  });
+
+  it("answers metadataHas without making its metadata until someone reads or replaces it", () => {
+    const e = lazyConnectError("", Code.Canceled);
+    expect(metadataHas(e, "grpc-status")).toBe(false);
+    expect(hasUnreadMetadata(e)).toBe(true);
+    e.metadata.set("grpc-status", "1");
+    expect(hasUnreadMetadata(e)).toBe(false);
+    expect(metadataHas(e, "grpc-status")).toBe(true);
+
+    const replaced = lazyConnectError("", Code.Canceled);
+    (replaced as { metadata: Headers }).metadata = new Headers({ "grpc-status": "1" });
+    expect(hasUnreadMetadata(replaced)).toBe(false);
+    expect(metadataHas(replaced, "grpc-status")).toBe(true);
+    // Any other ConnectError is asked directly.
+    expect(metadataHas(new ConnectError("x", Code.Internal, { "grpc-status": "13" }), "grpc-status")).toBe(true);
+    expect(metadataHas(new ConnectError("x", Code.Internal), "grpc-status")).toBe(false);
   });
 });

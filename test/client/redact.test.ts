@@ -5,6 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { ConnectError, Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
+import { hasUnreadMetadata, lazyConnectError } from "../../src/lazy-connect-error.js";
 import { createRedactor, MIN_REDACTED_LENGTH, REDACTED, redactError } from "../../src/redact.js";
 import { renderings } from "../support/renderings.js";
 
@@ -111,5 +112,20 @@ describe("redactError", () => {
     const r = new Resource();
     redactError(Object.assign(new Error("x"), { resource: r }), redact);
     expect(r.note).toBe(SECRET);
+  });
+
+  it("leaves a lazy ConnectError's unread (empty) metadata unread, and scrubs it once it holds something", () => {
+    const lazy = lazyConnectError(`the deadline passed (Key ${SECRET})`, Code.DeadlineExceeded, new Error(`cause ${SECRET}`));
+    redactError(lazy, redact);
+    expect(hasUnreadMetadata(lazy)).toBe(true);
+    expect(lazy.rawMessage).toBe(`the deadline passed (Key ${REDACTED})`);
+    expect((lazy.cause as Error).message).toBe(`cause ${REDACTED}`);
+    // Rendering it reads the metadata (JSON.stringify, inspect): empty, and clean like the rest.
+    clean(lazy);
+
+    const given = lazyConnectError("relabelled", Code.Unavailable);
+    given.metadata.set("x-echo", SECRET);
+    clean(redactError(given, redact));
+    expect(given.metadata.get("x-echo")).toBe(REDACTED);
   });
 });
