@@ -87,7 +87,7 @@ export const PAIRED_TWIN = "raw-http2 · twin" as const;
  * blocks each way (ABBA, BAAB in odd rounds), every block `calls[c]` calls at the cell's concurrency
  * after its own warm-up, once both clients have made `warmup[c]` calls.
  */
-export async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
+async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls, warmup } = task.paired;
   const twins: Pair[] = pairs.some(([, under]) => under === "raw-http2") ? [["raw-http2", "raw-http2"]] : [];
   const connected = new Map<string, BenchClient>();

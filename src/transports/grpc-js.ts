@@ -73,12 +73,12 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
   // One of grpc-js' own statuses (a deadline, no connection): nothing to carry, so no `Headers`, whose
   // first use in a process loads Node's fetch (lazy-connect-error.ts).
   if (!received && (header === undefined || [...header.keys()].length === 0)) return lazyConnectError(error.details || error.message, code, error);
+  // Past that, the status came with response metadata: the server sent it.
   const metadata = metadataToHeaders(error.metadata);
-  const fromServer = received || (header !== undefined && [...header.keys()].length > 0);
   header?.forEach((v, k) => {
     if (!metadata.has(k)) metadata.append(k, v);
   });
-  if (fromServer) metadata.set("grpc-status", String(code));
+  metadata.set("grpc-status", String(code));
   const converted = new ConnectError(error.details || error.message, code, metadata, undefined, error);
   // grpc-js leaves the rich details (a google.rpc.Status) as binary metadata; connect decodes them.
   // Decode the same way, so both transports give the same `statusDetails`.
