@@ -565,9 +565,12 @@ function isPlainObject(v: unknown): v is object {
   return proto === Object.prototype || proto === null || isMessage(v);
 }
 
-// `concepts[0]` of `task.concepts[0]`: the last step of a path, as messages name the field.
+// `concepts[0]` of `task.concepts[0]`, `counts["a.b"]` of `s.counts["a.b"]`: the last step of a path, as
+// messages name the field. A map key in brackets may hold dots, so the step's dot is looked for before
+// its `["` (a key's own quotes are escaped in the brackets, so `["` opens the key).
 function lastName(path: string): string {
-  return path.slice(path.lastIndexOf(".") + 1);
+  const end = path.endsWith('"]') ? path.lastIndexOf('["') : path.length;
+  return path.slice(path.lastIndexOf(".", end) + 1);
 }
 
 /** What a value is, for messages: `the string "1000"`, `the number 1.5`, `an array`, `a Date`. @internal */

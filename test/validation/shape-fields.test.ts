@@ -211,6 +211,14 @@ describe("maps", () => {
     ]);
   });
 
+  it("a key with dots is named whole, with its map, in the message", () => {
+    expect(shapes({ counts: { "a.b": "2" }, children: { "x.y": 5, "v.w": { counts: { "c.d": 1.5 } } } })).toEqual([
+      's.counts["a.b"]: counts["a.b"] must be a number (int32); it is the string "2"',
+      's.children["x.y"]: children["x.y"] must be a Shapes object; it is the number 5',
+      's.children["v.w"].counts["c.d"]: counts["c.d"] must be a whole number from -2147483648 to 2147483647 (int32); it is 1.5',
+    ]);
+  });
+
   it.each([
     [[1, 2], "an array"],
     ["a=1", 'the string "a=1"'],
