@@ -9,17 +9,21 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { fromBinary } from "@bufbuild/protobuf";
 import ts from "typescript";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { summariseCpu } from "../../bench/cpu.js";
 import { areaOf, summariseProfile } from "../../bench/processes.js";
 import { renderMarkdown } from "../../bench/report.js";
 import type { BenchResults } from "../../bench/results.js";
 import { PRESETS, runBench } from "../../bench/run.js";
+import { seed, startServerProcess } from "../../bench/server.js";
 import { median, medianInterval } from "../../bench/stats.js";
 import { renderSvg } from "../../bench/svg.js";
 import type { CellSample } from "../../bench/worker.js";
-import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS } from "../../bench/workloads.js";
+import { COMPRESSION_CELLS, CPU_CELLS, LIST_PAGE_SIZE, TRACING_CELLS } from "../../bench/workloads.js";
+import { ClarifaiClient, TaskSchema } from "../../src/index.js";
+import { PostTasksRequestSchema } from "../../gen/clarifai/api/service_pb.js";
 
 const projectDir = fileURLToPath(new URL("../..", import.meta.url));
 const scratch = path.join(projectDir, ".build", `bench-smoke-${process.pid}`);
@@ -297,5 +301,31 @@ describe("profile summary", () => {
     expect(summary.byArea[0]).toEqual({ area: "protobufjs", pct: 75, usPerCall: 150 });
     expect(summary.topFunctions[0]!.fn).toMatch(/^decode x\.js:1$/);
     expect(summary.byArea.some((a) => a.area === "(native)")).toBe(false);
+  });
+});
+
+describe("the bench's emulator process", () => {
+  // PostTasks stores every task it is sent; the child empties the write app as the bench runs so that its
+  // heap (which its collector walks on the cores the measured client shares) does not grow by a run's
+  // hundreds of thousands of tasks. The read app, whose page ListTasks measures, must stay as seeded.
+  it("empties the app PostTasks writes to, and only that app", async () => {
+    const server = await startServerProcess(scratch);
+    const target = await seed(server.address);
+    const client = new ClarifaiClient({ pat: target.pat, userId: target.userId, appId: target.appId, baseUrl: target.baseUrl });
+    try {
+      const write = { userAppId: { userId: target.userId, appId: target.postAppId } };
+      const task = fromBinary(PostTasksRequestSchema, Buffer.from(target.postRequestB64, "base64")).tasks[0]!;
+      const stored = await client.tasks.create(Array.from({ length: 20 }, () => task), write);
+      expect(stored.map((t) => t.id)).toHaveLength(20);
+      expect(new Set(stored.map((t) => t.id)).size).toBe(20);
+      // The emptying runs on the child's own timer: nothing to wait on but what ListTasks then says.
+      await vi.waitFor(async () => expect(await client.tasks.list({ perPage: 100 }, write)).toEqual([]), { timeout: 10_000, interval: 50 });
+      const page = await client.tasks.list({ perPage: LIST_PAGE_SIZE });
+      expect(page).toHaveLength(LIST_PAGE_SIZE);
+      expect(page.every((t) => t.$typeName === TaskSchema.typeName)).toBe(true);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
   });
 });
