@@ -48,6 +48,7 @@ export interface FacadeOwnTask {
   /** The compiled tree holding src/abort.js and src/deadline.js (the default transport's helpers). */
   buildRoot: string;
   cells: Cell[];
+  /** Rounds of the call path and bookkeeping loops; 0 runs the paired part alone. */
   rounds: number;
   /** Calls per round, per cell. */
   calls: number;
@@ -155,8 +156,14 @@ async function perCall(fn: () => Promise<unknown>, calls: number, concurrency: n
   return (cpuUs() - start) / calls;
 }
 
-/** Measures both parts on every cell of `task`. */
+/** Measures both parts on every cell of `task` (the loops only when `task.rounds` > 0). */
 export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnResult> {
+  const loops = task.rounds > 0 ? await measureLoops(task) : { callPathUs: [], bookkeepingUs: [] };
+  return { ...loops, paired: await measurePaired(task) };
+}
+
+/** The call path and bookkeeping loops on every cell of `task`. */
+async function measureLoops(task: FacadeOwnTask): Promise<Omit<FacadeOwnResult, "paired">> {
   const lib = (await import(task.entry)) as typeof Package;
   const { fromBinary } = await import("@bufbuild/protobuf");
   const { target } = task;
@@ -231,7 +238,7 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     return us;
   }
 
-  const result: FacadeOwnResult = { callPathUs: [], bookkeepingUs: [], paired: [] };
+  const result: Omit<FacadeOwnResult, "paired"> = { callPathUs: [], bookkeepingUs: [] };
   for (const cell of task.cells) {
     const facade = () => workloads[cell.workload](client);
     const alone = () => instant.unary(methods[cell.workload]);
@@ -250,6 +257,5 @@ export async function measureFacadeOwn(task: FacadeOwnTask): Promise<FacadeOwnRe
     result.bookkeepingUs.push(book);
   }
   await client.close();
-  result.paired = await measurePaired(task);
   return result;
 }

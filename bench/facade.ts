@@ -1,8 +1,9 @@
 // The facade section (issue 14, done-when 3): what the facade costs on top of the raw transport under it.
 //
-// All of it in one child process per Node (bench/facade-own.ts), because two processes taking turns on
-// a shared machine cannot resolve 5%: in the CPU section a raw client against a second process of
-// itself moved −9% to +15% on its medians.
+// Each pair inside one child process (bench/facade-own.ts), because two processes taking turns on a
+// shared machine cannot resolve 5%: in the CPU section a raw client against a second process of itself
+// moved −9% to +15% on its medians. The paired rounds run in several such children one after another
+// and are pooled: one process's own luck (code placement, what V8 inlined) leans all its rounds one way.
 //   - paired real calls: each facade and the transport under it called alone as the facade calls it
 //     (the goal's measure), and each facade and the hand-written raw client of the same libraries,
 //     calling the emulator in blocks, ABBA or BAAB within a round, the per-round ratio's median and a
@@ -54,11 +55,12 @@ export interface FacadeCell {
 export interface FacadeRun {
   node: NodeBinary;
   /**
-   * Paired rounds (each: facade, raw, raw, facade), the calls of each block, and each client's warm-up
-   * calls before its first block (absent in runs before it: a block and a quarter), by cell.
+   * Paired rounds per process (each: facade, raw, raw, facade) and the processes they ran in (absent in
+   * runs before it: one), the calls of each block, and each client's warm-up calls before its first
+   * block (absent in runs before it: a block and a quarter), by cell.
    */
-  paired: { rounds: number; calls: number[]; warmup?: number[] };
-  /** Rounds and calls per round of the call path and bookkeeping loops. */
+  paired: { rounds: number; processes?: number; calls: number[]; warmup?: number[] };
+  /** Rounds and calls per round of the call path and bookkeeping loops (in the first process). */
   inProcess: { rounds: number; calls: number };
   cells: FacadeCell[];
 }
@@ -69,13 +71,13 @@ export async function runFacade(
   target: Target,
   clients: readonly ClientName[],
   cells: readonly Cell[],
-  paired: { rounds: number; calls: (cell: Cell) => number; warmup: (cell: Cell) => number },
+  paired: { rounds: number; processes: number; calls: (cell: Cell) => number; warmup: (cell: Cell) => number },
   inProcess: { rounds: number; calls: number; entry: string },
 ): Promise<FacadeRun> {
   const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && (isTransportAlone(u) || clients.includes(u)));
   const calls = cells.map(paired.calls);
-  setup.log(`  facade on Node ${setup.node.version}: ${pairs.map((p) => p.join(" ÷ ")).join(", ") || "no pair"}, paired in one process; call path and bookkeeping`);
-  const task: ChildTask = {
+  setup.log(`  facade on Node ${setup.node.version}: ${pairs.map((p) => p.join(" ÷ ")).join(", ") || "no pair"}, paired in ${paired.processes} process(es); call path and bookkeeping in the first`);
+  const task: ChildTask & { mode: "facade-own" } = {
     mode: "facade-own",
     target,
     entry: inProcess.entry,
@@ -85,10 +87,16 @@ export async function runFacade(
     calls: inProcess.calls,
     paired: { pairs: [...pairs], rounds: paired.rounds, calls, warmup: cells.map(paired.warmup) },
   };
+  // The loops run in the first process only: they measure code in isolation, which a process's luck
+  // moves less, and they take as long as the paired rounds.
   const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, [], setup.node.path);
+  for (let p = 1; p < paired.processes; p++) {
+    const { result: more } = await runChild<FacadeOwnResult>(setup.buildRoot, { ...task, rounds: 0 }, [], setup.node.path);
+    pool(own.paired, more.paired);
+  }
   return {
     node: setup.node,
-    paired: { rounds: paired.rounds, calls, warmup: task.paired.warmup },
+    paired: { rounds: paired.rounds, processes: paired.processes, calls, warmup: task.paired.warmup },
     inProcess: { rounds: inProcess.rounds, calls: inProcess.calls },
     cells: cells.map((cell, c): FacadeCell => {
       const measured = own.paired[c] ?? [];
@@ -109,4 +117,16 @@ export async function runFacade(
       };
     }),
   };
+}
+
+/** Appends `more`'s rounds to `into`'s, cell by cell and pair by pair (both list the same pairs in the same order). */
+function pool(into: FacadeOwnResult["paired"], more: FacadeOwnResult["paired"]): void {
+  into.forEach((perCell, c) =>
+    perCell.forEach((rounds, i) => {
+      const extra = more[c]?.[i];
+      if (extra?.facade !== rounds.facade || extra.under !== rounds.under) throw new Error(`facade section: a later process measured another pair on cell ${c}`);
+      rounds.pct.push(...extra.pct);
+      rounds.underUs.push(...extra.underUs);
+    }),
+  );
 }

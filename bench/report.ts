@@ -107,6 +107,11 @@ function pairedPercent(p: Pick<FacadeCell["paired"][number], "pct" | "interval">
   return `${v(p.pct.median)} [${v(p.interval[0])}, ${v(p.interval[1])}] (${v(p.pct.min)}…${v(p.pct.max)})`;
 }
 
+/** `18 paired rounds (3 processes × 6)`, or `16 paired rounds` from one process. */
+function pairedRounds({ rounds, processes = 1 }: FacadeRun["paired"]): string {
+  return processes > 1 ? `${rounds * processes} paired rounds (${processes} processes × ${rounds})` : `${rounds} paired rounds`;
+}
+
 /** The facade section of one Node: the paired ratios and their noise floor first, then where the facade's part goes. */
 function facadeTable(run: FacadeRun): string[] {
   const cells = run.cells;
@@ -124,7 +129,7 @@ function facadeTable(run: FacadeRun): string[] {
     ["the two ÷ raw-http2's CPU per call", ...cells.map((c) => (Number.isFinite(c.ownPct) ? `${c.ownPct.toFixed(1)}%` : "–"))],
   ];
   return [
-    `##### Node ${run.node.version} (${run.paired.rounds} paired rounds, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls` +
+    `##### Node ${run.node.version} (${pairedRounds(run.paired)}, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls` +
       (run.paired.warmup ? ` after ${run.paired.warmup.map((w) => w.toLocaleString("en-US")).join(", ")} warm-up calls of each client` : "") +
       `; call path and bookkeeping: ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls)`,
     table(["", ...cells.map((c) => c.cell)], rows),
@@ -161,12 +166,13 @@ export function renderMarkdown(r: BenchResults): string {
   if (facadeRuns.length) {
     out.push(
       "#### The facade's own CPU",
-      "Each facade runs in one process with the transport under it, called alone as the facade calls it (the client's options, " +
+      "Each facade runs in a process with the transport under it, called alone as the facade calls it (the client's options, " +
         "header, deadline and close() signal: the goal's measure), and with the hand-written raw client of the same libraries, each " +
         "on its own connection to the emulator, in blocks of the same calls after a long warm-up of each (V8 goes on compiling for " +
         "thousands of calls): a round is facade, other, other, facade (other, facade, " +
         "facade, other in every other round), each block after a quarter as many unmeasured calls of its own (no forced GC), and its " +
-        "ratio is the facade's CPU per call over the other's; the median over rounds is shown with its 95% bootstrap interval in " +
+        "ratio is the facade's CPU per call over the other's. The rounds of several such processes, run one after another, are " +
+        "pooled (one process's luck, such as where V8 put its code, leans all its rounds one way); the median over rounds is shown with its 95% bootstrap interval in " +
         "brackets and the range in parentheses. Whatever the machine does " +
         "during a round weighs on both alike, which two processes taking turns cannot " +
         "promise. A second raw-http2 client against the first gives the noise floor (its ratio would be 0%). Below, where part of the " +

@@ -142,7 +142,7 @@ const facadeTitle = "The facade's own CPU over the raw transport under it";
 
 /**
  * From the facade section: met when each facade's CPU per call over the raw transport under it, paired
- * in one process, is at most 5% (median of the rounds) on every cell and Node. The noise floor (raw-http2
+ * within processes, is at most 5% (median of the rounds of every process) on every cell and Node. The noise floor (raw-http2
  * against a second client) and the call path's share are in the detail.
  */
 function facadeGoal(runs: readonly FacadeRun[]): Goal {
@@ -170,7 +170,7 @@ function facadeGoal(runs: readonly FacadeRun[]): Goal {
   return {
     id: "facade-overhead",
     title: facadeTitle,
-    target: "≤ 5% per call on every cell and Node: each facade's CPU per call ÷ the transport under it called alone − 1, paired in one process (median of the rounds)",
+    target: "≤ 5% per call on every cell and Node: each facade's CPU per call ÷ the transport under it called alone − 1, paired within a process (median of the rounds, pooled over the section's processes)",
     met,
     detail: parts.join(" — "),
   };

@@ -118,20 +118,30 @@ describe("bench harness on a tiny workload", () => {
     expect(official.records.find((r) => r.path.endsWith("/ListTasks"))).toMatchObject({ advertised: "identity,deflate,gzip", answered: "gzip" });
   });
 
-  it("measures the facade's own CPU paired with the transport under it and with the raw client in one process, beside a second raw client", () => {
+  it("measures the facade's own CPU paired with the transport under it and with the raw client within processes, beside a second raw client, pooling the processes' rounds", () => {
     const [run] = results.facade!;
     expect(run!.node.version).toBe(process.version);
     expect(run!.cells.map((c) => c.cell)).toEqual(CPU_CELLS.map((c) => `${c.workload} c=${c.concurrency}`));
     expect(run!.paired.calls).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeCallsFactor));
+    expect([run!.paired.rounds, run!.paired.processes]).toEqual([PRESETS.tiny.facadeRounds, PRESETS.tiny.facadeProcesses]);
     expect(run!.paired.warmup).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeWarmupFactor));
     for (const cell of run!.cells) {
       // The transport alone needs no client of its own among CLIENTS: it is the facade's, called without it.
+      // Every process's rounds, pooled.
+      const rounds = PRESETS.tiny.facadeRounds * PRESETS.tiny.facadeProcesses;
+      expect(rounds).toBeGreaterThan(PRESETS.tiny.facadeRounds);
       expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([
-        ["facade-connect", "connect transport", PRESETS.tiny.facadeRounds],
-        ["facade-connect", "raw-http2", PRESETS.tiny.facadeRounds],
+        ["facade-connect", "connect transport", rounds],
+        ["facade-connect", "raw-http2", rounds],
       ]);
-      // One round: a median but no interval of it.
-      expect(cell.paired.every((p) => Number.isFinite(p.pct.median) && p.interval === null) && Number.isFinite(cell.twinPct!.median)).toBe(true);
+      expect(cell.twinPct!.n).toBe(rounds);
+      // A round from each process: a median, and an interval of it.
+      for (const p of cell.paired) {
+        expect(Number.isFinite(p.pct.median)).toBe(true);
+        expect(p.interval![0]).toBeLessThanOrEqual(p.pct.median);
+        expect(p.interval![1]).toBeGreaterThanOrEqual(p.pct.median);
+      }
+      expect(Number.isFinite(cell.twinPct!.median)).toBe(true);
       // The call path is a difference of two loops, which a tiny run cannot keep clear of noise: it is a
       // number; the bookkeeping is measured directly and always costs something.
       expect(Number.isFinite(cell.callPathUs.median)).toBe(true);
@@ -222,6 +232,8 @@ describe("bench harness on a tiny workload", () => {
       expect(md).toContain(heading);
     }
     expect(md).toContain("**best of our facades ÷ best official**");
+    const { rounds, processes } = results.facade![0]!.paired;
+    expect(md).toContain(`(${rounds * processes!} paired rounds (${processes} processes × ${rounds}), blocks of`);
     expect(md).not.toMatch(/NaN|undefined/);
     const svg = renderSvg(results);
     expect(svg.startsWith("<svg")).toBe(true);
