@@ -87,8 +87,8 @@ export async function runFacade(
     calls: inProcess.calls,
     paired: { pairs: [...pairs], rounds: paired.rounds, calls, warmup: cells.map(paired.warmup) },
   };
-  // The loops run in the first process only: they measure code in isolation, which a process's luck
-  // moves less, and they take as long as the paired rounds.
+  // The loops run in the first process only: they time the facade's steps against themselves, with no
+  // second client to lean against, and running them again would only lengthen the section.
   const { result: own } = await runChild<FacadeOwnResult>(setup.buildRoot, task, [], setup.node.path);
   for (let p = 1; p < paired.processes; p++) {
     const { result: more } = await runChild<FacadeOwnResult>(setup.buildRoot, { ...task, rounds: 0 }, [], setup.node.path);
