@@ -125,11 +125,11 @@ describe("bench harness on a tiny workload", () => {
     expect(run!.paired.calls).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeCallsFactor));
     expect([run!.paired.rounds, run!.paired.processes]).toEqual([PRESETS.tiny.facadeRounds, PRESETS.tiny.facadeProcesses]);
     expect(run!.paired.warmup).toEqual(CPU_CELLS.map((c) => PRESETS.tiny.calls[c.workload] * PRESETS.tiny.facadeWarmupFactor));
+    // Every process's rounds, pooled.
+    const rounds = PRESETS.tiny.facadeRounds * PRESETS.tiny.facadeProcesses;
+    expect(rounds).toBeGreaterThan(PRESETS.tiny.facadeRounds);
     for (const cell of run!.cells) {
       // The transport alone needs no client of its own among CLIENTS: it is the facade's, called without it.
-      // Every process's rounds, pooled.
-      const rounds = PRESETS.tiny.facadeRounds * PRESETS.tiny.facadeProcesses;
-      expect(rounds).toBeGreaterThan(PRESETS.tiny.facadeRounds);
       expect(cell.paired.map((p) => [p.facade, p.under, p.pct.n])).toEqual([
         ["facade-connect", "connect transport", rounds],
         ["facade-connect", "raw-http2", rounds],
