@@ -53,7 +53,10 @@ const MAX_NODES = 2000;
 
 interface Walk {
   readonly redact: Redactor;
-  readonly seen: Set<object>;
+  // Each object walked, and its clean version: itself (cleaned in place), or a masked copy of bytes.
+  // An object reached again by another path (a ConnectError's detail bytes, shared by the
+  // ClarifaiError's `statusDetails`) gets the same clean version there too.
+  readonly seen: Map<object, unknown>;
   nodes: number;
 }
 
@@ -62,11 +65,13 @@ interface Walk {
  * symbol-keyed, data or accessor (`stack` is an accessor on Node >= 22), replaced by a clean data
  * property where it held a secret; and, the same way, every error and plain object it refers to — the
  * `cause` chain, an `AggregateError`'s `errors`, a ConnectError's `metadata` (`Headers`) and `details`,
- * a grpc-js error's `metadata` (`Metadata`), `Map`s, arrays and bytes. @internal
+ * a grpc-js error's `metadata` (`Metadata`), `Map`s, arrays and bytes (`-bin` header values are
+ * base64: decoded, masked and encoded again). An object reached by two paths gets the same clean
+ * version on both. @internal
  */
 export function redactError<E>(error: E, redact: Redactor): E {
   if (typeof error !== "object" || error === null) return error;
-  scrub(error, { redact, seen: new Set(), nodes: 0 }, 0);
+  scrub(error, { redact, seen: new Map(), nodes: 0 }, 0);
   return error;
 }
 
@@ -74,18 +79,20 @@ export function redactError<E>(error: E, redact: Redactor): E {
 function scrub(value: unknown, walk: Walk, depth: number): unknown {
   if (typeof value === "string") return walk.redact(value);
   if (typeof value !== "object" || value === null) return value;
-  if (walk.seen.has(value) || depth > MAX_DEPTH || ++walk.nodes > MAX_NODES) return value;
-  walk.seen.add(value);
+  if (walk.seen.has(value)) return walk.seen.get(value);
+  if (depth > MAX_DEPTH || ++walk.nodes > MAX_NODES) return value;
   if (ArrayBuffer.isView(value)) {
-    if (!(value instanceof Uint8Array)) return value;
-    return walk.redact.bytes?.(value) ?? value;
+    const clean = value instanceof Uint8Array ? (walk.redact.bytes?.(value) ?? value) : value;
+    walk.seen.set(value, clean);
+    return clean;
   }
+  walk.seen.set(value, value);
   if (isHeaders(value)) {
     for (const [k, v] of [...value.entries()]) {
       // Iteration yields each set-cookie value apart, and set() would leave only the one given: the
       // cookies are scrubbed as a list below.
       if (k === "set-cookie") continue;
-      const clean = walk.redact(v);
+      const clean = scrubText(k, v, walk);
       if (clean !== v) value.set(k, clean);
     }
     const cookies = value.getSetCookie();
@@ -98,7 +105,7 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
   }
   if (value instanceof Map) {
     for (const [k, v] of value) {
-      const clean = scrub(v, walk, depth + 1);
+      const clean = typeof v === "string" ? scrubText(k, v, walk) : scrub(v, walk, depth + 1);
       if (clean !== v) value.set(k, clean);
     }
     return value;
@@ -118,6 +125,28 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     for (const key of ["message", "stack"] as const) if (!Object.prototype.hasOwnProperty.call(value, key)) scrubProperty(value, key, walk, depth);
   }
   return value;
+}
+
+/**
+ * A header value, scrubbed. The value of a `-bin` header is base64 (comma-separated when repeated):
+ * a key inside it is found only in the decoded bytes, which are masked and encoded again.
+ */
+function scrubText(name: unknown, text: string, walk: Walk): string {
+  const clean = walk.redact(text);
+  if (typeof name !== "string" || !name.endsWith("-bin") || !walk.redact.bytes) return clean;
+  const parts = clean.split(",");
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const bytes = Buffer.from(part.trim(), "base64");
+    const masked = walk.redact.bytes(bytes);
+    if (masked === bytes) continue;
+    // Encoded as it came: gRPC accepts base64 with or without padding, and repeated values are joined by ", ".
+    const encoded = Buffer.from(masked).toString("base64");
+    parts[i] = part.slice(0, part.length - part.trimStart().length) + (part.trimEnd().endsWith("=") ? encoded : encoded.replace(/=+$/, ""));
+    changed = true;
+  }
+  return changed ? parts.join(",") : clean;
 }
 
 // Not `instanceof Headers`: the first read of the global `Headers` loads Node's fetch implementation
@@ -161,7 +190,7 @@ function scrubProperty(object: object, key: string | symbol, walk: Walk, depth: 
   } else {
     return;
   }
-  const clean = scrub(value, walk, depth + 1);
+  const clean = typeof value === "string" ? scrubText(key, value, walk) : scrub(value, walk, depth + 1);
   if (clean === value) return;
   try {
     Object.defineProperty(object, key, { value: clean, configurable: true, writable: true, enumerable: descriptor.enumerable ?? false });

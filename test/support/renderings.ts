@@ -46,13 +46,70 @@ function headerTexts(value: unknown): string[] {
 }
 
 /**
+ * Every byte array reachable from `value` (a detail's bytes inside `statusDetails`, grpc-js' binary
+ * metadata, …) as text, latin1 and utf8: the renderings above print nested bytes as numbers, in which no
+ * search for a secret can find it.
+ */
+function byteTexts(value: unknown): string[] {
+  const out: string[] = [];
+  const seen = new Set<object>();
+  const visit = (v: unknown) => {
+    if (typeof v !== "object" || v === null || seen.has(v) || seen.size > 100_000) return;
+    seen.add(v);
+    if (v instanceof Uint8Array) {
+      out.push(Buffer.from(v).toString("latin1"), Buffer.from(v).toString("utf8"));
+      return;
+    }
+    if (ArrayBuffer.isView(v)) return;
+    if (v instanceof Map) {
+      for (const [k, x] of v) (visit(k), visit(x));
+      return;
+    }
+    for (const key of Reflect.ownKeys(v)) {
+      try {
+        visit((v as Record<string | symbol, unknown>)[key]);
+      } catch {
+        // A getter that throws holds nothing to find.
+      }
+    }
+  };
+  visit(value);
+  return out;
+}
+
+/**
+ * The forms in which `secret` can be found in a text: itself, and base64 of it and of `Key <secret>`
+ * (a `-bin` header's value) at each of the three alignments a string can have inside base64 — the
+ * characters that encode only its own bytes, whatever surrounds it.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = [secret];
+  for (const text of [secret, `Key ${secret}`]) {
+    for (let align = 0; align < 3; align++) {
+      const bytes = Buffer.concat([Buffer.alloc(align), Buffer.from(text)]);
+      forms.push(bytes.toString("base64").slice(align === 0 ? 0 : 4, Math.floor(bytes.length / 3) * 4));
+    }
+  }
+  return forms;
+}
+
+/** Fails when any text holds any form of `secret` ({@link secretForms}), naming the form and the text. */
+export function expectNoSecret(texts: readonly string[], secret: string): void {
+  const forms = secretForms(secret);
+  for (const text of texts) {
+    const found = forms.find((f) => text.includes(f));
+    if (found !== undefined) throw new Error(`the secret (as ${JSON.stringify(found)}) is in: ${text.slice(0, 2000)}`);
+  }
+}
+
+/**
  * Every rendering of `error` and of every error reachable from it: `String`, `message`, `stack`,
  * `toJSON`, `JSON.stringify`, `inspect` (default and at full depth with hidden and symbol properties and
  * getters), and each own property (string- and symbol-keyed) rendered the same ways, header-like
- * values by their entries, byte values as text.
+ * values by their entries, byte values (at any depth) as text.
  */
 export function renderings(error: unknown): string[] {
-  const out = [...texts(error)];
+  const out = [...texts(error), ...byteTexts(error)];
   for (const e of errorGraph(error)) {
     out.push(e.message, e.stack ?? "", ...texts(e));
     const json = (e as { toJSON?: () => unknown }).toJSON;
