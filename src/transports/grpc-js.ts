@@ -3,13 +3,13 @@
 // ConnectError here so that `src/status.ts` converts every transport's failures the same way.
 import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { findTrailerError } from "@connectrpc/connect/protocol-grpc";
 import * as grpc from "@grpc/grpc-js";
 import { onAbort } from "../abort.js";
 import { GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
+import { statusDetails } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /** Options of {@link createGrpcJsTransport}. */
@@ -80,12 +80,9 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
   });
   metadata.set("grpc-status", String(code));
   const converted = new ConnectError(error.details || error.message, code, metadata, undefined, error);
-  // grpc-js leaves the rich details (a google.rpc.Status) as binary metadata; connect decodes them.
-  // Decode the same way, so both transports give the same `statusDetails`.
-  if (metadata.has("grpc-status-details-bin")) {
-    const rich = findTrailerError(metadata);
-    if (rich) converted.details.push(...rich.details);
-  }
+  // grpc-js leaves the rich details (a google.rpc.Status) as binary metadata. Decoded as the default
+  // transport decodes them, so both give the same `statusDetails` (none when they do not decode).
+  converted.details.push(...statusDetails(metadata));
   return converted;
 }
 
@@ -180,12 +177,17 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
           stopAbort?.();
           if (settled) return;
           settled = true;
-          if (error || message === undefined) {
-            reject(error ? connectErrorFromGrpcJs(error, head && metadataToHeaders(head)) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
-            return;
+          // Thrown from here, anything would escape into grpc-js' own tick and end the process.
+          try {
+            if (error || message === undefined) {
+              reject(error ? connectErrorFromGrpcJs(error, head && metadataToHeaders(head)) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+              return;
+            }
+            answer = new GrpcJsAnswer(message, head);
+            resolve(answer);
+          } catch (e) {
+            reject(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
           }
-          answer = new GrpcJsAnswer(message, head);
-          resolve(answer);
         },
       );
       call.on("metadata", (metadata: grpc.Metadata) => (head = metadata));

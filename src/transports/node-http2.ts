@@ -6,7 +6,7 @@
 import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Http2SessionManager } from "@connectrpc/connect-node";
-import { codeFromHttpStatus, findTrailerError } from "@connectrpc/connect/protocol-grpc";
+import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
 import { constants, type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
 import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
@@ -18,6 +18,7 @@ import { Deadlines } from "./deadlines.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
 import { gunzipBytes, gzipBytes } from "./gzip.js";
 import { KEEPALIVE } from "./keepalive.js";
+import { trailerError } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /**
@@ -201,10 +202,16 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
   stream.on("trailers", (t) => (tail = t));
   stream.on("error", (e) => (streamError ??= e));
   stream.on("close", () => {
-    const failure = statusError(head, tail) ?? (head ? undefined : transportError(stream, streamError));
-    if (failure) return settle(failure);
-    if (!tail && !head?.["grpc-status"]) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
-    settle(undefined, { head, tail, body: Buffer.concat(chunks) });
+    // Thrown from here, anything would be an uncaught exception that ends the process (this runs in
+    // Node's own tick): whatever goes wrong reading the answer fails this call instead.
+    try {
+      const failure = statusError(head, tail) ?? (head ? undefined : transportError(stream, streamError));
+      if (failure) return settle(failure);
+      if (!tail && !head?.["grpc-status"]) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
+      settle(undefined, { head, tail, body: Buffer.concat(chunks) });
+    } catch (e) {
+      settle(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
+    }
   });
   stream.end(request);
 }
@@ -268,11 +275,16 @@ function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHe
   if (!/^application\/grpc(\+proto)?($|;)/i.test(type)) {
     return new ConnectError(`the server answered with content type ${JSON.stringify(type)}, not gRPC`, Code.Internal, toHeaders(head));
   }
-  const source = tail?.["grpc-status"] !== undefined ? tail : head["grpc-status"] !== undefined ? head : undefined;
+  const source = statusSource(head, tail);
   if (!source || source["grpc-status"] === "0") return undefined;
   const metadata = toHeaders(head);
   if (tail) toHeaders(tail).forEach((v, k) => metadata.set(k, v));
-  return findTrailerError(metadata) ?? new ConnectError(`invalid grpc-status ${String(source["grpc-status"])}`, Code.Internal, metadata);
+  return trailerError(metadata) ?? new ConnectError(`invalid grpc-status ${String(source["grpc-status"])}`, Code.Internal, metadata);
+}
+
+/** Where the answer's `grpc-status` is: the trailers, or the headers of a trailers-only answer; none yet. */
+function statusSource(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHeaders | undefined): IncomingHttpHeaders | undefined {
+  return tail?.["grpc-status"] !== undefined ? tail : head?.["grpc-status"] !== undefined ? head : undefined;
 }
 
 /** Why a stream ended without an answer: its error, or the code of the RST_STREAM that ended it. */

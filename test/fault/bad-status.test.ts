@@ -1,0 +1,88 @@
+// A server's status that is badly encoded — a `grpc-message` that is not valid percent-encoding, a
+// `grpc-status-details-bin` that does not decode — once crashed the process: connect's decoder threw
+// inside the stream's `close` listener (default transport) and inside grpc-js' callback. The gRPC spec
+// says a client must not fail on a badly encoded message: the call fails with the server's code, the
+// message kept as sent where it does not decode, the details dropped, and the process stays up.
+import { Code } from "@connectrpc/connect";
+import http2 from "node:http2";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { decodeGrpcMessage, statusDetails } from "../../src/transports/trailer-status.js";
+import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { startH2Server } from "../support/hostile/servers.js";
+import { clientFor, expectTypedError, TRANSPORTS } from "./harness.js";
+
+let guard: ProcessGuard;
+const toClose: { close(): unknown }[] = [];
+beforeEach(() => {
+  guard = guardProcess();
+});
+afterEach(async () => {
+  await Promise.all(toClose.splice(0).map((c) => c.close()));
+  await flushRejections();
+  // An exception thrown from a stream's listener or grpc-js' callback lands here, not in the call.
+  expect(guard.stop()).toEqual([]);
+});
+
+/** Answers every call with this status, trailers-only (in the headers) or after headers (in trailers). */
+async function answering(status: http2.OutgoingHttpHeaders, where: "trailers-only" | "trailers") {
+  const server = await startH2Server((stream) => {
+    stream.resume();
+    stream.once("end", () => {
+      if (where === "trailers-only") {
+        stream.respond({ ":status": 200, "content-type": "application/grpc", ...status }, { endStream: true });
+      } else {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers(status));
+        stream.end();
+      }
+    });
+  });
+  toClose.push(server);
+  return server;
+}
+
+describe.each(TRANSPORTS)("a badly encoded status over %s", (transport) => {
+  for (const where of ["trailers-only", "trailers"] as const) {
+    it(`a grpc-message that is not percent-encoding (${where}): the server's code, its text as sent`, async () => {
+      const server = await answering({ "grpc-status": String(Code.ResourceExhausted), "grpc-message": "quota 100% used" }, where);
+      const client = clientFor(transport, server.baseUrl);
+      toClose.push(client);
+      const error = await expectTypedError(client.tasks.get("t1"), 1000);
+      expect(error.grpcCode).toBe(Code.ResourceExhausted);
+      expect(error.message).toContain("quota 100% used");
+    });
+
+    it(`a grpc-status-details-bin that does not decode (${where}): the server's code and message, no details`, async () => {
+      const server = await answering({ "grpc-status": String(Code.Internal), "grpc-message": "broken%20details", "grpc-status-details-bin": "////" }, where);
+      const client = clientFor(transport, server.baseUrl);
+      toClose.push(client);
+      const error = await expectTypedError(client.tasks.get("t1"), 1000);
+      expect(error.grpcCode).toBe(Code.Internal);
+      expect(error.message).toContain("broken details");
+      expect(error.statusDetails).toEqual([]);
+    });
+  }
+});
+
+describe("decodeGrpcMessage", () => {
+  it.each([
+    ["plain text", "plain text"],
+    ["caf%C3%A9", "café"],
+    ["quota 100% used", "quota 100% used"],
+    // Each run of escapes on its own: the valid ones decode, the rest stays as sent.
+    ["100%25 done, 50% left", "100% done, 50% left"],
+    ["bad %FF byte, good %C3%A9", "bad %FF byte, good é"],
+    ["trailing %", "trailing %"],
+    ["%E2%82", "%E2%82"],
+  ])("%j → %j", (raw, decoded) => {
+    expect(decodeGrpcMessage(raw)).toBe(decoded);
+  });
+});
+
+describe("statusDetails", () => {
+  it("none when the header is absent, not base64 of a google.rpc.Status, or not base64 at all", () => {
+    expect(statusDetails(new Headers())).toEqual([]);
+    expect(statusDetails(new Headers({ "grpc-status-details-bin": "////" }))).toEqual([]);
+    expect(statusDetails(new Headers({ "grpc-status-details-bin": "%%%" }))).toEqual([]);
+  });
+});
