@@ -38,7 +38,16 @@ export function onAbort(signal: AbortSignal, fn: (reason: unknown) => void): () 
       listeners,
       onAbort: () => {
         fanOuts.delete(signal);
-        for (const l of [...listeners]) l(signal.reason);
+        // Each on its own: a listener that throws must neither keep the calls after it from ending
+        // (close() ends every call in flight) nor escape from the abort event, where it would be an
+        // uncaught exception that ends the process.
+        for (const l of [...listeners]) {
+          try {
+            l(signal.reason);
+          } catch {
+            // The failure is that call's own; the others still end.
+          }
+        }
         listeners.clear();
       },
     };

@@ -35,14 +35,20 @@ export const defaultChannelOptions: Readonly<grpc.ChannelOptions> = Object.freez
 // Headers that are part of the HTTP/2 or gRPC framing: grpc-js writes its own.
 const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
 
+/** `headers` as grpc-js metadata; a header grpc-js refuses is a not-sent INVALID_ARGUMENT naming it. */
 function recordToMetadata(headers: Readonly<Record<string, string>>): grpc.Metadata {
   const metadata = new grpc.Metadata();
   for (const [key, value] of Object.entries(headers)) {
     if (reservedHeaders.has(key)) continue;
-    if (key.endsWith("-bin")) {
-      for (const part of value.split(",")) metadata.add(key, Buffer.from(part.trim(), "base64"));
-    } else {
-      metadata.add(key, value);
+    try {
+      if (key.endsWith("-bin")) {
+        for (const part of value.split(",")) metadata.add(key, Buffer.from(part.trim(), "base64"));
+      } else {
+        metadata.add(key, value);
+      }
+    } catch (e) {
+      // grpc-js takes only printable ASCII in a text value (not "José") and a lowercase token as a key.
+      throw notSentError(`grpc-js cannot send the header ${JSON.stringify(key)}: ${e instanceof Error ? e.message : String(e)}; nothing was sent`, Code.InvalidArgument, e);
     }
   }
   return metadata;
@@ -152,45 +158,63 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
         return reject(notSentError(`the request could not be encoded: ${e instanceof Error ? e.message : String(e)}`, Code.InvalidArgument, e));
       }
       const callOptions: grpc.CallOptions = attempt.timeoutMs !== undefined ? { deadline: new Date(Date.now() + attempt.timeoutMs) } : {};
+      let metadata: grpc.Metadata;
+      try {
+        metadata = recordToMetadata(attempt.headers);
+      } catch (e) {
+        return reject(e);
+      }
       // The response's metadata stays grpc-js' until someone reads it as `Headers` (most callers never
       // do). Two Web `Headers` built per call were most of the facade's cost over a bare grpc-js client:
       // paired in one process, GetTask at concurrency 1 went from +10.5% to +4.1% over it without them.
       let head: grpc.Metadata | undefined;
       let answer: GrpcJsAnswer<O> | undefined;
       let settled = false;
-      const stopAbort = signal
-        ? onAbort(signal, (reason) => {
+      let stopAbort: (() => void) | undefined;
+      let call: grpc.ClientUnaryCall;
+      try {
+        call = client.makeUnaryRequest(
+          `/${method.parent.typeName}/${method.name}`,
+          (payload: Buffer) => payload,
+          (data: Buffer) => fromBinary(method.output, data),
+          bytes,
+          metadata,
+          callOptions,
+          (error, message) => {
+            stopAbort?.();
             if (settled) return;
             settled = true;
-            call.cancel();
-            reject(reason);
-          })
-        : undefined;
-      const call = client.makeUnaryRequest(
-        `/${method.parent.typeName}/${method.name}`,
-        (payload: Buffer) => payload,
-        (data: Buffer) => fromBinary(method.output, data),
-        bytes,
-        recordToMetadata(attempt.headers),
-        callOptions,
-        (error, message) => {
-          stopAbort?.();
+            // Thrown from here, anything would escape into grpc-js' own tick and end the process.
+            try {
+              if (error || message === undefined) {
+                reject(error ? connectErrorFromGrpcJs(error, head && metadataToHeaders(head)) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+                return;
+              }
+              answer = new GrpcJsAnswer(message, head);
+              resolve(answer);
+            } catch (e) {
+              reject(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
+            }
+          },
+        );
+      } catch (e) {
+        // Nothing went out: grpc-js throws before it starts a call, as a client you passed in whose
+        // channel you closed does ("Channel has been shut down").
+        return reject(notSentError(`the grpc-js client could not start the call: ${e instanceof Error ? e.message : String(e)}`, Code.Unavailable, e));
+      }
+      // Followed only once the call exists: an abort cancels it, and a call that never started leaves
+      // no listener behind. (A grpc-js interceptor of the caller's may have aborted meanwhile.)
+      if (signal && !settled) {
+        const abort = (reason: unknown) => {
           if (settled) return;
           settled = true;
-          // Thrown from here, anything would escape into grpc-js' own tick and end the process.
-          try {
-            if (error || message === undefined) {
-              reject(error ? connectErrorFromGrpcJs(error, head && metadataToHeaders(head)) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
-              return;
-            }
-            answer = new GrpcJsAnswer(message, head);
-            resolve(answer);
-          } catch (e) {
-            reject(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
-          }
-        },
-      );
-      call.on("metadata", (metadata: grpc.Metadata) => (head = metadata));
+          call.cancel();
+          reject(reason);
+        };
+        if (signal.aborted) abort(signal.reason);
+        else stopAbort = onAbort(signal, abort);
+      }
+      call.on("metadata", (received: grpc.Metadata) => (head = received));
       // grpc-js emits the trailers right after it runs the callback, in the same turn: the caller, who
       // reads the result a microtask later at the earliest, finds them there.
       call.on("status", (status: grpc.StatusObject) => answer?.setTail(status.metadata));

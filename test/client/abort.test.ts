@@ -3,6 +3,7 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it } from "vitest";
 import { keepListening, linkSignals, onAbort } from "../../src/abort.js";
+import { flushRejections, guardProcess } from "../support/hostile/process-guard.js";
 
 describe("linkSignals", () => {
   it("aborts with the reason of the first source to abort, and unlinks itself", () => {
@@ -83,3 +84,20 @@ describe("keepListening", () => {
   });
 });
 
+
+describe("onAbort's fan-out", () => {
+  it("a listener that throws neither stops the others nor escapes from the abort event", async () => {
+    const guard = guardProcess();
+    const source = new AbortController();
+    const reached: string[] = [];
+    onAbort(source.signal, () => {
+      reached.push("first");
+      throw new ReferenceError("a listener's own bug");
+    });
+    onAbort(source.signal, (reason) => reached.push(`second: ${String(reason)}`));
+    source.abort("closed");
+    await flushRejections();
+    expect(guard.stop()).toEqual([]);
+    expect(reached).toEqual(["first", "second: closed"]);
+  });
+});
