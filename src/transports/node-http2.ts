@@ -207,7 +207,9 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
     try {
       const failure = statusError(head, tail) ?? (head ? undefined : transportError(stream, streamError));
       if (failure) return settle(failure);
-      if (!tail && !head?.["grpc-status"]) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
+      // Headers came, no failure in them, yet no status anywhere: a stream reset after its headers, or
+      // trailers without `grpc-status` (a proxy that cut the upstream's). Not a success (grpc-js agrees).
+      if (statusSource(head, tail) === undefined) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
       settle(undefined, { head, tail, body: Buffer.concat(chunks) });
     } catch (e) {
       settle(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));

@@ -2,12 +2,14 @@
 // `grpc-status-details-bin` that does not decode — once crashed the process: connect's decoder threw
 // inside the stream's `close` listener (default transport) and inside grpc-js' callback. The gRPC spec
 // says a client must not fail on a badly encoded message: the call fails with the server's code, the
-// message kept as sent where it does not decode, the details dropped, and the process stays up.
+// message kept as sent where it does not decode, the details dropped, and the process stays up. An
+// answer whose trailers carry no status at all is a failure too, not a success.
 import { Code } from "@connectrpc/connect";
 import http2 from "node:http2";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { decodeGrpcMessage, statusDetails } from "../../src/transports/trailer-status.js";
 import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startH2Server } from "../support/hostile/servers.js";
 import { clientFor, expectTypedError, TRANSPORTS } from "./harness.js";
 
@@ -62,6 +64,28 @@ describe.each(TRANSPORTS)("a badly encoded status over %s", (transport) => {
       expect(error.statusDetails).toEqual([]);
     });
   }
+});
+
+describe.each(TRANSPORTS)("an answer without a status over %s", (transport) => {
+  it("a SUCCESS message, then trailers without grpc-status (a proxy that cut them): a failure, not the message", async () => {
+    const server = await startH2Server((stream) => {
+      stream.resume();
+      stream.once("end", () => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers({ "x-envoy-upstream-service-time": "3" }));
+        stream.end(grpcFrame(okGetTaskPayload("t1")));
+      });
+    });
+    toClose.push(server);
+    const client = clientFor(transport, server.baseUrl);
+    toClose.push(client);
+    const error = await expectTypedError(client.tasks.get("t1"), 1000);
+    // grpc-js says UNKNOWN ("Received HTTP status code 200"); the default transport names what is missing.
+    if (transport === "connect") {
+      expect(error.grpcCode).toBe(Code.Internal);
+      expect(error.message).toContain("the answer ended without a gRPC status");
+    }
+  });
 });
 
 describe("decodeGrpcMessage", () => {
