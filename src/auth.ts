@@ -1,6 +1,7 @@
 // The PAT and the request metadata of every call: the key is checked once, held in a closure (never a
 // property anyone can enumerate or print) and sent as `authorization: Key <pat>`; `src/redact.ts`
 // keeps it out of what leaves the client.
+import { createRedactor, type Redactor } from "./redact.js";
 
 /** The header Clarifai reads the key from. */
 export const AUTHORIZATION_HEADER = "authorization";
@@ -39,6 +40,16 @@ export interface RequestMetadata {
   headers(call: HeadersInput | undefined): Record<string, string>;
   /** What an authentication failure of such a call says about its key. */
   keySource(call: HeadersInput | undefined): string;
+  /**
+   * Scrubs every key the client sends from text: the PAT and the client's own `authorization` header,
+   * with and without its scheme.
+   */
+  readonly redact: Redactor;
+  /**
+   * The redactor of a call with these headers: {@link RequestMetadata.redact}, or, for a call that
+   * sends its own `authorization` header, one that scrubs that key too.
+   */
+  redactFor(call: HeadersInput | undefined): Redactor;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -56,10 +67,24 @@ function isHeaders(call: HeadersInput): call is Headers {
   return typeof (call as Headers).forEach === "function" && typeof (call as Headers).has === "function";
 }
 
-function hasAuthorization(call: HeadersInput | undefined): boolean {
-  if (call === undefined) return false;
-  if (isHeaders(call)) return call.has(AUTHORIZATION_HEADER);
-  return Object.keys(call).some((k) => k.toLowerCase() === AUTHORIZATION_HEADER);
+/** The `authorization` value a call's own headers set, if any. */
+function callAuthorization(call: HeadersInput | undefined): string | undefined {
+  // Not an object: the call's options are refused before anything is sent (checkCallOptions).
+  if (typeof call !== "object" || call === null) return undefined;
+  if (isHeaders(call)) return call.get(AUTHORIZATION_HEADER) ?? undefined;
+  const name = Object.keys(call).find((k) => k.toLowerCase() === AUTHORIZATION_HEADER);
+  return name === undefined ? undefined : (call as Record<string, string>)[name];
+}
+
+/**
+ * The secrets an `authorization` value holds: the credentials after its scheme (`Key <pat>`,
+ * `Bearer <token>`), then the whole value. A server may echo either. @internal
+ */
+export function authorizationSecrets(value: string): string[] {
+  // A value that is not a string is refused before anything is sent (see `headers`): it was never a key.
+  if (typeof value !== "string") return [];
+  const credentials = /^[A-Za-z][\w-]*\s+(\S.*)$/.exec(value)?.[1];
+  return credentials === undefined ? [value] : [credentials, value];
 }
 
 /** The metadata step of the call path, for a client with this PAT and these default headers. @internal */
@@ -75,7 +100,14 @@ export function createRequestMetadata(pat: string, source: PatSource, clientHead
         ? "the key came from the CLARIFAI_PAT environment variable"
         : "no key was sent: set the `pat` option or CLARIFAI_PAT";
   const auth = pat === "" ? undefined : `Key ${pat}`;
+  const secrets = [pat, ...(clientSetsKey ? authorizationSecrets(defaults[AUTHORIZATION_HEADER]!) : [])];
+  const redact = createRedactor(...secrets);
   return {
+    redact,
+    redactFor(call) {
+      const own = callAuthorization(call);
+      return own === undefined ? redact : createRedactor(...secrets, ...authorizationSecrets(own));
+    },
     headers(call) {
       const out = { ...defaults };
       if (call !== undefined) {
@@ -86,7 +118,7 @@ export function createRequestMetadata(pat: string, source: PatSource, clientHead
       return out;
     },
     keySource(call) {
-      return hasAuthorization(call) ? "the key came from this call's `authorization` header" : sourceText;
+      return callAuthorization(call) !== undefined ? "the key came from this call's `authorization` header" : sourceText;
     },
   };
 }

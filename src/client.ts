@@ -3,11 +3,11 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
 import { keepListening } from "./abort.js";
-import { createRequestMetadata } from "./auth.js";
-import { createCallPath } from "./call.js";
+import { createRequestMetadata, type HeadersInput } from "./auth.js";
+import { createCallPath, type CallPath, type CallPathParts } from "./call.js";
 import type { Caller } from "./caller.js";
 import { resolveClientOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
-import { createRedactor, type Redactor } from "./redact.js";
+import type { Redactor } from "./redact.js";
 import { Collectors } from "./resources/collectors.js";
 import { Tasks } from "./resources/tasks.js";
 import type { RetryPolicy } from "./retry.js";
@@ -66,13 +66,14 @@ export class ClarifaiClient {
     const { pat, ...rest } = resolveClientOptions(options);
     keepListening(this.#closing.signal);
     this.#options = rest;
-    this.#redact = createRedactor(pat);
+    const metadata = createRequestMetadata(pat, rest.patSource, rest.headers);
+    this.#redact = metadata.redact;
     this.#transport = selectTransport(rest);
     const { endpoint } = rest;
     const host = new URL(endpoint.url).hostname;
-    const path = createCallPath({
+    const parts: CallPathParts = {
       transport: this.#transport,
-      metadata: createRequestMetadata(pat, rest.patSource, rest.headers),
+      metadata,
       retry: rest.retry,
       tracing: rest.tracing ? createTracing({ host, port: Number(endpoint.address.slice(endpoint.address.lastIndexOf(":") + 1)) }, this.#transport.name, this.#redact) : undefined,
       interceptors: rest.interceptors,
@@ -82,10 +83,20 @@ export class ClarifaiClient {
       address: endpoint.address,
       url: endpoint.url,
       trust: trustGiven(rest),
-    });
-    this.v2 = createClient(V2, toConnectTransport(path.raw));
+    };
+    const path = createCallPath(parts);
+    // A call that sends its own key (an `authorization` header) runs on a path whose redactor knows
+    // that key too: its failure, its retries' failures (which `onRetry` sees) and its tracing reports
+    // are scrubbed of it. The other calls share the client's path.
+    const pathFor = (headers: HeadersInput | undefined): CallPath => {
+      const redact = metadata.redactFor(headers);
+      if (redact === this.#redact) return path;
+      const { tracing } = parts;
+      return createCallPath({ ...parts, redact, tracing: tracing && { start: (method, callHeaders) => tracing.start(method, callHeaders, redact) } });
+    };
+    this.v2 = createClient(V2, toConnectTransport((method, request, options) => pathFor(options.headers).raw(method, request, options)));
     const caller: Caller = {
-      call: path.call,
+      call: (method, request, options) => pathFor(options?.headers).call(method, request, options),
       userAppId: (callOptions, method) => {
         try {
           return resolveUserAppId(rest, callOptions?.userAppId, method);

@@ -33,8 +33,10 @@ export interface Tracing {
    * it is not installed), so that there is nothing to record or propagate. `callHeaders` are the call's
    * own metadata: when no span is active in the current context, a `traceparent` there (propagated from
    * an incoming request, see `fromGrpcJsCall`) becomes the span's parent, so the trace goes on.
+   * `redact` scrubs this call's reports instead of the client's redactor: a call that sends its own
+   * key gives one that knows it. Default: the client's.
    */
-  start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan | undefined;
+  start(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>, redact?: Redactor): CallSpan | undefined;
 }
 
 /** What the span records of the server (OpenTelemetry `server.address` / `server.port`). @internal */
@@ -57,13 +59,13 @@ export function createTracing(server: TracedServer, transport: string, redact: R
   // `undefined`: not looked for yet; `null`: not installed.
   let traced: Tracing | null | undefined;
   return {
-    start(method, callHeaders) {
+    start(method, callHeaders, callRedact) {
       if ((globalThis as Record<symbol, unknown>)[OTEL_GLOBAL] === undefined) return undefined;
       if (traced === undefined) {
         const api = loadOptional<typeof Otel>("@opentelemetry/api");
         traced = api ? tracingWith(api, server, transport, redact) : null;
       }
-      return traced?.start(method, callHeaders);
+      return traced?.start(method, callHeaders, callRedact);
     },
   };
 }
@@ -104,7 +106,7 @@ function report(api: typeof Otel, redact: Redactor, step: string, error: unknown
   }
 }
 
-function tracingWith(api: typeof Otel, server: TracedServer, transport: string, redact: Redactor): Tracing {
+function tracingWith(api: typeof Otel, server: TracedServer, transport: string, clientRedact: Redactor): Tracing {
   const tracer = api.trace.getTracer("clarifai-grpc-es", VERSION);
   // The metrics API has no proxy provider (traces have one): a histogram taken from a client built
   // before the service registers its MeterProvider would stay a no-op for good. So the provider is
@@ -124,7 +126,7 @@ function tracingWith(api: typeof Otel, server: TracedServer, transport: string, 
   };
   const rpcSystem = transport === "rest" ? "http" : "grpc";
 
-  function startSpan(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>): CallSpan {
+  function startSpan(method: DescMethodUnary, callHeaders: Readonly<Record<string, string>>, redact: Redactor): CallSpan {
     const active = api.context.active();
     // A service without OpenTelemetry instrumentation of its own still forwards the caller's trace
     // context as metadata: continue that trace rather than start a new one.
@@ -182,6 +184,6 @@ function tracingWith(api: typeof Otel, server: TracedServer, transport: string, 
   }
 
   return {
-    start: (method, callHeaders) => contained(api, redact, "start the span", () => startSpan(method, callHeaders)),
+    start: (method, callHeaders, redact = clientRedact) => contained(api, redact, "start the span", () => startSpan(method, callHeaders, redact)),
   };
 }

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, Code, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import { createRedactor, MIN_REDACTED_LENGTH, REDACTED } from "../../src/redact.js";
-import { renderings } from "../support/renderings.js";
+import { expectNoSecret, renderings } from "../support/renderings.js";
 import { startScriptedServer, type ScriptedServer } from "../support/scripted-grpc.js";
 
 const PAT = "auth-test-pat-0123456789abcdef";
@@ -18,7 +18,8 @@ beforeAll(async () => {
   server = await startScriptedServer((r) => {
     const key = String(r.headers["authorization"] ?? "(none)");
     return {
-      grpcStatus: Code.Unauthenticated,
+      // `x-unavailable` asks for a failure a read retries, to see what `onRetry` is told.
+      grpcStatus: r.headers["x-unavailable"] ? Code.Unavailable : Code.Unauthenticated,
       grpcMessage: `bad key: ${key}`,
       afterHeaders: true,
       metadata: { "x-echo": key, "x-echo-bin": Buffer.from(key).toString("base64") },
@@ -72,6 +73,34 @@ describe.each(["connect", "grpc-js"] as const)("the authorization header, over %
     const raw = await client({ transport }).v2.getTask({ taskId: "t" }).catch((x: unknown) => x);
     expect(raw).toBeInstanceOf(Error);
     for (const text of renderings(raw)) expect(text).not.toContain(PAT);
+  });
+
+  it("a key given as the client's authorization header is scrubbed, with its scheme and without", async () => {
+    const key = "client-header-key-0123456789";
+    for (const [name, value] of [["authorization", `Key ${key}`], ["Authorization", `Bearer ${key}`]] as const) {
+      const c = client({ transport, pat: "", headers: { [name]: value } });
+      const e = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
+      expect(e).toBeInstanceOf(ClarifaiError);
+      expect(e.description).toBe(`bad key: ${value.split(" ")[0]} ${REDACTED}`);
+      const raw = await c.v2.getTask({ taskId: "t" }).catch((x: unknown) => x);
+      expectNoSecret([...renderings(e), ...renderings(raw)], key);
+    }
+  });
+
+  it("a call's own authorization header is scrubbed from that call's failure, its raw failure and what onRetry is told", async () => {
+    const key = "call-header-key-0123456789";
+    const retried: unknown[] = [];
+    const c = client({ transport, retry: { maxAttempts: 2, initialBackoffMs: 1, maxBackoffMs: 1, onRetry: (event) => void retried.push(event.error) } });
+    const e = (await c.tasks.get("t", { headers: { authorization: `Key ${key}` } }).catch((x: unknown) => x)) as ClarifaiError;
+    expect(e.description).toBe(`bad key: Key ${REDACTED}`);
+    const raw = await c.v2.getTask({ taskId: "t" }, { headers: { Authorization: key } }).catch((x: unknown) => x);
+    expect((raw as Error).message).toContain(`bad key: ${REDACTED}`);
+    const again = await c.tasks.get("t", { headers: new Headers({ authorization: `Bearer ${key}`, "x-unavailable": "1" }) }).catch((x: unknown) => x);
+    expect(retried).toHaveLength(1);
+    expectNoSecret([e, raw, again, ...retried].flatMap(renderings), key);
+    // The client's PAT is still scrubbed from the calls that send it.
+    const own = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
+    expect(own.description).toBe(`bad key: Key ${REDACTED}`);
   });
 
   it(`scrubs a PAT of ${MIN_REDACTED_LENGTH} characters, the shortest that is scrubbed`, async () => {

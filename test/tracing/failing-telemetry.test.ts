@@ -208,6 +208,23 @@ describe.each(TRANSPORTS)("a throwing OpenTelemetry setup on the $name transport
     }
   });
 
+  it("a propagator throwing in inject: a key given as a call's or the client's authorization header is hidden from the report too", async () => {
+    propagator.fails = true;
+    const callKey = "call-own-key-0123456789";
+    const clientKey = "client-header-key-0123456789";
+    await client.tasks.get("t", { headers: { authorization: `Key ${callKey}` } }).catch(() => {});
+    await client.v2.getTask({ taskId: "t" }, { headers: { authorization: `Bearer ${callKey}` } }).catch(() => {});
+    const keyed = new ClarifaiClient({ pat: "", headers: { authorization: `Key ${clientKey}` }, userId: "u", appId: "a", baseUrl: emulator.baseUrl, transport });
+    await keyed.tasks.get("t").catch(() => {});
+    await keyed.close();
+    expect(reported).toHaveLength(3);
+    for (const line of reported) {
+      expect(line).toContain("authorization");
+      expect(line).not.toContain(callKey);
+      expect(line).not.toContain(clientKey);
+    }
+  });
+
   it("a diagnostic logger that throws as well: answered calls still succeed and each span ends once", async () => {
     let refused = 0;
     const refuse = () => {
