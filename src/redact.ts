@@ -3,6 +3,7 @@
 // someone: `String(e)`, `e.stack`, `JSON.stringify(e)`, `util.inspect(e)` at any depth (Node >= 22
 // prints every nested `cause` with its stack), a logger walking own properties. So secrets are
 // scrubbed where an error is captured, in every place a rendering could reach, not where it is shown.
+import { isClarifaiError, type ClarifaiError } from "./errors.js";
 import { hasUnreadMetadata } from "./lazy-connect-error.js";
 
 /** What a scrubbed secret is replaced with in text. */
@@ -47,7 +48,8 @@ export function createRedactor(...secrets: string[]): Redactor {
 
 // How far into an error's properties the walk goes: deep enough for a ConnectError's details and a
 // grpc-js error's metadata under two levels of `cause`, bounded so that a caller's odd abort reason
-// (a graph of objects) cannot make a failure expensive.
+// (a graph of objects) cannot make a failure expensive. A ClarifaiError's own lists are not held to
+// MAX_NODES (see scrubOwnLists).
 const MAX_DEPTH = 12;
 const MAX_NODES = 2000;
 
@@ -118,6 +120,7 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     return value;
   }
   if (!walkable(value)) return value;
+  if (value instanceof Error && isClarifaiError(value)) scrubOwnLists(value, walk, depth);
   for (const key of Reflect.ownKeys(value)) scrubProperty(value, key, walk, depth);
   // `message` and `stack` may live on the prototype chain of an odd error (a subclass that defines a
   // getter): an own clean copy shadows them.
@@ -125,6 +128,23 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     for (const key of ["message", "stack"] as const) if (!Object.prototype.hasOwnProperty.call(value, key)) scrubProperty(value, key, walk, depth);
   }
   return value;
+}
+
+/**
+ * The lists a ClarifaiError holds (its items' statuses, the server's rich details, the earlier
+ * attempts' failures) are the server's answer, however long: each entry gets a node budget of its own,
+ * so that a batch of a thousand items is scrubbed to its last item. The budget is for what a caller
+ * may have hung on an error (an odd abort reason), not for what the client made.
+ */
+function scrubOwnLists(error: ClarifaiError, walk: Walk, depth: number): void {
+  for (const list of [error.items, error.statusDetails, error.previousErrors]) {
+    if (!Array.isArray(list)) continue;
+    for (let i = 0; i < list.length; i++) {
+      const clean = scrub(list[i], { redact: walk.redact, seen: walk.seen, nodes: 0 }, depth + 2);
+      // Entries are objects, cleaned in place; the check is for a frozen or odd list.
+      if (clean !== list[i] && !Object.isFrozen(list)) (list as unknown[])[i] = clean;
+    }
+  }
 }
 
 /**

@@ -1,18 +1,22 @@
 // Secrets a server can hide where a plain text search does not look: bytes that two places of one
-// error share (a ConnectError's detail and the ClarifaiError's `statusDetails`), and base64 in a `-bin`
-// header at any alignment.
+// error share (a ConnectError's detail and the ClarifaiError's `statusDetails`), base64 in a `-bin`
+// header at any alignment, and a batch failure longer than the walk's budget for odd objects.
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { ConnectError, Code } from "@connectrpc/connect";
 import { StringValueSchema } from "@bufbuild/protobuf/wkt";
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { createRedactor, redactError } from "../../src/redact.js";
-import { toClarifaiError } from "../../src/status.js";
+import { MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
+import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
+import { createRedactor, REDACTED, redactError } from "../../src/redact.js";
+import { statusFailure, toClarifaiError } from "../../src/status.js";
 import { expectNoSecret, renderings } from "../support/renderings.js";
 
 const SECRET = "0123456789abcdef0123456789abcdef";
 const redact = createRedactor(SECRET);
 const masked = "*".repeat(SECRET.length);
+// The walk's budget for odd objects that redact.ts documents.
+const MAX_NODES = 2000;
 
 describe("bytes reached by two paths", () => {
   it("a detail's bytes are clean in the cause's details, in statusDetails, through findDetails and toConnectError", () => {
@@ -78,5 +82,40 @@ describe("-bin headers", () => {
     const g = Object.assign(new Error("x"), { metadata: md });
     redactError(g, redact);
     expect(Buffer.from(md.get("x-echo-bin")[0] as Buffer).toString()).toBe(masked);
+  });
+});
+
+describe("a batch failure longer than the walk's budget", () => {
+  it(`scrubs every item of a MIXED_STATUS answer of 1000 items (more than ${MAX_NODES} objects)`, () => {
+    const tasks = Array.from({ length: 1000 }, (_, i) => ({
+      id: `t${i}`,
+      status: { code: StatusCode.TASK_CONFLICT, description: `refused: Key ${SECRET}`, stackTrace: [`at ${SECRET}`] },
+    }));
+    const response = create(MultiTaskResponseSchema, { status: { code: StatusCode.MIXED_STATUS, description: "Mixed status" }, tasks });
+    const e = statusFailure(response, { method: "ListTasks", redact });
+    expect(e.items).toHaveLength(1000);
+    expect(e.items[999]!.status.description).toBe(`refused: Key ${REDACTED}`);
+    expect(e.items[999]!.status.stackTrace).toEqual([`at ${REDACTED}`]);
+    expect(JSON.stringify(e)).not.toContain(SECRET);
+    expectNoSecret(renderings(e), SECRET);
+  });
+
+  it("a retried call's earlier failures are scrubbed to their last item too", () => {
+    const items = Array.from({ length: 1000 }, (_, i) => ({ index: i, id: "", status: { description: `refused: ${SECRET}` } }));
+    const first = statusFailure(create(MultiTaskResponseSchema, { status: { code: StatusCode.MIXED_STATUS }, tasks: items.map((i) => ({ status: { code: StatusCode.TASK_CONFLICT, description: i.status.description } })) }), {
+      method: "ListTasks",
+      redact: createRedactor(),
+    });
+    expect(first.items[999]!.status.description).toBe(`refused: ${SECRET}`);
+    const last = toClarifaiError(new ConnectError("x", Code.Unavailable), { method: "ListTasks", redact, attempts: 2, previousErrors: [first] });
+    expect(first.items[999]!.status.description).toBe(`refused: ${REDACTED}`);
+    expectNoSecret(renderings(last), SECRET);
+  });
+
+  it("still bounds what a caller hung on an error: an odd object graph is walked only so far", () => {
+    const junk = Array.from({ length: MAX_NODES + 10 }, () => ({ text: SECRET }));
+    const e = toClarifaiError(new Error("aborted", { cause: { junk } }), { method: "GetTask", redact });
+    expect(e.description).toBe("aborted");
+    expect(junk.at(-1)!.text).toBe(SECRET);
   });
 });

@@ -231,6 +231,29 @@ describe.each(TRANSPORTS)("the PAT never leaks through a MIXED_STATUS item, over
   });
 });
 
+describe.each(TRANSPORTS)("the PAT never leaks through the last items of a long batch, over %s", (transport) => {
+  it("a page of 1000 tasks whose last one quotes the key: JSON.stringify and every rendering are clean", async () => {
+    const echo = await startH2Server((stream, headers) => {
+      const key = String(headers["authorization"]);
+      stream.resume();
+      const tasks = Array.from({ length: 1000 }, (_, i) => ({ id: `t${i}`, status: { code: StatusCode.SUCCESS, description: "Ok" } }));
+      tasks[999] = { id: "t999", status: { code: StatusCode.TASK_CONFLICT, description: `refused: ${key}` } };
+      const response = create(MultiTaskResponseSchema, { status: { code: StatusCode.MIXED_STATUS, description: "Mixed status" }, tasks });
+      stream.once("end", () => respondOk(stream, toBinary(MultiTaskResponseSchema, response)));
+    });
+    const client = clientFor(transport, echo.baseUrl, { pat: SECRET });
+    try {
+      const e = await expectTypedError(client.tasks.list(), 1000);
+      expect(e.items).toHaveLength(1000);
+      expect(e.items[999]!.status.description).toBe("refused: Key [REDACTED]");
+      expectNoSecret([JSON.stringify(e), ...renderings(e)], SECRET);
+    } finally {
+      await client.close();
+      await echo.close();
+    }
+  });
+});
+
 describe("a PAT that could inject headers is refused at construction", () => {
   it.each([
     ["CR LF", `${SECRET}\r\nx-injected: 1`],
