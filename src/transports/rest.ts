@@ -10,6 +10,8 @@ import { RestMappingError } from "../rest/mapping-error.js";
 import { encodeRestRequest } from "../rest/transcode.js";
 import type { Endpoint, TlsOptions } from "../options.js";
 import { onAbort } from "../abort.js";
+import { AUTHORIZATION_HEADER, authorizationSecrets } from "../auth.js";
+import { createRedactor } from "../redact.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /** Options of {@link createRestTransport}. @internal */
@@ -126,7 +128,11 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
         }
       }
       const code = codeFromHttpStatus(response.status);
-      const snippet = text.trim().slice(0, SNIPPET_CHARS);
+      // Scrubbed of the key this request sent before it is cut: a key straddling the cut would leave a
+      // prefix that no redactor could recognise later.
+      const key = attempt.headers[AUTHORIZATION_HEADER];
+      const body = key === undefined ? text.trim() : createRedactor(...authorizationSecrets(key))(text.trim());
+      const snippet = body.slice(0, SNIPPET_CHARS);
       const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${request.method} ${request.path}${snippet ? `: ${snippet}` : ""}`;
       throw new ConnectError(message, code, serverMetadata(response.headers, code));
     } catch (e) {

@@ -161,6 +161,25 @@ describe("the PAT never leaks over rest", () => {
     await dead.close();
   });
 
+  it("not from an error page that quotes the key where the message cuts it short: no prefix of the key is left", async () => {
+    // The body is cut to 200 characters in the message: the key (and `Key <key>`) is made to straddle
+    // the cut at every offset around it.
+    let lead = 0;
+    answer = (req, res) => res.writeHead(401, { "content-type": "text/html" }).end(`${"x".repeat(lead)} rejected ${req.headers.authorization} (see docs)`);
+    const c = client({ pat: SECRET, retry: false });
+    const texts: string[] = [];
+    for (lead = 160; lead <= 200; lead++) {
+      const e = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
+      expect(e).toBeInstanceOf(ClarifaiError);
+      const raw = await c.v2.getTask({ taskId: "t" }).catch((x: unknown) => x);
+      texts.push(...renderings(e), ...renderings(raw));
+    }
+    // The last call's key lies wholly past the cut, and the first wholly before it: redacted whole.
+    expect(texts.some((t) => t.includes("rejected Key [REDACTED] (see docs)"))).toBe(true);
+    for (const text of texts) expect(text).not.toContain(SECRET.slice(0, 6));
+    await c.close();
+  });
+
   it("a CR/LF header value fails the call with a TypeError naming the header, and nothing is sent", async () => {
     answer = (_, res) => res.end("{}");
     const c = client();
