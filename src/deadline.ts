@@ -6,12 +6,33 @@ import { onAbort } from "./abort.js";
 /** The gRPC request header carrying the deadline. */
 export const GRPC_TIMEOUT_HEADER = "grpc-timeout";
 
-/** Encodes milliseconds as a `grpc-timeout` value (at most 8 digits, as the spec requires). @internal */
+/**
+ * The longest finite time a call may be given, in ms: 2^31 - 1 (about 24.8 days), the longest delay
+ * Node's timers take. A longer one fires after 1 ms instead (with a TimeoutOverflowWarning), which
+ * would end the call at once, and grpc-js cannot make a `Date` of one past ~8.64e15. @internal
+ */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/**
+ * Throws a TypeError naming `what` when `ms` is finite and longer than {@link MAX_TIMEOUT_MS}: refused
+ * rather than shortened, since a deadline the caller did not ask for is worse than an error. @internal
+ */
+export function checkMaxTimeout(what: string, ms: number): void {
+  if (ms > MAX_TIMEOUT_MS && ms !== Infinity) {
+    throw new TypeError(`${what} must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${ms}; for a call without a deadline, pass timeoutMs: Infinity in its call options`);
+  }
+}
+
+/**
+ * Encodes milliseconds as a `grpc-timeout` value (at most 8 digits, as the spec requires), rounded up
+ * to the unit, except past {@link MAX_TIMEOUT_MS}: a Node server sets a timer of what it is told, and
+ * one longer than that fires after 1 ms (a connect-node server then ends the call at once). @internal
+ */
 export function encodeGrpcTimeout(ms: number): string {
   const value = Math.max(0, Math.ceil(ms));
   if (value < 1e8) return `${value}m`;
   const seconds = Math.ceil(value / 1000);
-  if (seconds < 1e8) return `${seconds}S`;
+  if (seconds < 1e8) return `${seconds * 1000 > MAX_TIMEOUT_MS && value <= MAX_TIMEOUT_MS ? Math.floor(value / 1000) : seconds}S`;
   return `${Math.min(99_999_999, Math.ceil(seconds / 60))}M`;
 }
 
@@ -35,14 +56,15 @@ export interface DeadlineOptions {
  * The time a call has, in ms, from its options: the earlier of `timeoutMs` (default: the client's)
  * and the absolute `deadline` (a `Date` or epoch milliseconds, as grpc-js writes deadlines; `Infinity`
  * means none). `0` or less means the deadline has already passed: the call fails with
- * DEADLINE_EXCEEDED without sending anything. A value that is not a time at all is a programming
- * error (TypeError). @internal
+ * DEADLINE_EXCEEDED without sending anything. A value that is not a time at all, or a finite time
+ * longer than {@link MAX_TIMEOUT_MS}, is a programming error (TypeError). @internal
  */
 export function timeLeftMs(options: DeadlineOptions, clientTimeoutMs: number, nowEpochMs: () => number = Date.now): number {
   let left = clientTimeoutMs;
   const timeoutMs = options.timeoutMs;
   if (timeoutMs !== undefined) {
     if (typeof timeoutMs !== "number" || Number.isNaN(timeoutMs)) throw new TypeError(`timeoutMs must be a number of milliseconds, got ${String(timeoutMs)}`);
+    checkMaxTimeout("timeoutMs", timeoutMs);
     left = timeoutMs;
   }
   const deadline = options.deadline;
@@ -51,6 +73,8 @@ export function timeLeftMs(options: DeadlineOptions, clientTimeoutMs: number, no
     if (typeof at !== "number" || Number.isNaN(at)) throw new TypeError(`deadline must be a Date or epoch milliseconds, got ${String(deadline)}`);
     // Infinity (no deadline) leaves `left` as it is: Infinity minus the time now is Infinity.
     left = Math.min(left, at - nowEpochMs());
+    // Only a call with `timeoutMs: Infinity` gets here with more: its deadline is then this one.
+    checkMaxTimeout("deadline (the time from now to it)", left);
   }
   return left;
 }

@@ -5,6 +5,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { UserAppIDSetSchema } from "../gen/clarifai/api/resources_pb.js";
 import { validatePat, type HeadersInput, type PatSource } from "./auth.js";
+import { checkMaxTimeout } from "./deadline.js";
 import { resolveRetryPolicy, type RetryOptions, type RetryPolicy } from "./retry.js";
 import { rejectUnknownKeys } from "./unknown-keys.js";
 
@@ -104,7 +105,12 @@ export interface ClarifaiClientOptions {
   readonly tls?: TlsOptions;
   /** Options of the `"grpc-js"` transport. Default `{}`. */
   readonly grpcJs?: GrpcJsOptions;
-  /** Deadline of every call in milliseconds, retries and backoff included. Default {@link DEFAULT_TIMEOUT_MS} (30 000). */
+  /**
+   * Deadline of every call in milliseconds, retries and backoff included. Default
+   * {@link DEFAULT_TIMEOUT_MS} (30 000). At most 2 147 483 647 (2^31 - 1, about 24.8 days, the longest
+   * timer Node sets); a larger value is a TypeError. A call that must have no deadline passes
+   * `timeoutMs: Infinity` in its call options.
+   */
   readonly timeoutMs?: number;
   /** Retry policy, or `false` to never retry. Default: {@link defaultRetryPolicy}. */
   readonly retry?: RetryOptions | false;
@@ -159,7 +165,11 @@ export interface CallOptions {
   /**
    * Time this call may take (all attempts and backoff), in ms. Default: the client's `timeoutMs`.
    * On expiry: `grpcCode` `DEADLINE_EXCEEDED`; `0` or less means the time is already up (the call
-   * fails so without sending anything).
+   * fails so without sending anything). `Infinity`: no deadline. A finite value above 2 147 483 647
+   * (2^31 - 1, about 24.8 days, the longest timer Node sets) is a TypeError, as is a `deadline` further
+   * away than that when this is `Infinity`.
+   *
+   * @example client.tasks.get(id, { timeoutMs: 5_000 })
    */
   readonly timeoutMs?: number;
   /**
@@ -211,6 +221,7 @@ export function checkCallOptions(options: object | undefined): void {
 
 function checkTimeout(what: string, ms: number): number {
   if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`${what} must be a positive number of milliseconds, got ${ms}`);
+  checkMaxTimeout(what, ms);
   return ms;
 }
 

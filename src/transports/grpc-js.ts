@@ -5,7 +5,7 @@ import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import * as grpc from "@grpc/grpc-js";
 import { onAbort } from "../abort.js";
-import { GRPC_TIMEOUT_HEADER } from "../deadline.js";
+import { GRPC_TIMEOUT_HEADER, MAX_TIMEOUT_MS } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import { notSentError } from "../status.js";
@@ -31,6 +31,12 @@ export const defaultChannelOptions: Readonly<grpc.ChannelOptions> = Object.freez
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1000,
 });
+
+// The longest deadline handed to grpc-js: whole seconds under MAX_TIMEOUT_MS. grpc-js rounds the
+// `grpc-timeout` it sends up to whole seconds past 1e8 ms, and a Node server's timer of more than
+// MAX_TIMEOUT_MS fires after 1 ms (a connect-node server then ends the call at once); this is at most
+// 647 ms less than the longest deadline a call can have, about 24.8 days.
+const GRPC_JS_MAX_TIMEOUT_MS = Math.floor(MAX_TIMEOUT_MS / 1000) * 1000;
 
 // Headers that are part of the HTTP/2 or gRPC framing: grpc-js writes its own.
 const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
@@ -157,7 +163,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
       } catch (e) {
         return reject(notSentError(`the request could not be encoded: ${e instanceof Error ? e.message : String(e)}`, Code.InvalidArgument, e));
       }
-      const callOptions: grpc.CallOptions = attempt.timeoutMs !== undefined ? { deadline: new Date(Date.now() + attempt.timeoutMs) } : {};
+      const callOptions: grpc.CallOptions = attempt.timeoutMs !== undefined ? { deadline: new Date(Date.now() + Math.min(attempt.timeoutMs, GRPC_JS_MAX_TIMEOUT_MS)) } : {};
       let metadata: grpc.Metadata;
       try {
         metadata = recordToMetadata(attempt.headers);

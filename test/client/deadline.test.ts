@@ -4,8 +4,8 @@ import { ClarifaiClient, ClarifaiError, Code } from "clarifai-grpc-es";
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import type { IncomingHttpHeaders } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseGrpcTimeout } from "../../src/deadline.js";
-import { TRANSPORTS } from "../fault/harness.js";
+import { encodeGrpcTimeout, parseGrpcTimeout } from "../../src/deadline.js";
+import { ALL_TRANSPORTS, TRANSPORTS } from "../fault/harness.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 
 let emulator: Emulator;
@@ -120,4 +120,41 @@ describe.each(TRANSPORTS)("deadlines over %s", (transport) => {
     await client.close();
     await flaky.close();
   });
+});
+
+// Node's timers take at most 2^31 - 1 ms: a longer one fires after 1 ms, which ended calls at once
+// (the REST transport, the retry backoff's deadline, connect's interceptor path), and grpc-js cannot
+// make a Date past ~8.64e15 ms. Such a time is refused where it is given, naming the option.
+describe.each(ALL_TRANSPORTS)("a time longer than Node's timers over %s", (transport) => {
+  const MAX = 2 ** 31 - 1;
+  const make = (timeoutMs?: number) =>
+    new ClarifaiClient({ pat: "emulator-pat", userId: "emulator-user", appId: "long-deadlines", baseUrl: emulator.baseUrl, transport, timeoutMs, retry: false, interceptors: [(next) => (req) => next(req)] });
+
+  it("the client's timeoutMs above 2^31 - 1 is a TypeError that says the maximum and how to have no deadline", () => {
+    for (const timeoutMs of [MAX + 1, 8.64e15 + 1]) {
+      expect(() => make(timeoutMs)).toThrow(TypeError);
+      expect(() => make(timeoutMs)).toThrow(`timeoutMs must be at most ${MAX} ms (about 24.8 days), got ${timeoutMs}; for a call without a deadline, pass timeoutMs: Infinity in its call options`);
+    }
+  });
+
+  it("a call's timeoutMs above it, or a deadline further away with timeoutMs Infinity, is a TypeError before anything is sent", async () => {
+    const client = make();
+    await expect(client.tasks.list({}, { timeoutMs: MAX + 1 })).rejects.toThrow(/^timeoutMs must be at most 2147483647 ms/);
+    await expect(client.tasks.list({}, { timeoutMs: Infinity, deadline: Date.now() + 2 ** 32 })).rejects.toThrow(/^deadline \(the time from now to it\) must be at most 2147483647 ms/);
+    await client.close();
+  });
+
+  it("2^31 - 1 itself, from the client or the call, and a far deadline under the client's timeoutMs, are honoured: the calls succeed", async () => {
+    const client = make(MAX);
+    expect(await client.tasks.list()).toEqual([]);
+    expect(await client.tasks.list({}, { timeoutMs: MAX })).toEqual([]);
+    expect(await client.tasks.list({}, { deadline: Date.now() + 2 ** 40 })).toEqual([]);
+    await client.close();
+  });
+});
+
+it("grpc-timeout is rounded up to its unit, but never told past 2^31 - 1 ms (a Node server's timer would fire at once)", () => {
+  expect(encodeGrpcTimeout(100_000_001)).toBe("100001S");
+  expect(encodeGrpcTimeout(2 ** 31 - 1)).toBe("2147483S");
+  expect(encodeGrpcTimeout(2 ** 31 - 1000)).toBe("2147483S");
 });
