@@ -58,9 +58,10 @@ export class Tasks {
     if (options?.validate !== false) {
       // The caller's own objects are validated as written, not only as `create` made them (it drops
       // unknown keys, so a snake_case `input_source` would silently vanish), and before any rewriting:
-      // a task that mixes a deprecated field with its replacement (worker.users and worker.workers, or
-      // a contradicting approvalThreshold) is refused rather than merged, and each issue's path names a
-      // field the caller wrote. Deprecated fields alone are accepted: they are rewritten below. The
+      // a deprecated field that contradicts its replacement (worker.users naming a user that
+      // worker.workers lacks, a different approvalThreshold) is refused rather than merged, and each
+      // issue's path names a field the caller wrote. Deprecated fields alone, or repeating their
+      // replacement as a task read from the API does, are accepted: they are rewritten below. The
       // rules read the messages made above, which are the ones sent: an init object is not made twice.
       const issues = validateTaskMessages(tasks, messages, "tasks", { deprecated: "accept" });
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
@@ -75,8 +76,9 @@ export class Tasks {
    * Creates one task (PostTasks) and returns it as stored (with its id, timestamps, status). An array
    * in gives an array out. The task is validated as you wrote it unless `{ validate: false }`: a
    * `ValidationError` lists every issue and nothing is sent (deprecated upstream fields are accepted,
-   * but mixing one with its replacement is an issue). Deprecated fields are then rewritten to the
-   * current ones ({@link normalizeTask}) before sending.
+   * and may repeat their replacement, as the API's answers do, but one that contradicts it is an
+   * issue). Deprecated fields are then rewritten to the current ones ({@link normalizeTask}) before
+   * sending.
    */
   create(task: TaskInput, options?: WriteOptions): Promise<Task>;
   create(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;

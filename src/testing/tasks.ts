@@ -10,6 +10,8 @@ import {
   WorkerSchema,
   type Task,
   type TaskStatusCountPerUser,
+  type User,
+  UserSchema,
 } from "../../gen/clarifai/api/resources_pb.js";
 import type {
   DeleteTasksRequest,
@@ -64,9 +66,27 @@ export function postTasks(state: EmulatorState, scope: Scope, req: PostTasksRequ
   });
 }
 
-/** GetTask. `additional_fields` is accepted and ignored: there are no inputs to compute metrics from. @internal */
+/**
+ * GetTask. Of `additional_fields`, `worker.users` (or `all`) is honoured (see {@link answerTask}); the
+ * metrics are not, as there are no inputs to compute them from. @internal
+ */
 export function getTask(state: EmulatorState, scope: Scope, req: GetTaskRequest): Task {
-  return clone(TaskSchema, findTask(state, scope, req.taskId, "taskId"));
+  return answerTask(findTask(state, scope, req.taskId, "taskId"), req.additionalFields);
+}
+
+/**
+ * A stored task as GetTask and ListTasks answer it: a copy, in which `additional_fields` naming
+ * `worker.users` (or `all`) fills the deprecated `worker.users` with the task's user workers, as
+ * upstream does ("when the 'worker.users' field is additionally requested, then all user info is
+ * filled"). So a task read that way and sent back carries both lists, as one read from the API does.
+ */
+function answerTask(stored: Task, additionalFields: readonly string[]): Task {
+  const task = clone(TaskSchema, stored);
+  if (task.worker !== undefined && (additionalFields.includes("worker.users") || additionalFields.includes("all"))) {
+    // Copies, so that no message sits at two places of the answer (editing one would change the other).
+    task.worker.users = workerUsersOf(task).map((u) => clone(UserSchema, u));
+  }
+  return task;
 }
 
 /**
@@ -87,7 +107,7 @@ export function listTasks(state: EmulatorState, scope: Scope, req: ListTasksRequ
     if (req.labelOrderIds.length > 0) return req.labelOrderIds.includes(t.labelOrderId);
     return req.includingLabelOrderTasks || t.labelOrderId === "";
   });
-  return pageOf(wanted, paging).map((t) => clone(TaskSchema, t));
+  return pageOf(wanted, paging).map((t) => answerTask(t, req.additionalFields));
 }
 
 /**
@@ -179,8 +199,13 @@ function workersOf(task: Task) {
   return normalizeTask(task).worker?.workers ?? [];
 }
 
+// The user workers' users, however the task named them.
+function workerUsersOf(task: Task): User[] {
+  return workersOf(task).flatMap((w) => (w.worker.case === "user" ? [w.worker.value] : []));
+}
+
 function workerUserIds(task: Task): string[] {
-  return workersOf(task).flatMap((w) => (w.worker.case === "user" ? [w.worker.value.id] : []));
+  return workerUsersOf(task).map((u) => u.id);
 }
 
 function reviewUserIds(task: Task): string[] {

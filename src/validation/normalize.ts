@@ -8,8 +8,10 @@
 //   write them.
 // - "Say so in validation": `deprecatedTaskFields` returns one issue per deprecated field with the field
 //   to use instead; `validateTask` reports them by default; `{ deprecated: "accept" }` reads them silently.
-// - Mixing a deprecated field with its replacement (both `worker.users` and `worker.workers`) is an error:
-//   which one wins upstream is not documented.
+// - Next to its replacement a deprecated field may only repeat it: the API's answers do exactly that
+//   (GetTask fills `worker.users` with the users of `worker.workers`), so a task read and sent back must
+//   pass, and the repeat is dropped here. One that says something else (a user that `worker.workers`
+//   lacks, a different approval threshold) is an error: which one wins upstream is not documented.
 
 import { create } from "@bufbuild/protobuf";
 import {
@@ -88,8 +90,9 @@ export function deprecatedTaskFields(task: Task, path = "task"): ValidationIssue
  * | consensus `approvalThreshold` | `approvalThresholdLabelers` (when that is 0) |
  * | `aiAssistant.workflowId` | `aiAssistant.workflow.id` (when no workflow is set) |
  *
- * Items are appended after the current list and an id already present is not added twice, so a task
- * that mixes both forms keeps everything it named. The input is not modified.
+ * Items are appended after the current list and an id already present is not added twice: a task
+ * read from the API, whose deprecated lists repeat the current ones, comes out with the current lists
+ * as they were, and one that mixes both forms keeps everything it named. The input is not modified.
  */
 export function normalizeTask(task: Task): Task {
   // The client normalizes every task it sends; most carry no deprecated field, and the copy would be

@@ -37,8 +37,9 @@ export interface TaskValidationOptions {
    *
    * - `"reject"` (default): each one is an issue whose message names the field to use instead, so a
    *   caller who validates a message learns what to write now.
-   * - `"accept"`: they are read as their current equivalents and are not issues (mixing one with its
-   *   replacement still is). The emulator does this, as the real API accepts them on the wire; the
+   * - `"accept"`: they are read as their current equivalents and are not issues. Next to its
+   *   replacement a deprecated field may only repeat it, as the API's own answers do (`worker.users`
+   *   listing the users of `worker.workers`): one that says something else is still an issue. The emulator does this, as the real API accepts them on the wire; the
    *   client does it too on the caller's message, then rewrites them with {@link normalizeTask} before
    *   sending, so it never sends a deprecated field.
    *
@@ -198,19 +199,65 @@ function collectWorkers(worker: TaskWorker | undefined, path: string, add: Add):
         refs.push(new WorkerRef(path, "workers", i, "", "", undefined, "", ""));
     }
   }
-  if (worker.users.length + worker.userIds.length > 0 && worker.workers.length > 0) {
-    // Mixing the two forms leaves it unclear which list the caller meant; upstream reads only one.
-    add(
-      `${path}.${worker.users.length > 0 ? "users" : "userIds"}`,
-      "set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
-    );
+  for (const r of refs) {
+    if (r.kind !== undefined && r.id === "") add(r.idPath, `a ${r.kind} worker needs an id`);
+  }
+  if (worker.users.length + worker.userIds.length === 0) return refs;
+  const needsId = "a user worker needs an id";
+  if (worker.workers.length > 0) {
+    // Next to worker.workers the deprecated lists may only repeat its users: they name no worker of
+    // their own (see checkRepeats).
+    const users = new Set<string>();
+    for (const r of refs) if (r.kind === "user") users.add(r.id);
+    const usersPath = (i: number) => `${path}.users[${i}].id`;
+    const userIdsPath = (i: number) => `${path}.userIds[${i}]`;
+    checkRepeats(users, worker.users.map((u) => u.id), "worker.users", "worker.workers", "user", `${path}.users`, usersPath, needsId, add);
+    checkRepeats(users, worker.userIds, "worker.userIds", "worker.workers", "user", `${path}.userIds`, userIdsPath, needsId, add);
+    return refs;
   }
   worker.users.forEach((u, i) => refs.push(new WorkerRef(path, "users", i, "", ".id", "user", u.id, "")));
   worker.userIds.forEach((id, i) => refs.push(new WorkerRef(path, "userIds", i, "", "", "user", id, "")));
   for (const r of refs) {
-    if (r.kind !== undefined && r.id === "") add(r.idPath, `a ${r.kind} worker needs an id`);
+    if (r.id === "") add(r.idPath, needsId);
   }
   return refs;
+}
+
+/**
+ * A deprecated list next to the current one that replaced it (`worker.users` next to `worker.workers`,
+ * `conceptIds` next to `concepts`, `review.userIds` next to `review.users`). The API's answers fill the
+ * deprecated list with the same ids (GetTask and ListTasks fill `worker.users`, in full when
+ * `additional_fields` asks for it), so a task read and sent back as it is carries both: a repeat says
+ * nothing new, is not a duplicate, and `normalizeTask` drops it. An id that the current list lacks
+ * contradicts it (which of the two upstream would read is not documented), so it is refused, once
+ * per list, with every such id named.
+ */
+function checkRepeats(
+  listed: { has(id: string): boolean },
+  ids: readonly string[],
+  field: string,
+  current: string,
+  noun: string,
+  listPath: string,
+  idPath: (i: number) => string,
+  needsId: string,
+  add: Add,
+): void {
+  let strangers: string[] | undefined;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === "") add(idPath(i), needsId);
+    else if (!listed.has(id)) {
+      strangers ??= [];
+      if (!strangers.includes(id)) strangers.push(id);
+    }
+  }
+  if (strangers === undefined) return;
+  add(
+    listPath,
+    `${field} names ${strangers.length === 1 ? `a ${noun}` : `${noun}s`} that ${current} does not list (${strangers.map((s) => JSON.stringify(s)).join(", ")}); ` +
+      `set them in ${current} only: next to it, the deprecated ${field} may only repeat its ${noun}s, as the API's answers do`,
+  );
 }
 
 function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): void {
@@ -397,9 +444,12 @@ function checkConcepts(task: Task, path: string, add: Add): void {
       add(`${ap}.statusCode`, `statusCode ${cfg.statusCode} is not a StatusCode value (e.g. ANNOTATION_SUCCESS = 24150)`);
     }
   }
-  // Deprecated `conceptIds` name concepts too; they are read as `concepts` (see normalize.ts).
+  // Deprecated `conceptIds` name concepts too; they are read as `concepts` (see normalize.ts). Next to
+  // `concepts` they may only repeat its ids, which `seen` holds by now.
   if (conceptIds.length > 0 && concepts.length > 0) {
-    add(`${path}.conceptIds`, "set the concepts in concepts only; the deprecated conceptIds cannot be combined with it");
+    const empty = "a concept id must not be empty";
+    checkRepeats(seen!, conceptIds, "conceptIds", "concepts", "concept", `${path}.conceptIds`, (i) => `${path}.conceptIds[${i}]`, empty, add);
+    return;
   }
   for (let i = 0; i < conceptIds.length; i++) {
     const id = conceptIds[i]!;
@@ -516,21 +566,25 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
   // in the two read as one: a path is built only for a message).
   const { users, userIds } = review;
   const pathOf = (i: number) => (i < users.length ? `${rp}.users[${i}].id` : `${rp}.userIds[${i - users.length}]`);
-  if (users.length > 0 && userIds.length > 0) {
-    add(`${rp}.userIds`, "set the reviewers in review.users only; the deprecated review.userIds cannot be combined with it");
-  }
-  const count = users.length + userIds.length;
+  const needsId = "a reviewer needs a user id";
+  // Next to `users` the deprecated `userIds` may only repeat its ids (see checkRepeats).
+  const repeats = users.length > 0 && userIds.length > 0;
+  const count = repeats ? users.length : users.length + userIds.length;
   const seen = count > 1 ? new Map<string, number>() : undefined;
   for (let i = 0; i < count; i++) {
     const id = i < users.length ? users[i]!.id : userIds[i - users.length]!;
     if (id === "") {
-      add(pathOf(i), "a reviewer needs a user id");
+      add(pathOf(i), needsId);
       continue;
     }
     if (seen === undefined) continue;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
     else add(pathOf(i), `duplicate reviewer "${id}": already listed at ${pathOf(first)}`);
+  }
+  if (repeats) {
+    const listed = seen ?? new Set(users.map((u) => u.id));
+    checkRepeats(listed, userIds, "review.userIds", "review.users", "reviewer", `${rp}.userIds`, (i) => `${rp}.userIds[${i}]`, needsId, add);
   }
 }
 

@@ -300,6 +300,21 @@ describe("PatchTasks", () => {
     expect(invalid?.details).toMatch(/^tasks\[0\]\.type: /);
     expect(state.store.tasks(USER, "app")[0]!.worker?.workers[0]?.worker.value?.id).toBe("w1");
   });
+
+  it("accepts a task as GetTask with worker.users answers it, sent back as it is; refuses a deprecated list that contradicts", async () => {
+    const read = (await client.getTask({ userAppId: scope, taskId: "a", additionalFields: ["worker.users"] }, { headers })).task!;
+    expect(read.worker?.users.map((u) => u.id)).toEqual(["w1"]);
+    read.name = "read and sent back";
+    const ok = await client.patchTasks({ userAppId: scope, action: "overwrite", tasks: [read] }, { headers });
+    expect([ok.status?.code, ok.tasks[0]?.name]).toEqual([StatusCode.SUCCESS, "read and sent back"]);
+    read.worker!.userIds = ["w1", "w2"];
+    const contradicting = await client.patchTasks({ userAppId: scope, action: "overwrite", tasks: [{ ...read, name: "not stored" }] }, { headers });
+    expect([contradicting.status?.code, contradicting.status?.details]).toEqual([
+      StatusCode.CONN_INVALID_REQUEST,
+      'tasks[0].worker.userIds: worker.userIds names a user that worker.workers does not list ("w2"); set them in worker.workers only: next to it, the deprecated worker.userIds may only repeat its users, as the API\'s answers do',
+    ]);
+    expect(state.store.tasks(USER, "app")[0]!.name).toBe("read and sent back");
+  });
 });
 
 describe("DeleteTasks", () => {

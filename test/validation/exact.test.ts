@@ -60,7 +60,6 @@ describe("workers", () => {
       "t.worker.workers: an auto-annotation task (type TYPE_NOT_SET) needs exactly one worker, a model or a workflow; it has 2",
     ]);
     expect(issues(task({ worker: { strategy: 3, workers: [user(""), user("")], users: [{ id: "" }] } }))).toEqual([
-      "t.worker.users: set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
       "t.worker.workers[0].user.id: a user worker needs an id",
       "t.worker.workers[1].user.id: a user worker needs an id",
       "t.worker.users[0].id: a user worker needs an id",
@@ -71,10 +70,9 @@ describe("workers", () => {
     expect(issues(task({ worker: { strategy: 3, userIds: ["u1", ""] } }))).toEqual(["t.worker.userIds[1]: a user worker needs an id"]);
   });
 
-  it("duplicates are found across the current and deprecated lists, and a model's versions are told apart", () => {
-    expect(issues(task({ worker: { strategy: 3, workers: [user("u1")], userIds: ["u2", "u1", "u2"] } }))).toEqual([
-      "t.worker.userIds: set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
-      't.worker.userIds[1]: duplicate worker: user "u1" is already listed at t.worker.workers[0].user',
+  it("duplicates are found within the deprecated lists, and a model's versions are told apart", () => {
+    expect(issues(task({ worker: { strategy: 3, workers: [], users: [{ id: "u1" }], userIds: ["u2", "u1", "u2"] } }))).toEqual([
+      't.worker.userIds[1]: duplicate worker: user "u1" is already listed at t.worker.users[0]',
       't.worker.userIds[2]: duplicate worker: user "u2" is already listed at t.worker.userIds[0]',
     ]);
     const models = task({ type: 0, worker: { strategy: 3, workers: [model("m", "v1"), model("m", "v2"), model("m"), model("m", ""), workflow("w"), workflow("w")] } });
@@ -112,10 +110,34 @@ describe("workers", () => {
     expect(unknownType[0]).toMatch(/^t\.type: type 99 is not a/);
   });
 
-  it("mixing worker.users into worker.workers is named at users, userIds alone at userIds", () => {
-    expect(issues(task({ worker: { strategy: 3, workers: [user("u1")], users: [{ id: "u2" }], userIds: ["u3"] } }))[0]).toBe(
-      "t.worker.users: set the workers in worker.workers only; the deprecated worker.users / worker.userIds cannot be combined with it",
-    );
+  it("next to worker.workers, worker.users and worker.userIds may repeat its users (the API's answers do), in any order and more than once", () => {
+    const two = [user("u1"), user("u2")];
+    expect(issues(task({ worker: { strategy: 3, workers: two, users: [{ id: "u2" }, { id: "u1" }] } }))).toEqual([]);
+    expect(issues(task({ worker: { strategy: 3, workers: two, users: [{ id: "u1" }], userIds: ["u1", "u2", "u2"] } }))).toEqual([]);
+    // A repeat is not a worker of its own: two users repeated are still two workers.
+    const echoed = (workersPerInput: number): TaskInit["worker"] => ({
+      strategy: 2,
+      workers: two,
+      users: [{ id: "u1" }, { id: "u2" }],
+      strategyInfo: { case: "partitionedStrategyInfo", value: { type: 2, workersPerInput, weights: { u1: 1, u2: 1 } } },
+    });
+    expect(issues(task({ worker: echoed(2) }))).toEqual([]);
+    expect(issues(task({ worker: echoed(3) }))).toEqual([
+      "t.worker.partitionedStrategyInfo.workersPerInput: workersPerInput 3 is more than the 2 worker(s) of the task",
+    ]);
+  });
+
+  it("a deprecated list that names a user worker.workers lacks is refused, once per list, naming each such user once", () => {
+    const says = (field: string, names: string) =>
+      `t.worker.${field}: worker.${field} names ${names} that worker.workers does not list`;
+    expect(issues(task({ worker: { strategy: 3, workers: [user("u1")], users: [{ id: "u1" }, { id: "u2" }, { id: "u2" }], userIds: ["u3", "u4", "u1"] } }))).toEqual([
+      `${says("users", "a user")} ("u2"); set them in worker.workers only: next to it, the deprecated worker.users may only repeat its users, as the API's answers do`,
+      `${says("userIds", "users")} ("u3", "u4"); set them in worker.workers only: next to it, the deprecated worker.userIds may only repeat its users, as the API's answers do`,
+    ]);
+    // A model worker has no user, so any deprecated user contradicts it.
+    expect(issues(task({ type: 0, worker: { strategy: 3, workers: [model("m")], userIds: ["m"] } }))).toEqual([
+      `${says("userIds", "a user")} ("m"); set them in worker.workers only: next to it, the deprecated worker.userIds may only repeat its users, as the API's answers do`,
+    ]);
   });
 });
 
@@ -193,12 +215,19 @@ describe("concepts", () => {
     ]);
   });
 
-  it("conceptIds are read as concepts: each must be non-empty and new, and they cannot join concepts", () => {
-    expect(issues(task({ concepts: [{ concept: { id: "c1" } }], conceptIds: ["", "c1", "c2", "c2"] }))).toEqual([
-      "t.conceptIds: set the concepts in concepts only; the deprecated conceptIds cannot be combined with it",
+  it("conceptIds are read as concepts: each must be non-empty and new", () => {
+    expect(issues(task({ concepts: [], conceptIds: ["", "c1", "c2", "c2"] }))).toEqual([
       "t.conceptIds[0]: a concept id must not be empty",
-      't.conceptIds[1]: duplicate concept "c1": already listed at t.concepts[0].concept.id',
       't.conceptIds[3]: duplicate concept "c2": already listed at t.conceptIds[2]',
+    ]);
+  });
+
+  it("next to concepts, conceptIds may only repeat its ids", () => {
+    const two = [{ concept: { id: "c1" } }, { concept: { id: "c2" } }];
+    expect(issues(task({ concepts: two, conceptIds: ["c2", "c1", "c1"] }))).toEqual([]);
+    expect(issues(task({ concepts: two, conceptIds: ["", "c1", "c3", "c3"] }))).toEqual([
+      "t.conceptIds[0]: a concept id must not be empty",
+      't.conceptIds: conceptIds names a concept that concepts does not list ("c3"); set them in concepts only: next to it, the deprecated conceptIds may only repeat its concepts, as the API\'s answers do',
     ]);
   });
 });
@@ -239,12 +268,23 @@ describe("reviews", () => {
     ]);
   });
 
-  it("reviewers need ids, may not repeat, and come from one list", () => {
-    expect(issues(task({ review: { strategy: 2, users: [{ id: "r1" }, { id: "" }], userIds: ["", "r1"] } }))).toEqual([
-      "t.review.userIds: set the reviewers in review.users only; the deprecated review.userIds cannot be combined with it",
+  it("reviewers need ids and may not repeat, whichever list names them", () => {
+    expect(issues(task({ review: { strategy: 2, users: [{ id: "r1" }, { id: "" }, { id: "r1" }] } }))).toEqual([
       "t.review.users[1].id: a reviewer needs a user id",
+      't.review.users[2].id: duplicate reviewer "r1": already listed at t.review.users[0].id',
+    ]);
+    expect(issues(task({ review: { strategy: 2, userIds: ["", "r1", "r1"] } }))).toEqual([
       "t.review.userIds[0]: a reviewer needs a user id",
-      't.review.userIds[1]: duplicate reviewer "r1": already listed at t.review.users[0].id',
+      't.review.userIds[2]: duplicate reviewer "r1": already listed at t.review.userIds[1]',
+    ]);
+  });
+
+  it("next to review.users, review.userIds may only repeat its reviewers", () => {
+    expect(issues(task({ review: { strategy: 2, users: [{ id: "r1" }], userIds: ["r1", "r1"] } }))).toEqual([]);
+    expect(issues(task({ review: { strategy: 2, users: [{ id: "r1" }, { id: "r2" }], userIds: ["r2", "r1"] } }))).toEqual([]);
+    expect(issues(task({ review: { strategy: 2, users: [{ id: "r1" }], userIds: ["", "r1", "r2"] } }))).toEqual([
+      "t.review.userIds[0]: a reviewer needs a user id",
+      't.review.userIds: review.userIds names a reviewer that review.users does not list ("r2"); set them in review.users only: next to it, the deprecated review.userIds may only repeat its reviewers, as the API\'s answers do',
     ]);
   });
 });

@@ -1,6 +1,6 @@
 import { create, equals, fromJson } from "@bufbuild/protobuf";
 import { describe, expect, test } from "vitest";
-import { TaskSchema } from "../../gen/clarifai/api/resources_pb.js";
+import { TaskSchema, UserSchema } from "../../gen/clarifai/api/resources_pb.js";
 import { deprecatedTaskFields, normalizeTask, validateTask } from "../../src/validation/index.js";
 
 // Every deprecated field at once, written the old way (snake_case JSON, as old clients send it).
@@ -100,6 +100,21 @@ describe("normalizeTask", () => {
   });
   test("leaves a current-fields task equal to itself", () => {
     expect(equals(TaskSchema, normalizeTask(newStyle()), newStyle())).toBe(true);
+  });
+  test("a task as the API answers it (every deprecated field repeating its replacement) is valid and comes out as the current task", () => {
+    const read = newStyle();
+    // Users in full, as GetTask with additional_fields "worker.users" fills them, in another order.
+    read.worker!.users = [create(UserSchema, { id: "u2", firstName: "Two" }), create(UserSchema, { id: "u1" })];
+    read.worker!.userIds = ["u1", "u2"];
+    read.conceptIds = ["water"];
+    read.review!.userIds = ["r1"];
+    if (read.review?.strategyInfo.case !== "consensusStrategyInfo") throw new Error("fixture");
+    read.review.strategyInfo.value.approvalThreshold = 2;
+    read.aiAssistant!.workflowId = "assist";
+    expect(validateTask(read, "task", ACCEPT)).toEqual([]);
+    const n = normalizeTask(read);
+    expect(equals(TaskSchema, n, newStyle())).toBe(true);
+    expect(deprecatedTaskFields(n)).toEqual([]);
   });
   test("merges without duplicating ids already present", () => {
     const t = newStyle();
