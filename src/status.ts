@@ -278,10 +278,11 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
       // connect-node reports a reset or destroyed connection as ABORTED or INTERNAL; for the caller it
       // is the service becoming unreachable mid-call, which the retry rules know as UNAVAILABLE.
       ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
-    } else if (ce.code === Code.Canceled) {
+    } else if (ce.code === Code.Canceled && !fromServer(ce)) {
       // Nobody asked to cancel (the caller's signal is checked above, and the deadline is its own
       // code): a connection torn down under a call shows as an HTTP/2 CANCEL. That is a lost
-      // connection, so say UNAVAILABLE, which the retry rules understand.
+      // connection, so say UNAVAILABLE, which the retry rules understand. A CANCELLED status the
+      // server sent in its trailers is its answer, and stays what it said.
       ce = new ConnectError(`connection lost: ${ce.rawMessage}`, Code.Unavailable, ce.metadata, undefined, ce);
     }
   }

@@ -340,11 +340,19 @@ describe("a gRPC status from the server", () => {
     expect(w.error.outcomeUnknown).toBe(false);
   });
 
-  it("CANCELLED that nobody asked for is a lost connection: UNAVAILABLE, and a read is retried", async () => {
-    const r = await failure(() => ({ grpcStatus: Code.Canceled, grpcMessage: "gone" }), read(client()));
-    expect(r.error.grpcCode).toBe(Code.Unavailable);
-    expect(r.error.description).toBe("connection lost: gone");
-    expect(r.sent).toBe(3);
+  // A CANCELLED the client sees without a status (an HTTP/2 CANCEL under the call) is a lost
+  // connection: see "RST_STREAM(CANCEL)" above. One the server sends as its status is its answer.
+  it.each(["connect", "grpc-js"] as const)("CANCELLED sent by the server as its status stays CANCELLED, over %s: a read is not retried", async (transport) => {
+    for (const afterHeaders of [false, true]) {
+      const r = await failure(() => ({ grpcStatus: Code.Canceled, grpcMessage: "cancelled by the server", afterHeaders }), read(client({ transport })));
+      expect(r.error.grpcCode).toBe(Code.Canceled);
+      expect(r.error.codeName).toBe("CANCELLED");
+      expect(r.error.description).toBe("cancelled by the server");
+      expect(r.sent).toBe(1);
+      const w = await failure(() => ({ grpcStatus: Code.Canceled, grpcMessage: "cancelled by the server", afterHeaders }), write(client({ transport })));
+      expect(w.error.grpcCode).toBe(Code.Canceled);
+      expect(w.sent).toBe(1);
+    }
   });
 
   it("a status without text says 'request failed'", async () => {
