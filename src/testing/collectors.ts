@@ -1,7 +1,8 @@
 // The Collectors RPCs: PostCollectors, GetCollector, ListCollectors, PatchCollectors, DeleteCollectors.
 // Like the task handlers, each runs without awaiting, so batches are atomic and concurrency is safe.
-import { clone, create, fromBinary, mergeFromBinary, toBinary } from "@bufbuild/protobuf";
-import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { clone, create } from "@bufbuild/protobuf";
+import { reflect } from "@bufbuild/protobuf/reflect";
+import { TimestampSchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
 import type {
   DeleteCollectorsRequest,
@@ -68,39 +69,59 @@ export function listCollectors(state: EmulatorState, scope: Scope, req: ListColl
 
 /**
  * PatchCollectors with action "overwrite" on a PARTIAL collector (the docs' update sends only `id`,
- * `description` and `pre_queue_workflow_id`): fields set in the patch replace the stored ones, fields
- * it omits are kept. That is protobuf's merge (stored bytes followed by the patch's bytes), which also
- * merges nested messages field by field and keeps unknown fields. A consequence: a patch cannot clear a
+ * `description` and `pre_queue_workflow_id`): each top-level field the patch sets replaces the stored
+ * one whole, each field it omits is kept (see {@link overwriteSetFields}). So a patch's
+ * `collector_source` is a whole new source, as `collectorPatch` promises, and a patch cannot clear a
  * field to its default (empty string, 0). Server fields (`created_at`, `status`, the source's
- * `caller_user_id`) cannot be patched. The merged collectors must still be valid. All or nothing.
+ * `caller_user_id`) cannot be patched. The collectors that result must still be valid. All or nothing.
  * @internal
  */
 export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCollectorsRequest): Collector[] {
   const issues: ValidationIssue[] = [];
   if (req.action !== PATCH_ACTION_OVERWRITE) issues.push({ path: "action", message: `must be "${PATCH_ACTION_OVERWRITE}" (got "${req.action}")` });
   if (req.collectors.length === 0) issues.push({ path: "collectors", message: "at least one collector is required" });
-  // The shared rules for a partial collector (id required, given values in range); the merged result
-  // is checked as a whole below.
+  // The shared rules for a partial collector (id required, given values in range); the collectors
+  // that result are checked as a whole below.
   issues.push(...validateCollectorPatches(req.collectors, "collectors"));
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);
-  const merged = req.collectors.map((patch, i) => {
+  const next = req.collectors.map((patch, i) => {
     const old = app.collectors.get(patch.id);
     if (!old) throw new Refusal(EmulatorCodes.collectorMissing, `collectors[${i}].id: no collector "${patch.id}" in app "${scope.appId}"`);
-    const change = clone(CollectorSchema, patch);
-    change.createdAt = undefined;
-    change.status = undefined;
-    const source = change.collectorSource?.apiPostModelOutputsCollectorSource;
-    if (source) source.callerUserId = "";
-    const next = mergeFromBinary(CollectorSchema, fromBinary(CollectorSchema, toBinary(CollectorSchema, old)), toBinary(CollectorSchema, change));
-    const nextSource = next.collectorSource?.apiPostModelOutputsCollectorSource;
-    if (nextSource) nextSource.callerUserId = scope.userId;
-    return next;
+    const collector = overwriteSetFields(old, patch);
+    collector.createdAt = old.createdAt && clone(TimestampSchema, old.createdAt);
+    collector.status = old.status && clone(StatusSchema, old.status);
+    const source = collector.collectorSource?.apiPostModelOutputsCollectorSource;
+    if (source) source.callerUserId = scope.userId;
+    return collector;
   });
-  const after = validateCollectors(merged, "collectors");
+  const after = validateCollectors(next, "collectors");
   if (after.length > 0) throw invalid(after);
-  for (const c of merged) app.collectors.set(c.id, c);
-  return merged.map((c) => clone(CollectorSchema, c));
+  for (const c of next) app.collectors.set(c.id, c);
+  return next.map((c) => clone(CollectorSchema, c));
+}
+
+/**
+ * `patch` over `stored`, as PatchTasks overwrites a task: the result starts as a copy of what was
+ * sent, unknown fields (a newer upstream's, which this package's protos leave out) exactly as they
+ * arrived. Unlike a task, a collector patch is partial, so each top-level field the patch leaves unset
+ * is then taken from `stored`, and so is each unknown field whose number the patch does not carry.
+ * (Protobuf's merge would instead merge nested messages field by field, keeping parts of an old
+ * source, and append the patch's unknown fields to the stored ones, doubling them on every
+ * read-modify-write.) Neither input is changed.
+ */
+function overwriteSetFields(stored: Collector, patch: Collector): Collector {
+  const next = clone(CollectorSchema, patch);
+  const kept = clone(CollectorSchema, stored);
+  const to = reflect(CollectorSchema, next);
+  const from = reflect(CollectorSchema, kept);
+  for (const field of CollectorSchema.fields) {
+    if (!to.isSet(field) && from.isSet(field)) to.set(field, from.get(field));
+  }
+  const sent = next.$unknown;
+  const unknown = sent === undefined ? kept.$unknown : [...(kept.$unknown ?? []).filter((u) => !sent.some((s) => s.no === u.no)), ...sent];
+  if (unknown !== undefined && unknown.length > 0) next.$unknown = unknown;
+  return next;
 }
 
 /**

@@ -7,10 +7,11 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryReader, BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { createClient, createRouterTransport, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ListTasksRequestSchema, MultiTaskResponseSchema, StatusCode, V2 } from "clarifai-grpc-es";
+import { CollectorSchema, ListTasksRequestSchema, MultiTaskResponseSchema, StatusCode, V2 } from "clarifai-grpc-es";
 import { emulatorNodeHandler } from "../../src/testing/malformed.js";
 import { Refusal, statusOf } from "../../src/testing/status.js";
 import { createEmulatorState, EmulatorCodes, emulatorRoutes, startEmulator, type Emulator, type EmulatorState } from "clarifai-grpc-es/testing";
@@ -377,7 +378,7 @@ describe("collectors", () => {
     expect((await client.listCollectors({ userAppId: scope, perPage: 5000 }, { headers })).status?.details).toBe("perPage: at most 1000 per page (got 5000)");
   });
 
-  it("PatchCollectors merges a partial collector over the stored one; server fields stay the server's", async () => {
+  it("PatchCollectors overwrites the fields a partial collector sets, the source whole; server fields stay the server's", async () => {
     await client.postCollectors({ userAppId: scope, collectors: [collector("c1", { description: "first", preQueueRandomSample: 0.5 })] }, { headers });
     clock = new Date("2033-01-01T00:00:00Z");
     const res = await client.patchCollectors(
@@ -392,9 +393,34 @@ describe("collectors", () => {
     const [c] = res.collectors;
     expect([c!.description, c!.preQueueWorkflowId, c!.preQueueRandomSample, c!.status?.code]).toEqual(["second", "wf", 0.5, StatusCode.COLLECTOR_ACTIVE]);
     expect(timestampDate(c!.createdAt!)).toEqual(T0);
+    // A new source replaces the old one whole: the old model's owner and app are not kept.
     const src = c!.collectorSource?.apiPostModelOutputsCollectorSource;
-    expect([src?.modelUserId, src?.modelId, src?.postInputsKeyId, src?.callerUserId]).toEqual(["x", "m2", "k2", USER]);
+    expect([src?.modelUserId, src?.modelAppId, src?.modelId, src?.postInputsKeyId, src?.callerUserId]).toEqual(["", "", "m2", "k2", USER]);
     expect(state.store.collectors(USER, "app")[0]!.description).toBe("second");
+  });
+
+  it("PatchCollectors keeps unknown fields as fields: the patch's replace the stored ones of the same number, others are kept, none doubles", async () => {
+    // Fields a newer upstream might add to Collector (numbers this package's proto does not declare).
+    const unknown = (no: number, text: string) => ({ no, wireType: WireType.LengthDelimited, data: new BinaryWriter().string(text).finish() });
+    const texts = (c: { $unknown?: { no: number; data: Uint8Array }[] } | undefined) =>
+      (c?.$unknown ?? []).map((u) => `${u.no}:${new BinaryReader(u.data).string()}`);
+    const posted = create(CollectorSchema, collector("c1"));
+    posted.$unknown = [unknown(10, "tag-a"), unknown(11, "kept")];
+    await client.postCollectors({ userAppId: scope, collectors: [posted] }, { headers });
+    // Read, modify, write back, three times: what was read comes back once, not twice, four, eight times.
+    for (const round of [1, 2, 3]) {
+      const got = (await client.getCollector({ userAppId: scope, collectorId: "c1" }, { headers })).collector!;
+      got.description = `round ${round}`;
+      await client.patchCollectors({ userAppId: scope, action: "overwrite", collectors: [got] }, { headers });
+    }
+    expect(texts(state.store.collectors(USER, "app")[0])).toEqual(["10:tag-a", "11:kept"]);
+    // A partial patch carrying field 10 anew replaces it and keeps 11.
+    const patch = create(CollectorSchema, { id: "c1" });
+    patch.$unknown = [unknown(10, "tag-b")];
+    const res = await client.patchCollectors({ userAppId: scope, action: "overwrite", collectors: [patch] }, { headers });
+    expect(texts(res.collectors[0])).toEqual(["11:kept", "10:tag-b"]);
+    expect(texts(state.store.collectors(USER, "app")[0])).toEqual(["11:kept", "10:tag-b"]);
+    expect(state.store.collectors(USER, "app")[0]!.description).toBe("round 3");
   });
 
   it("PatchCollectors refuses another action, an empty batch, an unknown id and a result that breaks the rules — changing nothing", async () => {
