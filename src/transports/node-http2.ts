@@ -46,6 +46,20 @@ export interface NodeHttp2TransportOptions {
 
 const { NGHTTP2_CANCEL, HTTP2_HEADER_STATUS } = constants;
 
+/**
+ * The largest answer message the transport takes, in bytes, compressed or inflated: 4 MiB, grpc-js'
+ * default receive limit, so that both transports refuse the same answers (RESOURCE_EXHAUSTED). Without
+ * it, a server could make the client hold whatever it sends, or inflate a 513 KiB gzip message to 512 MiB.
+ */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+// Made once: zlib's limit on what one answer inflates to.
+const INFLATE_LIMIT = Object.freeze({ maxOutputLength: MAX_MESSAGE_BYTES });
+
+/** The failure of an answer past {@link MAX_MESSAGE_BYTES}; `what` says which size went past it. */
+function tooLarge(what: string, cause?: unknown): ConnectError {
+  return new ConnectError(`the answer's message ${what} more than ${MAX_MESSAGE_BYTES} bytes, the most the client accepts`, Code.ResourceExhausted, undefined, undefined, cause);
+}
+
 /** The lean unary gRPC transport over node:http2. @internal */
 export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): ClientTransport {
   const { endpoint, tls, compression } = options;
@@ -55,6 +69,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
   const sessions = new Http2SessionManager(endpoint.url, { ...KEEPALIVE }, nodeOptions);
   const basePath = new URL(endpoint.url).pathname.replace(/\/+$/, "");
   const acceptEncoding = compression.accept.length > 0 ? compression.accept.join(",") : undefined;
+  const acceptsGzip = compression.accept.includes("gzip");
   const deadlines = new Deadlines();
   let closed = false;
 
@@ -64,6 +79,8 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
     // decoding there (most of a call's allocation) keeps the stream's machinery reachable while the
     // young generation fills, and the scavenger then promotes twice as much (measured: 2.5 MB against
     // 1.1 MB promoted per scavenge at 32 calls in flight, and twice the GC time per call).
+    // A request sent gzipped says the client reads gzip too: servers answer in the request's encoding.
+    let sentGzip = false;
     return new Promise<Answer>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       if (closed) return reject(new ConnectError("the transport is closed", Code.Unavailable));
@@ -106,7 +123,10 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       }
       const send = (payload: Uint8Array, compressed: boolean) => {
         if (settled) return;
-        if (compressed) headers["grpc-encoding"] = "gzip";
+        if (compressed) {
+          headers["grpc-encoding"] = "gzip";
+          sentGzip = true;
+        }
         sessions.request("POST", `${basePath}/${method.parent.typeName}/${method.name}`, headers, {}).then(
           (s) => {
             stream = s;
@@ -136,7 +156,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       } else {
         send(bytes, false);
       }
-    }).then((answer) => decodeAnswer(answer, method.output));
+    }).then((answer) => decodeAnswer(answer, method.output, acceptsGzip || sentGzip));
   }
 
   return {
@@ -190,8 +210,13 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
   // at once, so telling it of every chunk would only restart a 30 s timer again (a timer object per
   // call); it is told at most once a second, which still keeps a slow, long body from looking idle.
   let toldAt = Date.now();
+  let received = 0;
   stream.on("response", (h) => (head = h));
   stream.on("data", (chunk: Buffer) => {
+    received += chunk.length;
+    // One message and its 5-byte prefix at most: past that, the call fails (and the stream is
+    // cancelled) rather than holding whatever the server keeps sending.
+    if (received > 5 + MAX_MESSAGE_BYTES) return settle(tooLarge("is"));
     chunks.push(chunk);
     const now = Date.now();
     if (now - toldAt >= 1000) {
@@ -224,8 +249,8 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
  * decoding (only a gzip answer's inflating takes more than one turn) no longer turns it into a failure —
  * for a write that would report an outcome as unknown when the server's answer is in hand.
  */
-function decodeAnswer<O extends DescMessage>(answer: Answer, output: O): UnaryResult<O> | Promise<UnaryResult<O>> {
-  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output);
+function decodeAnswer<O extends DescMessage>(answer: Answer, output: O, acceptsGzip: boolean): UnaryResult<O> | Promise<UnaryResult<O>> {
+  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output, acceptsGzip);
   // Only a compressed answer waits for zlib; an identity one is decoded here, without another promise.
   return message instanceof Promise ? message.then((m) => new DecodedAnswer(m, answer.head, answer.tail)) : new DecodedAnswer(message, answer.head, answer.tail);
 }
@@ -296,17 +321,22 @@ function transportError(stream: ClientHttp2Stream, streamError: unknown): Connec
   return undefined;
 }
 
-/** Decodes the single response message of a unary call (gunzipped when the server compressed it). */
-function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | string[] | undefined, output: O): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
+/**
+ * Decodes the single response message of a unary call (gunzipped when the server compressed it, which
+ * it may only do when the client advertised gzip or sent its request gzipped: `acceptsGzip`).
+ */
+function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | string[] | undefined, output: O, acceptsGzip: boolean): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
   if (body.length < 5) throw new ConnectError("protocol error: the answer carried no message", Code.Internal);
   const length = body.readUInt32BE(1);
   if (body.length !== 5 + length) throw new ConnectError(`protocol error: expected one message of ${length} bytes, got ${body.length - 5}`, Code.Internal);
   const payload = body.subarray(5);
   if ((body[0]! & 1) === 0) return decode(output, payload);
   if (encoding !== "gzip") throw new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal);
-  return gunzipBytes(payload).then(
+  if (!acceptsGzip) throw new ConnectError("protocol error: a message compressed with gzip, which the client did not advertise (compression.accept is [], and the request was not gzipped)", Code.Internal);
+  return gunzipBytes(payload, INFLATE_LIMIT).then(
     (plain) => decode(output, plain),
     (e: unknown) => {
+      if ((e as { code?: unknown } | null)?.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge("inflates to", e);
       throw new ConnectError("the answer's gzip data is corrupt", Code.Internal, undefined, undefined, e);
     },
   );

@@ -1,9 +1,11 @@
 // The `compression` option of the "connect" transport, on real sockets: what the client advertises and
 // sends by default (nothing) and when asked (gzip), that gzipped requests reach the emulator intact,
-// that gzipped answers are inflated, and that a compressed answer the client cannot read fails the call
-// with INTERNAL instead of returning a wrong message.
+// that gzipped answers are inflated, that a compressed answer the client cannot read (or did not ask
+// for) fails the call with INTERNAL instead of returning a wrong message, and that an answer larger
+// than 4 MiB, as sent or once inflated, fails with RESOURCE_EXHAUSTED as on grpc-js.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClarifaiClient, labelingTask, type ClarifaiClientOptions } from "clarifai-grpc-es";
+import { ClarifaiClient, Code, labelingTask, type ClarifaiClientOptions } from "clarifai-grpc-es";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { okGetTaskPayload, okMultiTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startRecordingEmulator, type RecordingEmulator } from "../support/recording-emulator.js";
 import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
@@ -108,5 +110,57 @@ describe("compressed answers on the connect transport, from a scripted server", 
     expect(error).toBeDefined();
     expect(error!.grpcCode).toBe(13);
     expect(error!.message).toMatch(message);
+  });
+});
+
+/** A GetTask answer of about `bytes` bytes: an unknown field (99) of zeros, which any answer may carry. */
+function answerOf(bytes: number): Uint8Array {
+  return new BinaryWriter().tag(99, WireType.LengthDelimited).bytes(new Uint8Array(bytes)).finish();
+}
+
+describe("answers the connect transport refuses to hold", () => {
+  let server: ScriptedServer;
+  let reply: Reply;
+
+  beforeAll(async () => {
+    server = await startScriptedServer(() => reply);
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const failure = (options: Partial<ClarifaiClientOptions>) =>
+    withClient(server.baseUrl, options, (client) => client.tasks.get("t-1")).then(
+      () => undefined,
+      (e: unknown) => e as { grpcCode: number; message: string },
+    );
+
+  it("a gzipped answer to a client that did not advertise gzip (the default): INTERNAL, nothing inflated", async () => {
+    reply = { message: okGetTaskPayload("t-1"), compressed: { encoding: "gzip" } };
+    const error = await failure({});
+    expect(error?.grpcCode).toBe(Code.Internal);
+    expect(error?.message).toMatch(/compressed with gzip, which the client did not advertise/);
+  });
+
+  it("a gzipped answer that inflates past 4 MiB (a few KiB on the wire): RESOURCE_EXHAUSTED", async () => {
+    reply = { message: answerOf(64 * 1024 * 1024), compressed: { encoding: "gzip" } };
+    const error = await failure({ compression: { accept: ["gzip"] } });
+    expect(error?.grpcCode).toBe(Code.ResourceExhausted);
+    expect(error?.message).toMatch(/inflates to more than 4194304 bytes/);
+  });
+
+  it.each(["connect", "grpc-js"] as const)("an answer of more than 4 MiB on the wire over %s: RESOURCE_EXHAUSTED", async (transport) => {
+    reply = { message: answerOf(5 * 1024 * 1024) };
+    const error = await failure({ transport });
+    expect(error?.grpcCode).toBe(Code.ResourceExhausted);
+  });
+
+  it("answers under 4 MiB, plain or inflated, are read", async () => {
+    for (const compressed of [undefined, { encoding: "gzip" }] as const) {
+      reply = { message: new Uint8Array([...okGetTaskPayload("t-1"), ...answerOf(3 * 1024 * 1024)]), ...(compressed ? { compressed } : {}) };
+      const task = await withClient(server.baseUrl, { compression: { accept: ["gzip"] } }, (client) => client.tasks.get("t-1"));
+      expect(task.id).toBe("t-1");
+    }
   });
 });
