@@ -41,8 +41,8 @@ export interface RequestMetadata {
   /** What an authentication failure of such a call says about its key. */
   keySource(call: HeadersInput | undefined): string;
   /**
-   * Scrubs every key the client sends from text: the PAT and the client's own `authorization` header,
-   * with and without its scheme.
+   * Scrubs every key the client sends from text: the PAT (also as `Key <pat>`, whatever its length)
+   * and the client's own `authorization` header, with and without its scheme.
    */
   readonly redact: Redactor;
   /**
@@ -100,7 +100,9 @@ export function createRequestMetadata(pat: string, source: PatSource, clientHead
         ? "the key came from the CLARIFAI_PAT environment variable"
         : "no key was sent: set the `pat` option or CLARIFAI_PAT";
   const auth = pat === "" ? undefined : `Key ${pat}`;
-  const secrets = [pat, ...(clientSetsKey ? authorizationSecrets(defaults[AUTHORIZATION_HEADER]!) : [])];
+  // `Key <pat>` as well as the PAT: a PAT too short to scrub alone is still scrubbed as the header
+  // value the server may echo (validatePat accepts any visible-ASCII PAT, however short).
+  const secrets = [pat, `Key ${pat}`, ...(clientSetsKey ? authorizationSecrets(defaults[AUTHORIZATION_HEADER]!) : [])];
   const redact = createRedactor(...secrets);
   return {
     redact,

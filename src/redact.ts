@@ -9,8 +9,15 @@ import { hasUnreadMetadata } from "./lazy-connect-error.js";
 /** What a scrubbed secret is replaced with in text. */
 export const REDACTED = "[REDACTED]";
 
-/** Secrets shorter than this are not scrubbed from text (real PATs are 32 characters). @internal */
+/**
+ * Secrets shorter than this are not scrubbed from text (real PATs are 32 characters), unless they are a
+ * whole `authorization` value (see {@link createRedactor}). @internal
+ */
 export const MIN_REDACTED_LENGTH = 6;
+
+// A whole `authorization` value, `Key <pat>` or `Bearer <token>`: it cannot be mistaken for ordinary
+// text whatever the key's length, so it is scrubbed even when the key alone is too short to be.
+const headerForm = /^(?:Key|Bearer) \S/i;
 
 /** Replaces every occurrence of the secrets in a text. @internal */
 export type Redactor = ((text: string) => string) & {
@@ -18,11 +25,15 @@ export type Redactor = ((text: string) => string) & {
   readonly bytes?: (data: Uint8Array) => Uint8Array;
 };
 
-/** A redactor for the given secrets (ones shorter than {@link MIN_REDACTED_LENGTH} ignored). @internal */
+/**
+ * A redactor for the given secrets, scrubbed in the order given (a bare key before the header value
+ * holding it, so that the text keeps `Key [REDACTED]`). Ones shorter than {@link MIN_REDACTED_LENGTH}
+ * are ignored, except a whole `authorization` value (`Key <pat>`, `Bearer <token>`). @internal
+ */
 export function createRedactor(...secrets: string[]): Redactor {
   // A secret of a few characters cannot be told apart from ordinary text (scrubbing "p" would mangle
   // every message), and no real PAT is that short.
-  const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH);
+  const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH || headerForm.test(s));
   if (live.length === 0) return (text) => text;
   const patterns = live.map((s) => Buffer.from(s, "utf8"));
   const text = (value: string) => {

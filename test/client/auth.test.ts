@@ -3,6 +3,7 @@
 // and that a key the server echoes back is scrubbed from the error on both transports — down to the
 // shortest secret that is scrubbed and grpc-js' own metadata.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ConnectError } from "@connectrpc/connect";
 import { ClarifaiClient, ClarifaiError, Code, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import { createRedactor, MIN_REDACTED_LENGTH, REDACTED } from "../../src/redact.js";
 import { expectNoSecret, renderings } from "../support/renderings.js";
@@ -101,6 +102,18 @@ describe.each(["connect", "grpc-js"] as const)("the authorization header, over %
     // The client's PAT is still scrubbed from the calls that send it.
     const own = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
     expect(own.description).toBe(`bad key: Key ${REDACTED}`);
+  });
+
+  it(`scrubs a PAT shorter than ${MIN_REDACTED_LENGTH} characters where it is echoed as the header value, \`Key <pat>\``, async () => {
+    for (const short of ["k", "ab1x5"]) {
+      const c = client({ transport, pat: short });
+      const e = (await c.tasks.get("t").catch((x: unknown) => x)) as ClarifaiError;
+      expect(e.description).toBe(`bad key: ${REDACTED}`);
+      const raw = (await c.v2.getTask({ taskId: "t" }).catch((x: unknown) => x)) as ConnectError;
+      for (const text of [...renderings(e), ...renderings(raw)]) expect(text).not.toContain(`Key ${short}`);
+      // The binary trailer's bytes too.
+      expect(Buffer.from(raw.metadata.get("x-echo-bin")!, "base64").toString()).toBe("*".repeat(4 + short.length));
+    }
   });
 
   it(`scrubs a PAT of ${MIN_REDACTED_LENGTH} characters, the shortest that is scrubbed`, async () => {

@@ -37,6 +37,17 @@ describe("createRedactor", () => {
     expect(createRedactor(shortest)(`a ${shortest} b`)).toBe(`a ${REDACTED} b`);
     expect(createRedactor("")("text")).toBe("text");
   });
+
+  it("scrubs a whole authorization value whatever its length: `Key <pat>` and `Bearer <token>` cannot be ordinary text", () => {
+    // One character: even `Key x` is shorter than MIN_REDACTED_LENGTH.
+    const short = "x";
+    const redactShort = createRedactor(short, `Key ${short}`, `Bearer ${short}`);
+    expect(redactShort(`bad key: Key ${short}; bearer: Bearer ${short}; bare: ${short}`)).toBe(`bad key: ${REDACTED}; bearer: ${REDACTED}; bare: ${short}`);
+    expect(Buffer.from(redactShort.bytes!(Buffer.from(`=Key ${short}=`))).toString()).toBe(`=${"*".repeat(4 + short.length)}=`);
+    // A long key is scrubbed first, alone: the text keeps its scheme. "Key " alone is no secret.
+    expect(createRedactor(SECRET, `Key ${SECRET}`)(`Key ${SECRET}`)).toBe(`Key ${REDACTED}`);
+    expect(createRedactor("", "Key ")("Key x")).toBe("Key x");
+  });
 });
 
 describe("redactError", () => {
