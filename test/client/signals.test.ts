@@ -40,6 +40,15 @@ describe.each(["connect", "grpc-js"] as const)("50 concurrent calls over %s", (t
     }
   });
 
+  it("with an interceptor, 30 concurrent calls without a caller signal print none (each attempt links its own signal)", async () => {
+    const client = new ClarifaiClient({ pat: "signals-pat-0123", userId: "u", appId: "a", baseUrl: server.baseUrl, transport, timeoutMs: 5000, interceptors: [(next) => (req) => next(req)] });
+    try {
+      expect(await warningsDuring(() => Promise.all(Array.from({ length: 30 }, () => client.tasks.list())))).toEqual([]);
+    } finally {
+      await client.close();
+    }
+  });
+
   it("without a caller signal print none either (each call follows the client's close())", async () => {
     const client = new ClarifaiClient({ pat: "signals-pat-0123", userId: "u", appId: "a", baseUrl: server.baseUrl, transport, timeoutMs: 5000 });
     try {
