@@ -35,7 +35,10 @@ export function parseBaseUrl(baseUrl: string): Endpoint {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new TypeError(`baseUrl ${JSON.stringify(baseUrl)} is not a URL; expected e.g. "https://api.clarifai.com" or "http://127.0.0.1:50051"`);
+    // Quoted without what may be credentials (`user:password@`), up to the last `@`: a URL that does
+    // not parse has no authority to tell them by.
+    const shown = baseUrl.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^]*@/i, "$1***@");
+    throw new TypeError(`baseUrl ${JSON.stringify(shown)} is not a URL; expected e.g. "https://api.clarifai.com" or "http://127.0.0.1:50051"`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new TypeError(`baseUrl must be https:// or http://, got ${JSON.stringify(url.protocol)}`);

@@ -301,6 +301,27 @@ describe("a PAT that could inject headers is refused at construction", () => {
   });
 });
 
+describe("a baseUrl that carries credentials", () => {
+  const password = "s3cret-Passw0rd";
+  it.each([
+    ["that parses", `https://user:${password}@api.clarifai.com`, /must not carry credentials/],
+    ["with a space in its host", `https://user:${password}@api clarifai.com`, /"https:\/\/\*\*\*@api clarifai\.com" is not a URL/],
+    ["with a bad port", `http://user:${password}@127.0.0.1:port`, /"http:\/\/\*\*\*@127\.0\.0\.1:port" is not a URL/],
+    ["without a scheme", `user:${password}@[::1`, /"\*\*\*@\[::1" is not a URL/],
+    ["with a slash and an @ in its password", `https://user:pa/ss@${password}@host:x`, /"https:\/\/\*\*\*@host:x" is not a URL/],
+  ])("%s is refused without quoting them", (_, baseUrl, message) => {
+    let thrown: unknown;
+    try {
+      new ClarifaiClient({ pat: SECRET, userId: "u", appId: "a", baseUrl });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(TypeError);
+    expect((thrown as Error).message).toMatch(message);
+    expectNoSecret(renderings(thrown), password);
+  });
+});
+
 describe("per-call headers cannot smuggle a second header either", () => {
   it.each(TRANSPORTS)("%s: a CR/LF header value fails the call, typed or as a TypeError, and nothing is sent", async (transport) => {
     let streams = 0;
