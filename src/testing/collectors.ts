@@ -11,7 +11,7 @@ import type {
   PatchCollectorsRequest,
   PostCollectorsRequest,
 } from "../../gen/clarifai/api/service_pb.js";
-import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
+import { StatusCode, StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import type { Scope } from "./auth.js";
@@ -23,12 +23,12 @@ import { validateCollectorPatches, validateCollectors } from "../validation/inde
 
 /**
  * PostCollectors: all or nothing; the caller chooses ids, which must be new in the app. The server
- * sets `created_at`, an active status (unless one was sent) and the source's `caller_user_id`.
+ * sets `created_at`, an active status (unless a COLLECTOR_ one was sent) and the source's `caller_user_id`.
  * @internal
  */
 export function postCollectors(state: EmulatorState, scope: Scope, req: PostCollectorsRequest): Collector[] {
   if (req.collectors.length === 0) throw invalid([{ path: "collectors", message: "at least one collector is required" }]);
-  const issues = validateCollectors(req.collectors, "collectors");
+  const issues = [...validateCollectors(req.collectors, "collectors"), ...statusIssues(req.collectors)];
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);
   const ids = req.collectors.map((c) => c.id);
@@ -72,8 +72,10 @@ export function listCollectors(state: EmulatorState, scope: Scope, req: ListColl
  * `description` and `pre_queue_workflow_id`): each top-level field the patch sets replaces the stored
  * one whole, each field it omits is kept (see {@link overwriteSetFields}). So a patch's
  * `collector_source` is a whole new source, as `collectorPatch` promises, and a patch cannot clear a
- * field to its default (empty string, 0). Server fields (`created_at`, `status`, the source's
- * `caller_user_id`) cannot be patched. The collectors that result must still be valid. All or nothing.
+ * field to its default (empty string, 0). A patched `status` with a COLLECTOR_ code is applied (upstream:
+ * the status "allows you to pause a collector without having to delete it"); any other code is
+ * refused. `created_at` and the source's `caller_user_id` are the server's. The collectors that result
+ * must still be valid. All or nothing.
  * @internal
  */
 export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCollectorsRequest): Collector[] {
@@ -83,6 +85,7 @@ export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCo
   // The shared rules for a partial collector (id required, given values in range); the collectors
   // that result are checked as a whole below.
   issues.push(...validateCollectorPatches(req.collectors, "collectors"));
+  issues.push(...statusIssues(req.collectors));
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);
   const next = req.collectors.map((patch, i) => {
@@ -90,7 +93,7 @@ export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCo
     if (!old) throw new Refusal(EmulatorCodes.collectorMissing, `collectors[${i}].id: no collector "${patch.id}" in app "${scope.appId}"`);
     const collector = overwriteSetFields(old, patch);
     collector.createdAt = old.createdAt && clone(TimestampSchema, old.createdAt);
-    collector.status = old.status && clone(StatusSchema, old.status);
+    if (!collector.status || collector.status.code === StatusCode.ZERO) collector.status = old.status && clone(StatusSchema, old.status);
     const source = collector.collectorSource?.apiPostModelOutputsCollectorSource;
     if (source) source.callerUserId = scope.userId;
     return collector;
@@ -122,6 +125,24 @@ function overwriteSetFields(stored: Collector, patch: Collector): Collector {
   const unknown = sent === undefined ? kept.$unknown : [...(kept.$unknown ?? []).filter((u) => !sent.some((s) => s.no === u.no)), ...sent];
   if (unknown !== undefined && unknown.length > 0) next.$unknown = unknown;
   return next;
+}
+
+// The codes a collector's status takes (COLLECTOR_ACTIVE, COLLECTOR_INACTIVE, …), read from the enum.
+const COLLECTOR_CODES: readonly StatusCode[] = StatusCodeSchema.values.filter((v) => v.name.startsWith("COLLECTOR_")).map((v) => v.number);
+
+// A status sent with a collector (0: none) must be a collector's: the emulator keeps it as sent.
+function statusIssues(collectors: readonly Collector[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  collectors.forEach((c, i) => {
+    const code = c.status?.code ?? StatusCode.ZERO;
+    if (code !== StatusCode.ZERO && !COLLECTOR_CODES.includes(code)) {
+      issues.push({
+        path: `collectors[${i}].status.code`,
+        message: `a collector's status is one of ${COLLECTOR_CODES.map((v) => `${StatusCode[v]} (${v})`).join(", ")}; ${StatusCode[code] ?? "it"} (${code}) is not`,
+      });
+    }
+  });
+  return issues;
 }
 
 /**

@@ -352,6 +352,7 @@ describe("collectors", () => {
     const post = async (collectors: object[]) => (await client.postCollectors({ userAppId: scope, collectors }, { headers })).status;
     expect((await post([]))?.details).toBe("collectors: at least one collector is required");
     expect((await post([collector("n1"), collector("n2", { preQueueWorkflowId: "" })]))?.details).toMatch(/^collectors\[1\]\.preQueueWorkflowId: /);
+    expect((await post([collector("n1", { status: { code: StatusCode.TASK_DONE } })]))?.details).toMatch(/^collectors\[0\]\.status\.code: a collector's status is one of /);
     const held = await post([collector("n3"), collector("held")]);
     expect([held?.code, held?.description, held?.details]).toEqual([
       StatusCode.DATABASE_DUPLICATE_KEY,
@@ -391,12 +392,32 @@ describe("collectors", () => {
     );
     expect(res.status?.code).toBe(StatusCode.SUCCESS);
     const [c] = res.collectors;
-    expect([c!.description, c!.preQueueWorkflowId, c!.preQueueRandomSample, c!.status?.code]).toEqual(["second", "wf", 0.5, StatusCode.COLLECTOR_ACTIVE]);
+    // The patched status is applied: upstream's status "allows you to pause a collector".
+    expect([c!.description, c!.preQueueWorkflowId, c!.preQueueRandomSample, c!.status?.code]).toEqual(["second", "wf", 0.5, StatusCode.COLLECTOR_INACTIVE]);
     expect(timestampDate(c!.createdAt!)).toEqual(T0);
     // A new source replaces the old one whole: the old model's owner and app are not kept.
     const src = c!.collectorSource?.apiPostModelOutputsCollectorSource;
     expect([src?.modelUserId, src?.modelAppId, src?.modelId, src?.postInputsKeyId, src?.callerUserId]).toEqual(["", "", "m2", "k2", USER]);
-    expect(state.store.collectors(USER, "app")[0]!.description).toBe("second");
+    expect(state.store.collectors(USER, "app")[0]).toMatchObject({ description: "second", status: { code: StatusCode.COLLECTOR_INACTIVE } });
+  });
+
+  it("PatchCollectors: a source without model id is refused (a new source is whole), a patch without status keeps it, a status can resume", async () => {
+    await client.postCollectors({ userAppId: scope, collectors: [collector("c1")] }, { headers });
+    const patch = async (c: object) => (await client.patchCollectors({ userAppId: scope, action: "overwrite", collectors: [{ id: "c1", ...c }] }, { headers }));
+    const partialSource = await patch({ collectorSource: { apiPostModelOutputsCollectorSource: { postInputsKeyId: "k2" } } });
+    expect([partialSource.status?.code, partialSource.status?.details]).toEqual([
+      StatusCode.CONN_INVALID_REQUEST,
+      "collectors[0].collectorSource.apiPostModelOutputsCollectorSource.modelId: the collector source needs the id of the model whose inputs are collected",
+    ]);
+    expect((await patch({ status: { code: StatusCode.COLLECTOR_INACTIVE } })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
+    expect((await patch({ description: "paused" })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
+    expect((await patch({ status: { code: StatusCode.COLLECTOR_ACTIVE } })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_ACTIVE);
+    const notACollectorCode = await patch({ description: "x", status: { code: StatusCode.TASK_DONE } });
+    expect([notACollectorCode.status?.code, notACollectorCode.status?.details]).toEqual([
+      StatusCode.CONN_INVALID_REQUEST,
+      "collectors[0].status.code: a collector's status is one of COLLECTOR_MISSING (52000), COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); TASK_DONE (54002) is not",
+    ]);
+    expect(state.store.collectors(USER, "app")[0]).toMatchObject({ description: "paused", status: { code: StatusCode.COLLECTOR_ACTIVE } });
   });
 
   it("PatchCollectors keeps unknown fields as fields: the patch's replace the stored ones of the same number, others are kept, none doubles", async () => {
