@@ -29,6 +29,7 @@ import type { Scope } from "./auth.js";
 import { pageOf, readPaging } from "./pagination.js";
 import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, Refusal, invalid } from "./status.js";
+import { duplicateIds } from "../validation/ids.js";
 import { normalizeTask, validateTasks } from "../validation/index.js";
 
 // The real API still accepts deprecated fields on the wire (the docs' own examples send them), so the
@@ -114,7 +115,7 @@ export function listTasks(state: EmulatorState, scope: Scope, req: ListTasksRequ
  * PatchTasks with action "overwrite": each task replaces the stored one whole (the docs' update sends
  * "all information at once"), keeping the server's id, owner, app and `created_at`; `modified_at`
  * moves on. A patch without a status keeps the stored status: the lifecycle is not reset by omission.
- * All or nothing, like PostTasks.
+ * All or nothing, like PostTasks; an id twice in the batch is refused.
  * @internal
  */
 export function patchTasks(state: EmulatorState, scope: Scope, req: PatchTasksRequest): Task[] {
@@ -124,6 +125,8 @@ export function patchTasks(state: EmulatorState, scope: Scope, req: PatchTasksRe
   req.tasks.forEach((t, i) => {
     if (!t.id) issues.push({ path: `tasks[${i}].id`, message: "required: the id of the task to overwrite" });
   });
+  // One task twice would be stored as whichever came last; refused, as Post/PatchCollectors do.
+  issues.push(...duplicateIds(req.tasks, "tasks", "task"));
   issues.push(...validateTasks(req.tasks, "tasks", WIRE_RULES));
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);

@@ -2,6 +2,7 @@
 
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { CollectorSchema, type Collector } from "../../gen/clarifai/api/resources_pb.js";
+import { duplicateIds } from "./ids.js";
 import type { ValidationIssue } from "./issue.js";
 import { withShape } from "./shape.js";
 
@@ -45,7 +46,7 @@ function collectorRules(collector: Collector, path: string): ValidationIssue[] {
 export function validateCollectors(collectors: readonly CollectorLike[], path = "collectors"): ValidationIssue[] {
   return [
     ...collectors.flatMap((c, i) => validateCollector(c, `${path}[${i}]`)),
-    ...duplicateIds(collectors, path),
+    ...duplicateIds(collectors, path, "collector"),
   ];
 }
 
@@ -80,7 +81,7 @@ function collectorPatchRules(collector: Collector, path: string): ValidationIssu
 export function validateCollectorPatches(collectors: readonly CollectorLike[], path = "collectors"): ValidationIssue[] {
   return [
     ...collectors.flatMap((c, i) => validateCollectorPatch(c, `${path}[${i}]`)),
-    ...duplicateIds(collectors, path),
+    ...duplicateIds(collectors, path, "collector"),
   ];
 }
 
@@ -113,17 +114,4 @@ function checkSource(c: Collector, path: string, add: Add, required: boolean): v
   if (src.postInputsKeyId === "") {
     add(`${ap}.postInputsKeyId`, "the collector source needs postInputsKeyId: an API key of the destination app with the PostInputs scope");
   }
-}
-
-function duplicateIds(collectors: readonly CollectorLike[], path: string): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const seen = new Map<string, number>();
-  collectors.forEach((c, i) => {
-    // Only string ids can collide; any other value is a shape issue already.
-    if (typeof c.id !== "string" || c.id === "") return;
-    const first = seen.get(c.id);
-    if (first === undefined) seen.set(c.id, i);
-    else issues.push({ path: `${path}[${i}].id`, message: `duplicate collector id "${c.id}": already used by ${path}[${first}]` });
-  });
-  return issues;
 }

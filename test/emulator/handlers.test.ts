@@ -289,7 +289,7 @@ describe("PatchTasks", () => {
     expect(stored[0]!.worker?.workers[0]?.worker.value?.id).toBe("w9");
   });
 
-  it("refuses another action, an empty batch, a task without id or unknown — changing nothing", async () => {
+  it("refuses another action, an empty batch, a task without id or unknown, an id twice — changing nothing", async () => {
     const refuse = async (req: object) => (await client.patchTasks({ userAppId: scope, ...req }, { headers })).status;
     const merge = await refuse({ action: "merge", tasks: [task("a")] });
     expect([merge?.code, merge?.details]).toEqual([StatusCode.CONN_INVALID_REQUEST, 'action: must be "overwrite" (got "merge")']);
@@ -299,7 +299,10 @@ describe("PatchTasks", () => {
     expect([unknown?.code, unknown?.details]).toEqual([StatusCode.TASK_MISSING, 'tasks[1].id: no task "zz" in app "app"']);
     const invalid = await refuse({ action: "overwrite", tasks: [{ ...task("a"), type: 99 }] });
     expect(invalid?.details).toMatch(/^tasks\[0\]\.type: /);
-    expect(state.store.tasks(USER, "app")[0]!.worker?.workers[0]?.worker.value?.id).toBe("w1");
+    // One id twice in a batch: refused (as Post/PatchCollectors do), not "the last one wins".
+    const twice = await refuse({ action: "overwrite", tasks: [task("a", ["first"]), task("b", ["w2"]), task("a", ["second"])] });
+    expect([twice?.code, twice?.details]).toEqual([StatusCode.CONN_INVALID_REQUEST, 'tasks[2].id: duplicate task id "a": already used by tasks[0]']);
+    expect(state.store.tasks(USER, "app").map((t) => t.worker?.workers[0]?.worker.value?.id)).toEqual(["w1", "w1"]);
   });
 
   it("accepts a task as GetTask with worker.users answers it, sent back as it is; refuses a deprecated list that contradicts", async () => {
