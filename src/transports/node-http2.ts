@@ -75,12 +75,12 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
 
   function unary<I extends DescMessage, O extends DescMessage>(attempt: UnaryAttempt<I, O>): Promise<UnaryResult<O>> {
     const { method, signal } = attempt;
+    // A request sent gzipped says the client reads gzip too: servers answer in the request's encoding.
+    let sentGzip = false;
     // The answer is decoded in a continuation of this promise, not inside the stream's event handlers:
     // decoding there (most of a call's allocation) keeps the stream's machinery reachable while the
     // young generation fills, and the scavenger then promotes twice as much (measured: 2.5 MB against
     // 1.1 MB promoted per scavenge at 32 calls in flight, and twice the GC time per call).
-    // A request sent gzipped says the client reads gzip too: servers answer in the request's encoding.
-    let sentGzip = false;
     return new Promise<Answer>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
       if (closed) return reject(new ConnectError("the transport is closed", Code.Unavailable));
