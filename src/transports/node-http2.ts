@@ -293,6 +293,10 @@ function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHe
   if (!head) return undefined;
   const status = Number(head[HTTP2_HEADER_STATUS]);
   if (status !== 200) {
+    // The gRPC spec maps the HTTP status to a code only when the answer carries no grpc-status: a proxy
+    // or server that sends its own (a 429 with RESOURCE_EXHAUSTED and its text) is taken at its word.
+    const own = statusSource(head, tail);
+    if (own !== undefined && own["grpc-status"] !== "0") return serverStatus(head, tail, own);
     const metadata = toHeaders(head);
     // Marked as the server's answer, like a gRPC status: its text is not the client's own.
     metadata.set("grpc-status", String(codeFromHttpStatus(status)));
@@ -304,6 +308,11 @@ function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHe
   }
   const source = statusSource(head, tail);
   if (!source || source["grpc-status"] === "0") return undefined;
+  return serverStatus(head, tail, source);
+}
+
+/** The failure of a non-zero `grpc-status` found in `source`; its metadata holds the headers and trailers. */
+function serverStatus(head: IncomingHttpHeaders, tail: IncomingHttpHeaders | undefined, source: IncomingHttpHeaders): ConnectError {
   const metadata = toHeaders(head);
   if (tail) toHeaders(tail).forEach((v, k) => metadata.set(k, v));
   return trailerError(metadata) ?? new ConnectError(`invalid grpc-status ${String(source["grpc-status"])}`, Code.Internal, metadata);

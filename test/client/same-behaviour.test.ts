@@ -211,6 +211,18 @@ const cases: Case[] = [
     },
   },
   {
+    // The gRPC spec maps an HTTP status to a code only when the answer has no grpc-status of its own.
+    name: "HTTP 429 that carries its own grpc-status (RESOURCE_EXHAUSTED): the server's code and text, not the HTTP mapping",
+    kind: "read",
+    expected: { className: "RateLimitError", grpcCode: Code.ResourceExhausted, outcomeUnknown: false },
+    async run(t) {
+      const server = await h2(grpcError(8, "quota exceeded for user u (req_id abc)", { ":status": 429 }));
+      const e = (await call(client(t, server.baseUrl), "read").catch((x: unknown) => x)) as ClarifaiError;
+      expect(e.message).toContain("quota exceeded for user u (req_id abc)");
+      return e;
+    },
+  },
+  {
     name: "a Clarifai failure status (TASK_MISSING) under gRPC OK: NOT_FOUND, not retried",
     kind: "read",
     expected: { className: "NotFoundError", code: StatusCode.TASK_MISSING, grpcCode: Code.NotFound, outcomeUnknown: false, attempts: 1 },
