@@ -9,6 +9,7 @@ import {
   type Task,
   type TaskReview,
   type TaskWorker,
+  Task_TaskPrioritySchema,
   Task_TaskType,
   Task_TaskTypeSchema,
   TaskInputSource_TaskInputSourceType,
@@ -17,6 +18,8 @@ import {
   TaskReview_TaskReviewStrategySchema,
   TaskWorker_TaskWorkerStrategy,
   TaskWorker_TaskWorkerStrategySchema,
+  TaskWorker_WorkerType,
+  TaskWorker_WorkerTypeSchema,
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
   TaskSchema,
@@ -146,6 +149,14 @@ function taskRules(task: Task, path: string, options: TaskValidationOptions): Va
   if (!isKnownEnumValue(Task_TaskTypeSchema, task.type)) {
     add(`${path}.type`, unknownEnumMessage("type", task.type, Task_TaskTypeSchema));
   }
+  if (!isKnownEnumValue(Task_TaskPrioritySchema, task.priority)) {
+    add(`${path}.priority`, unknownEnumMessage("priority", task.priority, Task_TaskPrioritySchema));
+  }
+  // StatusCode has hundreds of values: the message gives examples rather than the list.
+  const code = task.status?.code ?? 0;
+  if (!isKnownEnumValue(StatusCodeSchema, code)) {
+    add(`${path}.status.code`, `status code ${code} is not a StatusCode value (e.g. TASK_IN_PROGRESS = 54001, TASK_DONE = 54002)`);
+  }
 
   const wp = `${path}.worker`;
   const workers = collectWorkers(task.worker, wp, add);
@@ -265,6 +276,10 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
   const strategy = worker?.strategy ?? TaskWorker_TaskWorkerStrategy.WORKER_STRATEGY_NOT_SET;
   if (!isKnownEnumValue(TaskWorker_TaskWorkerStrategySchema, strategy)) {
     add(`${wp}.strategy`, unknownEnumMessage("strategy", strategy, TaskWorker_TaskWorkerStrategySchema));
+  }
+  const workerType = worker?.type ?? TaskWorker_WorkerType.WORKER_TYPE_NOT_SET;
+  if (!isKnownEnumValue(TaskWorker_WorkerTypeSchema, workerType)) {
+    add(`${wp}.type`, unknownEnumMessage("type", workerType, TaskWorker_WorkerTypeSchema));
   }
 
   if (task.type === Task_TaskType.TYPE_NOT_SET) {

@@ -6,6 +6,7 @@ import {
   TaskSchema,
   TaskWorker_TaskWorkerStrategy,
 } from "../../gen/clarifai/api/resources_pb.js";
+import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { ValidationError } from "../../src/errors.js";
 import {
   annotationDataTypeNames,
@@ -139,6 +140,15 @@ describe("labelingTask", () => {
       path: "task.worker.strategy",
       message: '"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC); did you mean "DYNAMIC"?',
     });
+  });
+  test("a number outside its enum is refused with the field's name (priority, status)", () => {
+    expect(issuesOf(() => labelingTask({ ...base, priority: 9 as 3 }))).toEqual([
+      { path: "task.priority", message: "priority 9 is not a TaskPriority (TASK_PRIORITY_NOT_SET, LOW, MEDIUM, HIGH)" },
+    ]);
+    expect(issuesOf(() => labelingTask({ ...base, status: 12345 as StatusCode }))).toEqual([
+      { path: "task.status.code", message: "status code 12345 is not a StatusCode value (e.g. TASK_IN_PROGRESS = 54001, TASK_DONE = 54002)" },
+    ]);
+    expect(labelingTask({ ...base, priority: 3, status: StatusCode.TASK_DONE })).toMatchObject({ priority: 3, status: { code: StatusCode.TASK_DONE } });
   });
   test("a consensus review without threshold (JavaScript) is refused", () => {
     const issues = issuesOf(() => labelingTask({ ...base, review: { strategy: "CONSENSUS" } as unknown as LabelingTaskSpec["review"] }));

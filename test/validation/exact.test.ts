@@ -141,6 +141,18 @@ describe("workers", () => {
   });
 });
 
+describe("enum numbers", () => {
+  it("priority, status code and worker type outside their enums are named; their known values pass", () => {
+    expect(issues(task({ priority: 9 as never, status: { code: 12345 as never }, worker: { strategy: 3, type: 7 as never, workers: [user("u1")] } }))).toEqual([
+      "t.priority: priority 9 is not a TaskPriority (TASK_PRIORITY_NOT_SET, LOW, MEDIUM, HIGH)",
+      "t.status.code: status code 12345 is not a StatusCode value (e.g. TASK_IN_PROGRESS = 54001, TASK_DONE = 54002)",
+      "t.worker.type: type 7 is not a WorkerType (WORKER_TYPE_NOT_SET, WORKER_HUMAN, WORKER_AUTO)",
+    ]);
+    expect(issues(task({ priority: 3, status: { code: 54002 }, worker: { strategy: 3, type: 1, workers: [user("u1")] } }))).toEqual([]);
+    expect(issues(task({ status: { code: 0 } }))).toEqual([]);
+  });
+});
+
 describe("partitioning", () => {
   const two = [user("u1"), user("u2")];
 
