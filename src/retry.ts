@@ -4,7 +4,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { onAbort } from "./abort.js";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
-import { abortableSleep, defaultNow } from "./deadline.js";
+import { abortableSleep, defaultNow, MAX_TIMEOUT_MS } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import type { Redactor } from "./redact.js";
 import { rejectUnknownKeys } from "./unknown-keys.js";
@@ -60,9 +60,12 @@ export interface RetryEvent {
 export interface RetryPolicy {
   /** Attempts in all, the first included. Default 4. `1` disables retries. */
   readonly maxAttempts: number;
-  /** Upper bound of the first wait, in ms. Default 200. */
+  /** Upper bound of the first wait, in ms. Default 200. At most 2 147 483 647 (2^31 - 1). */
   readonly initialBackoffMs: number;
-  /** Cap of any wait, in ms. Default 5000. */
+  /**
+   * Cap of any wait, in ms. Default 5000. At most 2 147 483 647 (2^31 - 1, about 24.8 days, the
+   * longest timer Node sets); a larger value is a TypeError.
+   */
   readonly maxBackoffMs: number;
   /** Growth of the bound per attempt. Default 2. */
   readonly multiplier: number;
@@ -167,6 +170,10 @@ export function resolveRetryPolicy(options: RetryOptions): RetryPolicy {
   if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new TypeError(`retry.maxAttempts must be an integer ≥ 1, got ${policy.maxAttempts}`);
   for (const key of ["initialBackoffMs", "maxBackoffMs", "multiplier"] as const) {
     if (!Number.isFinite(policy[key]) || policy[key] < 0) throw new TypeError(`retry.${key} must be a non-negative number, got ${policy[key]}`);
+  }
+  // A wait longer than Node's longest timer would fire after 1 ms: refused, not shortened.
+  for (const key of ["initialBackoffMs", "maxBackoffMs"] as const) {
+    if (policy[key] > MAX_TIMEOUT_MS) throw new TypeError(`retry.${key} must be at most ${MAX_TIMEOUT_MS} ms (about 24.8 days), got ${policy[key]}`);
   }
   return policy;
 }

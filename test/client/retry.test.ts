@@ -25,6 +25,10 @@ describe("retry policy", () => {
   it("rejects nonsense", () => {
     expect(() => resolveRetryPolicy({ maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() => resolveRetryPolicy({ initialBackoffMs: -1 })).toThrow(/initialBackoffMs/);
+    // Longer than Node's longest timer, a wait would fire after 1 ms: refused, not shortened.
+    expect(() => resolveRetryPolicy({ maxBackoffMs: 2 ** 31 })).toThrow(/retry\.maxBackoffMs must be at most 2147483647 ms/);
+    expect(() => resolveRetryPolicy({ initialBackoffMs: 2 ** 31 })).toThrow(/retry\.initialBackoffMs must be at most 2147483647 ms/);
+    expect(resolveRetryPolicy({ maxBackoffMs: 2 ** 31 - 1 }).maxBackoffMs).toBe(2 ** 31 - 1);
     expect(defaultRetryPolicy.maxAttempts).toBe(4);
   });
 
