@@ -29,7 +29,6 @@ import type { Scope } from "./auth.js";
 import { pageOf, readPaging } from "./pagination.js";
 import type { EmulatorState } from "./state.js";
 import { EmulatorCodes, Refusal, invalid } from "./status.js";
-import { duplicateIds } from "../validation/ids.js";
 import { normalizeTask, validateTasks } from "../validation/index.js";
 
 // The real API still accepts deprecated fields on the wire (the docs' own examples send them), so the
@@ -125,8 +124,8 @@ export function patchTasks(state: EmulatorState, scope: Scope, req: PatchTasksRe
   req.tasks.forEach((t, i) => {
     if (!t.id) issues.push({ path: `tasks[${i}].id`, message: "required: the id of the task to overwrite" });
   });
-  // One task twice would be stored as whichever came last; refused, as Post/PatchCollectors do.
-  issues.push(...duplicateIds(req.tasks, "tasks", "task"));
+  // validateTasks refuses one task twice (it would be stored as whichever came last), as
+  // Post/PatchCollectors do.
   issues.push(...validateTasks(req.tasks, "tasks", WIRE_RULES));
   if (issues.length > 0) throw invalid(issues);
   const app = state.store.app(scope.userId, scope.appId);

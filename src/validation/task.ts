@@ -25,6 +25,7 @@ import {
   TaskSchema,
 } from "../../gen/clarifai/api/resources_pb.js";
 import { enumLabel, isKnownEnumValue, unknownEnumMessage } from "./enums.js";
+import { duplicateIds } from "./ids.js";
 import type { ValidationIssue } from "./issue.js";
 import { deprecatedTaskFields } from "./normalize.js";
 import { keyPath } from "./path.js";
@@ -136,6 +137,9 @@ export function validateTaskMessages(
     const p = `${path}[${i}]`;
     issues.push(...withShape(TaskSchema, tasks[i]!, p, TASK_HINTS, (message) => taskRules(message, p, options), messages[i]));
   }
+  // One task twice in a batch would be stored (or overwritten) as whichever came last. A single task
+  // (most calls) needs no comparison.
+  if (tasks.length > 1) issues.push(...duplicateIds(messages, path, "task"));
   return issues;
 }
 
@@ -171,6 +175,7 @@ function taskRules(task: Task, path: string, options: TaskValidationOptions): Va
 
 /**
  * Checks a batch of tasks (as sent in PostTasks / PatchTasks); items are named `tasks[0]`, `tasks[1]` ….
+ * Besides each task's issues, an id that an earlier task of the batch has is one (`duplicate task id`).
  *
  * @param path - the name of the list in the paths. Defaults to `"tasks"`.
  */

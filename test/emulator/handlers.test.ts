@@ -137,7 +137,7 @@ describe("PostTasks", () => {
       'tasks[1].id: a task with id "held" already exists in the app',
     ]);
     const twice = await client.postTasks({ userAppId: scope, tasks: [task("dup"), task("dup")] }, { headers });
-    expect(twice.status?.details).toBe('tasks[1].id: a task with id "dup" already exists in the app');
+    expect([twice.status?.code, twice.status?.details]).toEqual([StatusCode.CONN_INVALID_REQUEST, 'tasks[1].id: duplicate task id "dup": already used by tasks[0]']);
     expect(twice.tasks).toEqual([]);
     expect(state.store.tasks(USER, "app").map((t) => t.id)).toEqual(["held"]);
   });

@@ -513,6 +513,14 @@ describe("batches and paths", () => {
       "tasks[1].review.consensusStrategyInfo.approvalThresholdLabelers",
     ]);
   });
+  test("an id an earlier task of the batch has is an issue at the later one; ids left empty are not compared", () => {
+    const [a, b, c, d] = [consensusTask(), consensusTask(), consensusTask(), consensusTask()];
+    a.id = "same";
+    c.id = "same";
+    expect(validateTasks([a, b, c, d])).toEqual([{ path: "tasks[2].id", message: 'duplicate task id "same": already used by tasks[0]' }]);
+    // Init objects too, as the client's create and update take them.
+    expect(validateTasks([{ ...a, $typeName: undefined }, { ...c, $typeName: undefined }] as never).map((i) => i.path)).toEqual(["tasks[1].id"]);
+  });
   test("a custom root path", () => {
     const t = consensusTask();
     t.type = notInEnum(9);
