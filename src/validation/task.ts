@@ -285,6 +285,14 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
   const workerType = worker?.type ?? TaskWorker_WorkerType.WORKER_TYPE_NOT_SET;
   if (!isKnownEnumValue(TaskWorker_WorkerTypeSchema, workerType)) {
     add(`${wp}.type`, unknownEnumMessage("type", workerType, TaskWorker_WorkerTypeSchema));
+  } else if (workerType !== TaskWorker_WorkerType.WORKER_TYPE_NOT_SET) {
+    // Upstream: "If set, worker must have be set accordingly": WORKER_HUMAN takes user workers only,
+    // WORKER_AUTO a model or workflow.
+    const human = workerType === TaskWorker_WorkerType.WORKER_HUMAN;
+    for (const w of workers) {
+      if (w.kind === undefined || (w.kind === "user") === human) continue;
+      add(w.path, `worker.type ${enumLabel(TaskWorker_WorkerTypeSchema, workerType)} takes ${human ? "user workers only" : "a model or workflow worker, not a user"}; this one is a ${w.kind}`);
+    }
   }
 
   if (task.type === Task_TaskType.TYPE_NOT_SET) {

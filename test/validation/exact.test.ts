@@ -151,6 +151,17 @@ describe("enum numbers", () => {
     expect(issues(task({ priority: 3, status: { code: 54002 }, worker: { strategy: 3, type: 1, workers: [user("u1")] } }))).toEqual([]);
     expect(issues(task({ status: { code: 0 } }))).toEqual([]);
   });
+
+  it("a worker type that is set matches the workers: WORKER_HUMAN users only, WORKER_AUTO a model or workflow", () => {
+    expect(issues(task({ worker: { strategy: 3, type: 2, workers: [user("u1")] } }))).toEqual([
+      "t.worker.workers[0].user: worker.type WORKER_AUTO takes a model or workflow worker, not a user; this one is a user",
+    ]);
+    const auto = (type: number, w: WorkerInit) => task({ type: 0, concepts: [], worker: { strategy: 3, type, workers: [w] } });
+    expect(issues(auto(1, model("m")))).toEqual(["t.worker.workers[0].model: worker.type WORKER_HUMAN takes user workers only; this one is a model"]);
+    expect(issues(auto(1, workflow("f")))).toEqual(["t.worker.workers[0].workflow: worker.type WORKER_HUMAN takes user workers only; this one is a workflow"]);
+    expect(issues(auto(2, model("m")))).toEqual([]);
+    expect(issues(auto(0, workflow("f")))).toEqual([]);
+  });
 });
 
 describe("partitioning", () => {
