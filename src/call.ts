@@ -38,7 +38,6 @@ export interface CallPathParts {
   readonly timeoutMs: number;
   /** Aborted by `close()`. */
   readonly closing: AbortSignal;
-  readonly redact: Redactor;
   /** `host:port`, for error hints. */
   readonly address: string;
   /** What the client trusts instead of the runtime's CAs, for the hint of a certificate failure (see {@link FailureContext.trust}). */
@@ -63,7 +62,7 @@ export interface CallPath {
 
 /** Builds the call path of a client. @internal */
 export function createCallPath(parts: CallPathParts): CallPath {
-  const { transport, metadata, retry, tracing, closing, redact } = parts;
+  const { transport, metadata, retry, tracing, closing } = parts;
   const clock = retry?.now ?? defaultNow;
   const send = parts.interceptors.length === 0 ? transport.unary.bind(transport) : intercepted(parts);
 
@@ -80,6 +79,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
     signal: AbortSignal,
     record: RetryRecord,
     span: CallSpan | undefined,
+    redact: Redactor,
   ): Promise<UnaryResult<O>> {
     // Built once: every attempt sends the same message and metadata.
     const message = create(method.input, request);
@@ -100,7 +100,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
    * What a failure of the call says about it, read when it fails. A function of the client rather than
    * a closure of each call: the success path allocates nothing for its failures.
    */
-  function failureContext(method: string, record: RetryRecord, options: Pick<CallOptions, "headers"> | undefined): FailureContext {
+  function failureContext(method: string, record: RetryRecord, options: Pick<CallOptions, "headers"> | undefined, redact: Redactor): FailureContext {
     return {
       method,
       idempotent: methodKind(retry, method) !== "write",
@@ -121,14 +121,16 @@ export function createCallPath(parts: CallPathParts): CallPath {
       // cannot be sent too).
       checkCallOptions(options);
       const headers = metadata.headers(options?.headers);
+      // The client's redactor, or, for a call that sends its own key, one that scrubs that key too.
+      const redact = metadata.redactFor(options?.headers);
       // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
       const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
-      const span = tracing?.start(method, headers);
+      const span = tracing?.start(method, headers, redact);
       // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
       const early = options?.signal?.aborted
-        ? toClarifaiError(undefined, failureContext(method.name, record, options), options.signal)
+        ? toClarifaiError(undefined, failureContext(method.name, record, options, redact), options.signal)
         : closing.aborted
-          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options))
+          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options, redact))
           : undefined;
       // Step 1, then step 2 (an option that is not a time throws before anything is linked).
       const left = early ? 0 : timeLeftMs(options ?? NO_OPTIONS, parts.timeoutMs);
@@ -136,14 +138,14 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const signal = link?.signal ?? closing;
       try {
         if (early) throw early;
-        if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options));
-        const response = await attempts(method, request, headers, left, signal, record, span);
+        if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));
+        const response = await attempts(method, request, headers, left, signal, record, span, redact);
         const status = responseStatus(response.message);
-        if (status?.code !== StatusCode.SUCCESS) throw statusFailure(response.message, failureContext(method.name, record, options));
+        if (status?.code !== StatusCode.SUCCESS) throw statusFailure(response.message, failureContext(method.name, record, options, redact));
         span?.end(undefined, status);
         return response.message;
       } catch (e) {
-        const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options), signal);
+        const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options, redact), signal);
         span?.end(error);
         throw error;
       } finally {
@@ -153,31 +155,32 @@ export function createCallPath(parts: CallPathParts): CallPath {
 
     async raw(method, request, options) {
       const headers = metadata.headers(options.headers);
+      const redact = metadata.redactFor(options.headers);
       // An option that is not a time throws (the caller's bug) before the span starts: none is left open.
       const left = timeLeftMs(options, parts.timeoutMs);
       // Traced like a facade call ("every call is a client span"): the span ends with the Clarifai
       // status the response carries, checked or not, and a failure is recorded as the facade would
       // report it (its gRPC code, Clarifai status and attempts), while the caller still gets the
       // ConnectError.
-      const span = tracing?.start(method, headers);
+      const span = tracing?.start(method, headers, redact);
       // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
       const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
       if (closing.aborted) {
         const error = notSentError("the ClarifaiClient is closed", Code.FailedPrecondition);
-        span?.end(toClarifaiError(error, failureContext(method.name, record, options)));
+        span?.end(toClarifaiError(error, failureContext(method.name, record, options, redact)));
         throw error;
       }
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
       try {
         if (left <= 0) throw notSentError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
-        const response = await attempts(method, request, headers, left, signal, record, span);
+        const response = await attempts(method, request, headers, left, signal, record, span, redact);
         span?.end(undefined, responseStatus(response.message));
         return response;
       } catch (e) {
         // connect's own clients fail with ConnectErrors: an abort reason becomes one (CANCELLED).
         const error = redactError(ConnectError.from(e, signal.aborted ? Code.Canceled : Code.Unknown), redact);
-        span?.end(toClarifaiError(error, failureContext(method.name, record, options), signal));
+        span?.end(toClarifaiError(error, failureContext(method.name, record, options, redact), signal));
         throw error;
       } finally {
         link?.dispose();

@@ -3,8 +3,8 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { V2 } from "../gen/clarifai/api/service_pb.js";
 import { keepListening } from "./abort.js";
-import { createRequestMetadata, type HeadersInput } from "./auth.js";
-import { createCallPath, type CallPath, type CallPathParts } from "./call.js";
+import { createRequestMetadata } from "./auth.js";
+import { createCallPath } from "./call.js";
 import type { Caller } from "./caller.js";
 import { resolveClientOptions, type ClarifaiClientOptions, type ResolvedClientOptions } from "./options.js";
 import type { Redactor } from "./redact.js";
@@ -71,7 +71,7 @@ export class ClarifaiClient {
     this.#transport = selectTransport(rest);
     const { endpoint } = rest;
     const host = new URL(endpoint.url).hostname;
-    const parts: CallPathParts = {
+    const path = createCallPath({
       transport: this.#transport,
       metadata,
       retry: rest.retry,
@@ -79,24 +79,13 @@ export class ClarifaiClient {
       interceptors: rest.interceptors,
       timeoutMs: rest.timeoutMs,
       closing: this.#closing.signal,
-      redact: this.#redact,
       address: endpoint.address,
       url: endpoint.url,
       trust: trustGiven(rest),
-    };
-    const path = createCallPath(parts);
-    // A call that sends its own key (an `authorization` header) runs on a path whose redactor knows
-    // that key too: its failure, its retries' failures (which `onRetry` sees) and its tracing reports
-    // are scrubbed of it. The other calls share the client's path.
-    const pathFor = (headers: HeadersInput | undefined): CallPath => {
-      const redact = metadata.redactFor(headers);
-      if (redact === this.#redact) return path;
-      const { tracing } = parts;
-      return createCallPath({ ...parts, redact, tracing: tracing && { start: (method, callHeaders) => tracing.start(method, callHeaders, redact) } });
-    };
-    this.v2 = createClient(V2, toConnectTransport((method, request, options) => pathFor(options.headers).raw(method, request, options)));
+    });
+    this.v2 = createClient(V2, toConnectTransport(path.raw));
     const caller: Caller = {
-      call: (method, request, options) => pathFor(options?.headers).call(method, request, options),
+      call: path.call,
       userAppId: (callOptions, method) => {
         try {
           return resolveUserAppId(rest, callOptions?.userAppId, method);
