@@ -2,9 +2,9 @@
 // generated descriptors at run time (never a copied list), with each path variable and body field
 // resolved to its descriptor. The REST transport picks a binding from it to send a call; the emulator
 // matches incoming requests against it.
-import { getOption, hasOption, type DescField, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
-import { http } from "../../gen/google/api/annotations_pb.js";
-import type { HttpRule } from "../../gen/google/api/http_pb.js";
+import { fromBinary, mergeFromBinary, type DescField, type DescMessage, type DescMethod, type DescService } from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { HttpRuleSchema, type HttpRule } from "../../gen/google/api/http_pb.js";
 import { parsePathTemplate, type PathTemplate } from "./path-template.js";
 
 /** One way to reach an RPC over HTTP: a verb, a path template and where the request's fields go. */
@@ -63,12 +63,33 @@ function bindingOf(method: DescMethod, rule: HttpRule, index: number): RestBindi
   return { method, httpMethod, template, pathFields, body: rule.body, bodyField, index };
 }
 
+/**
+ * The field number of the `google.api.http` extension of `MethodOptions` (google/api/annotations.proto;
+ * test/rest/http-option.test.ts checks it against the generated extension). The rule is read from the
+ * method's option bytes, not with protobuf-es' `getOption`, which needs the extension's descriptor and so
+ * google/protobuf/descriptor.proto's, built on first use: several ms of the REST transport's first call.
+ * @internal
+ */
+export const HTTP_OPTION_FIELD = 72295728;
+
+/** The `google.api.http` rule of `method`, if it has one (given twice, merged, as protobuf merges a message). @internal */
+export function httpRuleOf(method: DescMethod): HttpRule | undefined {
+  let rule: HttpRule | undefined;
+  for (const field of method.proto.options?.$unknown ?? []) {
+    if (field.no !== HTTP_OPTION_FIELD || field.wireType !== WireType.LengthDelimited) continue;
+    // The unknown field's data is the value as it was on the wire: its length, then the message.
+    const bytes = new BinaryReader(field.data).bytes();
+    rule = rule === undefined ? fromBinary(HttpRuleSchema, bytes) : mergeFromBinary(HttpRuleSchema, rule, bytes);
+  }
+  return rule;
+}
+
 /** Every binding of every rule of `service`, rule first, then its additional bindings. */
 export function restBindings(service: DescService): RestBinding[] {
   const bindings: RestBinding[] = [];
   for (const method of service.methods) {
-    if (!hasOption(method, http)) continue;
-    const rule = getOption(method, http);
+    const rule = httpRuleOf(method);
+    if (rule === undefined) continue;
     bindings.push(bindingOf(method, rule, 0), ...rule.additionalBindings.map((b, i) => bindingOf(method, b, i + 1)));
   }
   return bindings;
