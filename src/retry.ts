@@ -8,7 +8,7 @@ import { abortableSleep, defaultNow, MAX_TIMEOUT_MS } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import type { Redactor } from "./redact.js";
 import { rejectUnknownKeys } from "./unknown-keys.js";
-import { isHandshakeRefused, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
+import { isAnswerTooLarge, isHandshakeRefused, provablyNotSent, responseStatusCode, statusFailure, toClarifaiError } from "./status.js";
 
 /**
  * How safe an RPC is to repeat:
@@ -270,8 +270,9 @@ export async function runWithRetries<R extends { readonly message: object }>(run
       const code = failure.grpcCode;
       const retryable = rule.grpcCodes.includes(code) || (rule.notSent && code === Code.Unavailable && provablyNotSent(error));
       // A certificate nobody trusts, a server that does not speak TLS or no HTTP version in common
-      // stays so: retrying only delays the error.
-      if (!retryable || isHandshakeRefused(error)) throw error;
+      // stays so: retrying only delays the error. So does an answer too large to take (the server
+      // processed the request and would send it again).
+      if (!retryable || isHandshakeRefused(error) || isAnswerTooLarge(error)) throw error;
       outcome = { error };
     }
     finish(record, n, previousErrors, nothingApplied);

@@ -56,6 +56,25 @@ export function notSentError(message: string, code: Code, cause?: unknown): Conn
   return error;
 }
 
+// Marks the failure of an answer too large to take (see answerTooLargeError).
+const answerTooLargeMark = Symbol.for("clarifai-grpc-es/answer-too-large");
+
+/**
+ * The failure of an answer larger than the client takes (RESOURCE_EXHAUSTED, as grpc-js reports its own
+ * limit). The server has processed the request by then and would answer the same again: such a failure
+ * is never retried, and a write's outcome is unknown. @internal
+ */
+export function answerTooLargeError(message: string, cause?: unknown): ConnectError {
+  const error = new ConnectError(message, Code.ResourceExhausted, undefined, undefined, cause);
+  Object.defineProperty(error, answerTooLargeMark, { value: true });
+  return error;
+}
+
+/** Whether `reason` (or its cause) is an {@link answerTooLargeError}. @internal */
+export function isAnswerTooLarge(reason: unknown): boolean {
+  return causeChain(reason).some((e) => hasMark(e, answerTooLargeMark));
+}
+
 // Node error codes that mean no byte of the request reached the server: the connection never
 // completed. (A TLS handshake that failed proves it too: see `provablyNotSent`.)
 const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
@@ -295,7 +314,7 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
   const plaintext = !aborted && isPlaintextPeer(ce);
   const cert = !aborted && isTlsTrustFailure(ce);
   const noCommonProtocol = !aborted && isNoCommonProtocol(ce);
-  const outcomeUnknown = ctx.idempotent === false && ambiguousCodes.has(ce.code) && !notSent && ctx.nothingApplied !== true;
+  const outcomeUnknown = ctx.idempotent === false && (ambiguousCodes.has(ce.code) || isAnswerTooLarge(ce)) && !notSent && ctx.nothingApplied !== true;
   // grpc-js appends an empty "Resolution note:" to connection failures; it says nothing. OpenSSL ends
   // its handshake errors with a newline, which would split the message before its hint; a handshake
   // failure is this side's own text, so it is tidied, while a server's status text is kept as it came.

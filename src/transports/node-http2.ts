@@ -12,7 +12,7 @@ import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
-import { notSentError } from "../status.js";
+import { answerTooLargeError, notSentError } from "../status.js";
 import { USER_AGENT } from "../version.js";
 import { Deadlines } from "./deadlines.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
@@ -57,7 +57,7 @@ const INFLATE_LIMIT = Object.freeze({ maxOutputLength: MAX_MESSAGE_BYTES });
 
 /** The failure of an answer past {@link MAX_MESSAGE_BYTES}; `what` says which size went past it. */
 function tooLarge(what: string, cause?: unknown): ConnectError {
-  return new ConnectError(`the answer's message ${what} more than ${MAX_MESSAGE_BYTES} bytes, the most the client accepts`, Code.ResourceExhausted, undefined, undefined, cause);
+  return answerTooLargeError(`the answer's message ${what} more than ${MAX_MESSAGE_BYTES} bytes, the most the client accepts`, cause);
 }
 
 /** The lean unary gRPC transport over node:http2. @internal */

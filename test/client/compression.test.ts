@@ -156,6 +156,16 @@ describe("answers the connect transport refuses to hold", () => {
     expect(error?.grpcCode).toBe(Code.ResourceExhausted);
   });
 
+  it("a too-large answer is not retried (the server would send it again), and a write's outcome is unknown (it was processed)", async () => {
+    reply = { message: answerOf(5 * 1024 * 1024) };
+    const retrying: Partial<ClarifaiClientOptions> = { retry: { maxAttempts: 3, sleep: async () => {}, random: () => 0 } };
+    type Failure = { grpcCode: number; attempts: number; outcomeUnknown: boolean };
+    const read = (await withClient(server.baseUrl, retrying, (client) => client.tasks.get("t-1")).catch((e: unknown) => e)) as Failure;
+    expect([read.grpcCode, read.attempts, read.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, false]);
+    const write = (await withClient(server.baseUrl, retrying, (client) => client.tasks.create(longTask("big"))).catch((e: unknown) => e)) as Failure;
+    expect([write.grpcCode, write.attempts, write.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, true]);
+  });
+
   it("answers under 4 MiB, plain or inflated, are read", async () => {
     for (const compressed of [undefined, { encoding: "gzip" }] as const) {
       reply = { message: new Uint8Array([...okGetTaskPayload("t-1"), ...answerOf(3 * 1024 * 1024)]), ...(compressed ? { compressed } : {}) };
