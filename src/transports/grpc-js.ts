@@ -205,8 +205,9 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
         );
       } catch (e) {
         // Nothing went out: grpc-js throws before it starts a call, as a client you passed in whose
-        // channel you closed does ("Channel has been shut down").
-        return reject(notSentError(`the grpc-js client could not start the call: ${e instanceof Error ? e.message : String(e)}`, Code.Unavailable, e));
+        // channel you closed does ("Channel has been shut down"). That stays so, like a closed
+        // ClarifaiClient: FAILED_PRECONDITION, which no retry rule retries.
+        return reject(notSentError(`the grpc-js client could not start the call: ${e instanceof Error ? e.message : String(e)}`, Code.FailedPrecondition, e));
       }
       // Followed only once the call exists: an abort cancels it, and a call that never started leaves
       // no listener behind. (A grpc-js interceptor of the caller's may have aborted meanwhile.)
