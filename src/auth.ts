@@ -83,8 +83,12 @@ function callAuthorization(call: HeadersInput | undefined): string | undefined {
 export function authorizationSecrets(value: string): string[] {
   // A value that is not a string is refused before anything is sent (see `headers`): it was never a key.
   if (typeof value !== "string") return [];
-  const credentials = /^[A-Za-z][\w-]*\s+(\S.*)$/.exec(value)?.[1];
-  return credentials === undefined ? [value] : [credentials, value];
+  // Trimmed: a server echoing the key does not echo the spaces around it.
+  const trimmed = value.trim();
+  const credentials = /^[A-Za-z][\w-]*\s+(\S(?:.*\S)?)$/.exec(trimmed)?.[1];
+  if (credentials !== undefined) return [credentials, trimmed];
+  // A scheme without credentials holds no secret; scrubbing the word "Bearer" would only mangle text.
+  return trimmed === "" || /^(?:key|bearer|basic)$/i.test(trimmed) ? [] : [trimmed];
 }
 
 /** The metadata step of the call path, for a client with this PAT and these default headers. @internal */

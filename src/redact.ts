@@ -36,9 +36,17 @@ export function createRedactor(...secrets: string[]): Redactor {
   const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH || headerForm.test(s));
   if (live.length === 0) return (text) => text;
   const patterns = live.map((s) => Buffer.from(s, "utf8"));
+  // A key in its header form is scrubbed only where the key ends: with key "ab", `Key abc` names
+  // another key and `Key about to expire` is text. (A long key is scrubbed alone before, anyway.)
+  const whole = live.map((s) => (headerForm.test(s) ? new RegExp(`${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.~+/=-])`, "g") : undefined));
   const text = (value: string) => {
     let out = value;
-    for (const s of live) if (out.includes(s)) out = out.split(s).join(REDACTED);
+    for (let i = 0; i < live.length; i++) {
+      const s = live[i]!;
+      if (!out.includes(s)) continue;
+      const bounded = whole[i];
+      out = bounded ? out.replace(bounded, REDACTED) : out.split(s).join(REDACTED);
+    }
     return out;
   };
   // Bytes keep their length: a secret inside an encoded message (a google.rpc.Status detail) is a

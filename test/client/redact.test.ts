@@ -5,6 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { ConnectError, Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
+import { authorizationSecrets } from "../../src/auth.js";
 import { hasUnreadMetadata, lazyConnectError } from "../../src/lazy-connect-error.js";
 import { createRedactor, MIN_REDACTED_LENGTH, REDACTED, redactError } from "../../src/redact.js";
 import { renderings } from "../support/renderings.js";
@@ -47,6 +48,21 @@ describe("createRedactor", () => {
     // A long key is scrubbed first, alone: the text keeps its scheme. "Key " alone is no secret.
     expect(createRedactor(SECRET, `Key ${SECRET}`)(`Key ${SECRET}`)).toBe(`Key ${REDACTED}`);
     expect(createRedactor("", "Key ")("Key x")).toBe("Key x");
+  });
+
+  it("scrubs a short key's header form only where the key ends: a longer word that starts with it is text", () => {
+    const redactShort = createRedactor("ab", "Key ab");
+    expect(redactShort("Missing Key abc header; Key about to expire; bad: Key ab; end")).toBe(`Missing Key abc header; Key about to expire; bad: ${REDACTED}; end`);
+    expect(redactShort("Key ab")).toBe(REDACTED);
+  });
+
+  it("takes the secrets of an authorization value trimmed, and none from a scheme without credentials", () => {
+    expect(authorizationSecrets("Key client-key-0123456789 ")).toEqual(["client-key-0123456789", "Key client-key-0123456789"]);
+    expect(createRedactor(...authorizationSecrets("Key client-key-0123456789 "))("bad key client-key-0123456789.")).toBe(`bad key ${REDACTED}.`);
+    for (const bare of ["Bearer", " key ", ""]) expect(authorizationSecrets(bare), bare).toEqual([]);
+    expect(createRedactor(...authorizationSecrets("Bearer"))("use a Bearer token")).toBe("use a Bearer token");
+    // A value without a scheme may be the key itself.
+    expect(authorizationSecrets(" raw-key-0123 ")).toEqual(["raw-key-0123"]);
   });
 });
 
