@@ -6,24 +6,14 @@
 // answer whose trailers carry no status at all is a failure too, not a success.
 import { Code } from "@connectrpc/connect";
 import http2 from "node:http2";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { decodeGrpcMessage, statusDetails } from "../../src/transports/trailer-status.js";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { guardEachTest } from "../support/hostile/process-guard.js";
 import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startH2Server } from "../support/hostile/servers.js";
 import { clientFor, expectTypedError, TRANSPORTS } from "./harness.js";
 
-let guard: ProcessGuard;
-const toClose: { close(): unknown }[] = [];
-beforeEach(() => {
-  guard = guardProcess();
-});
-afterEach(async () => {
-  await Promise.all(toClose.splice(0).map((c) => c.close()));
-  await flushRejections();
-  // An exception thrown from a stream's listener or grpc-js' callback lands here, not in the call.
-  expect(guard.stop()).toEqual([]);
-});
+const track = guardEachTest();
 
 /** Answers every call with this status, trailers-only (in the headers) or after headers (in trailers). */
 async function answering(status: http2.OutgoingHttpHeaders, where: "trailers-only" | "trailers") {
@@ -39,16 +29,14 @@ async function answering(status: http2.OutgoingHttpHeaders, where: "trailers-onl
       }
     });
   });
-  toClose.push(server);
-  return server;
+  return track(server);
 }
 
 describe.each(TRANSPORTS)("a badly encoded status over %s", (transport) => {
   for (const where of ["trailers-only", "trailers"] as const) {
     it(`a grpc-message that is not percent-encoding (${where}): the server's code, its text as sent`, async () => {
       const server = await answering({ "grpc-status": String(Code.ResourceExhausted), "grpc-message": "quota 100% used" }, where);
-      const client = clientFor(transport, server.baseUrl);
-      toClose.push(client);
+      const client = track(clientFor(transport, server.baseUrl));
       const error = await expectTypedError(client.tasks.get("t1"), 1000);
       expect(error.grpcCode).toBe(Code.ResourceExhausted);
       expect(error.message).toContain("quota 100% used");
@@ -56,8 +44,7 @@ describe.each(TRANSPORTS)("a badly encoded status over %s", (transport) => {
 
     it(`a grpc-status-details-bin that does not decode (${where}): the server's code and message, no details`, async () => {
       const server = await answering({ "grpc-status": String(Code.Internal), "grpc-message": "broken%20details", "grpc-status-details-bin": "////" }, where);
-      const client = clientFor(transport, server.baseUrl);
-      toClose.push(client);
+      const client = track(clientFor(transport, server.baseUrl));
       const error = await expectTypedError(client.tasks.get("t1"), 1000);
       expect(error.grpcCode).toBe(Code.Internal);
       expect(error.message).toContain("broken details");
@@ -76,9 +63,8 @@ describe.each(TRANSPORTS)("an answer without a status over %s", (transport) => {
         stream.end(grpcFrame(okGetTaskPayload("t1")));
       });
     });
-    toClose.push(server);
-    const client = clientFor(transport, server.baseUrl);
-    toClose.push(client);
+    track(server);
+    const client = track(clientFor(transport, server.baseUrl));
     const error = await expectTypedError(client.tasks.get("t1"), 1000);
     // grpc-js says UNKNOWN ("Received HTTP status code 200"); the default transport names what is missing.
     if (transport === "connect") {

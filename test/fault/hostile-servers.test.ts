@@ -4,8 +4,8 @@
 import { Code } from "@connectrpc/connect";
 import { ClarifaiError } from "clarifai-grpc-es";
 import http2 from "node:http2";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { guardProcess, flushRejections, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { guardEachTest } from "../support/hostile/process-guard.js";
 import { methodOf, okGetTaskPayload, okMultiTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import {
   startH2Server,
@@ -20,26 +20,11 @@ import {
 import { clientFor, expectTypedError, settle, TRANSPORTS, validTask } from "./harness.js";
 
 const DEADLINE = 500;
-let guard: ProcessGuard;
-const toClose: { close(): unknown }[] = [];
-
-beforeEach(() => {
-  guard = guardProcess();
-});
-afterEach(async () => {
-  await Promise.all(toClose.splice(0).map((c) => c.close()));
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
-});
+const track = guardEachTest();
 afterAll(() => {
   // The process is still here to run this: nothing crashed it.
   expect(process.exitCode ?? 0).toBe(0);
 });
-
-function track<T extends { close(): unknown }>(x: T): T {
-  toClose.push(x);
-  return x;
-}
 
 /** Answers every stream like a healthy V2 server: a SUCCESS for GetTask and PostTasks. */
 function answerOk(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
