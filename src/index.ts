@@ -35,6 +35,7 @@ export {
   DEFAULT_TIMEOUT_MS,
   DEFAULT_BASE_URL,
   DEFAULT_COMPRESSION,
+  DEFAULT_MAX_RECEIVE_BYTES,
   type Compression,
   type ClarifaiClientOptions,
   type CallOptions,

@@ -11,6 +11,11 @@ import { rejectUnknownKeys } from "./unknown-keys.js";
 
 /** Default deadline of every call: 30 seconds (a page of 128 tasks answers in well under a second). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * Default {@link ClarifaiClientOptions.maxReceiveBytes}: 4 MiB (4 194 304 bytes), grpc-js' default receive
+ * limit, so that both gRPC transports refuse the same answers.
+ */
+export const DEFAULT_MAX_RECEIVE_BYTES = 4 * 1024 * 1024;
 /** Default base URL when neither the option nor `CLARIFAI_GRPC_BASE` is set. */
 export const DEFAULT_BASE_URL = "https://api.clarifai.com";
 
@@ -67,14 +72,18 @@ export interface GrpcJsOptions {
    * client, or pass `client` instead.
    */
   readonly credentials?: grpc.ChannelCredentials;
-  /** grpc-js client/channel options (keepalive, `interceptors`, `grpc.max_receive_message_length`, …). Default `{}`. */
+  /**
+   * grpc-js client/channel options (keepalive, `interceptors`, `grpc.max_receive_message_length`, …).
+   * Default `{}`. A `grpc.max_receive_message_length` given here is used instead of `maxReceiveBytes`.
+   */
   readonly channelOptions?: grpc.ClientOptions;
   /**
    * An existing grpc-js `Client` (e.g. one sharing your service's channel, credentials and
    * interceptors). It must come from the same `@grpc/grpc-js` copy this package resolves (npm dedupes
    * compatible 1.x versions), since grpc-js recognises its `Metadata` by class. When
-   * given, `baseUrl`, `tls` and `credentials` are not used, and `close()` does not close it. Default: a
-   * new client owned by `ClarifaiClient`.
+   * given, `baseUrl`, `tls`, `credentials`, `channelOptions` and the client's `maxReceiveBytes` are not
+   * used (your channel's own `grpc.max_receive_message_length` limits answers), and `close()` does not
+   * close it. Default: a new client owned by `ClarifaiClient`.
    */
   readonly client?: grpc.Client;
 }
@@ -117,6 +126,20 @@ export interface ClarifaiClientOptions {
   readonly timeoutMs?: number;
   /** Retry policy, or `false` to never retry. Default: {@link defaultRetryPolicy}. */
   readonly retry?: RetryOptions | false;
+  /**
+   * The largest answer message the client takes, in bytes, as received and, when compressed, once
+   * inflated. Default {@link DEFAULT_MAX_RECEIVE_BYTES} (4 194 304, 4 MiB, as grpc-js). An answer past it
+   * fails with `RESOURCE_EXHAUSTED` and is not retried (the server would send it again); for a write,
+   * `outcomeUnknown` is `true` (the server processed it). Raise it for big pages, e.g. `tasks.list`
+   * with a large `perPage`. A positive safe integer; anything else is a TypeError.
+   *
+   * It limits the `"connect"` transport, and the `"grpc-js"` transport's own channel (as
+   * `grpc.max_receive_message_length`, unless `grpcJs.channelOptions` sets that itself). It does not
+   * apply to a grpc-js client you pass as `grpcJs.client` (its channel's options govern), to `"rest"`
+   * (which reads whatever body its `fetch` returns) or to a `Transport` of your own.
+   * @example new ClarifaiClient({ maxReceiveBytes: 64 * 1024 * 1024 })
+   */
+  readonly maxReceiveBytes?: number;
   /** Headers sent with every call (before per-call headers). Default: none. */
   readonly headers?: Readonly<Record<string, string>>;
   /**
@@ -206,6 +229,7 @@ export interface ResolvedClientOptions {
   readonly grpcJs: GrpcJsOptions;
   readonly timeoutMs: number;
   readonly retry: RetryPolicy | undefined;
+  readonly maxReceiveBytes: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly interceptors: readonly Interceptor[];
   readonly compression: Compression;
@@ -213,7 +237,7 @@ export interface ResolvedClientOptions {
 }
 
 const clientKeys: ReadonlySet<string> = new Set([
-  "pat", "userId", "appId", "baseUrl", "transport", "tls", "grpcJs", "timeoutMs", "retry", "headers", "interceptors", "compression", "tracing",
+  "pat", "userId", "appId", "baseUrl", "transport", "tls", "grpcJs", "timeoutMs", "retry", "maxReceiveBytes", "headers", "interceptors", "compression", "tracing",
 ]);
 const callKeys: ReadonlySet<string> = new Set(["signal", "timeoutMs", "deadline", "headers", "userAppId", "validate"]);
 
@@ -226,6 +250,13 @@ function checkTimeout(what: string, ms: number): number {
   if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`${what} must be a positive number of milliseconds, got ${ms}`);
   checkMaxTimeout(what, ms);
   return ms;
+}
+
+function checkMaxReceiveBytes(bytes: unknown): number {
+  if (!Number.isSafeInteger(bytes) || (bytes as number) <= 0) {
+    throw new TypeError(`maxReceiveBytes must be a positive whole number of bytes (at most 2^53 - 1), got ${typeof bytes === "string" ? JSON.stringify(bytes) : String(bytes)}`);
+  }
+  return bytes as number;
 }
 
 /** Fills every default of the client options from `env` (default `process.env`). @internal */
@@ -260,6 +291,7 @@ export function resolveClientOptions(
     grpcJs: options.grpcJs ?? {},
     timeoutMs: checkTimeout("timeoutMs", options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
     retry: options.retry === false ? undefined : resolveRetryPolicy(options.retry ?? {}),
+    maxReceiveBytes: checkMaxReceiveBytes(options.maxReceiveBytes === undefined ? DEFAULT_MAX_RECEIVE_BYTES : options.maxReceiveBytes),
     headers: { ...(options.headers ?? {}) },
     interceptors: [...(options.interceptors ?? [])],
     compression: resolveCompression(options.compression),

@@ -8,7 +8,7 @@ import { onAbort } from "../abort.js";
 import { GRPC_TIMEOUT_HEADER, MAX_TIMEOUT_MS } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
-import { notSentError } from "../status.js";
+import { answerTooLargeError, notSentError } from "../status.js";
 import { statusDetails } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
@@ -20,6 +20,11 @@ export interface GrpcJsTransportOptions {
   readonly tls?: TlsOptions;
   /** Credentials, channel options or an existing client. Default `{}`. */
   readonly grpcJs?: GrpcJsOptions;
+  /**
+   * The channel's `grpc.max_receive_message_length` when the transport creates the client (unless
+   * `grpcJs.channelOptions` sets it); unused with `grpcJs.client`. See `ClarifaiClientOptions.maxReceiveBytes`.
+   */
+  readonly maxReceiveBytes: number;
 }
 
 /**
@@ -98,6 +103,22 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
   return converted;
 }
 
+// How grpc-js words its own receive limit. A grpc-js server refusing a request too large for it says the
+// same, but in a trailers-only answer; the client's limit trips on an answer whose headers have come, and
+// grpc-js ends the call then with no trailers of the server's.
+const receiveLimitText = /^Received message larger than max \(\d+ vs\.? \d+\)$/;
+
+/**
+ * A failed call as a ConnectError; when grpc-js refused an answer past the channel's receive limit, the
+ * answer-too-large failure (RESOURCE_EXHAUSTED, never retried), as on the default transport.
+ */
+function callFailure(error: grpc.ServiceError, head: grpc.Metadata | undefined): ConnectError {
+  if (error.code === grpc.status.RESOURCE_EXHAUSTED && head !== undefined && receiveLimitText.test(error.details) && Object.keys(error.metadata?.getMap() ?? {}).length === 0) {
+    return answerTooLargeError(`the answer's message is larger than the client accepts (grpc.max_receive_message_length; grpc-js: ${error.details})`, error);
+  }
+  return connectErrorFromGrpcJs(error, head && metadataToHeaders(head));
+}
+
 function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
   if (own) return own;
   if (!endpoint.tls) return grpc.credentials.createInsecure();
@@ -148,6 +169,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
     own ??
     new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), {
       ...defaultChannelOptions,
+      "grpc.max_receive_message_length": options.maxReceiveBytes,
       ...(options.grpcJs?.channelOptions ?? {}),
     });
   let closed = false;
@@ -193,7 +215,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
             // Thrown from here, anything would escape into grpc-js' own tick and end the process.
             try {
               if (error || message === undefined) {
-                reject(error ? connectErrorFromGrpcJs(error, head && metadataToHeaders(head)) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+                reject(error ? callFailure(error, head) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
                 return;
               }
               answer = new GrpcJsAnswer(message, head);

@@ -7,6 +7,7 @@ import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { Http2SessionManager } from "@connectrpc/connect-node";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-grpc";
+import { kMaxLength } from "node:buffer";
 import { constants, type ClientHttp2Stream, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
 import { onAbort } from "../abort.js";
 import { encodeGrpcTimeout, GRPC_TIMEOUT_HEADER } from "../deadline.js";
@@ -42,27 +43,36 @@ export interface NodeHttp2TransportOptions {
   readonly endpoint: Endpoint;
   readonly tls: TlsOptions;
   readonly compression: Compression;
+  /** The largest answer message taken, in bytes (see `ClarifaiClientOptions.maxReceiveBytes`). */
+  readonly maxReceiveBytes: number;
 }
 
 const { NGHTTP2_CANCEL, HTTP2_HEADER_STATUS } = constants;
 
 /**
- * The largest answer message the transport takes, in bytes, compressed or inflated: 4 MiB, grpc-js'
- * default receive limit, so that both transports refuse the same answers (RESOURCE_EXHAUSTED). Without
- * it, a server could make the client hold whatever it sends, or inflate a 513 KiB gzip message to 512 MiB.
+ * The largest answer a transport takes (`maxReceiveBytes`, compressed or inflated), made once per
+ * transport: a call reads a number and passes an object made in advance. Without a limit, a server
+ * could make the client hold whatever it sends, or inflate a 513 KiB gzip message to 512 MiB.
  */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
-// Made once: zlib's limit on what one answer inflates to.
-const INFLATE_LIMIT = Object.freeze({ maxOutputLength: MAX_MESSAGE_BYTES });
+interface ReceiveLimit {
+  readonly maxBytes: number;
+  /** zlib's limit on what one answer inflates to; at most the largest Buffer, which zlib refuses to exceed. */
+  readonly inflate: { readonly maxOutputLength: number };
+}
 
-/** The failure of an answer past {@link MAX_MESSAGE_BYTES}; `what` says which size went past it. */
-function tooLarge(what: string, cause?: unknown): ConnectError {
-  return answerTooLargeError(`the answer's message ${what} more than ${MAX_MESSAGE_BYTES} bytes, the most the client accepts`, cause);
+function receiveLimit(maxBytes: number): ReceiveLimit {
+  return Object.freeze({ maxBytes, inflate: Object.freeze({ maxOutputLength: Math.min(maxBytes, kMaxLength) }) });
+}
+
+/** The failure of an answer past `limit`; `what` says which size went past it. */
+function tooLarge(what: string, limit: ReceiveLimit, cause?: unknown): ConnectError {
+  return answerTooLargeError(`the answer's message ${what} more than ${limit.maxBytes} bytes, the most the client accepts (maxReceiveBytes)`, cause);
 }
 
 /** The lean unary gRPC transport over node:http2. @internal */
 export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): ClientTransport {
   const { endpoint, tls, compression } = options;
+  const limit = receiveLimit(options.maxReceiveBytes);
   const nodeOptions: SecureClientSessionOptions = {};
   if (endpoint.tls && tls.ca !== undefined) nodeOptions.ca = tls.ca as SecureClientSessionOptions["ca"];
   const guarded = new WeakSet<Http2Session>();
@@ -139,7 +149,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
               return;
             }
             try {
-              exchange(s, frame(payload, compressed), sessions, settle);
+              exchange(s, frame(payload, compressed), sessions, limit, settle);
             } catch (e) {
               // Listening or writing on a stream Node has already destroyed: the call fails, nothing is left unhandled.
               settle(fromNodeError(e));
@@ -156,7 +166,7 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
       } else {
         send(bytes, false);
       }
-    }).then((answer) => decodeAnswer(answer, method.output, acceptsGzip || sentGzip));
+    }).then((answer) => decodeAnswer(answer, method.output, acceptsGzip || sentGzip, limit));
   }
 
   return {
@@ -200,7 +210,7 @@ interface Answer {
 }
 
 /** Sends the request frame on `stream` and settles the call with the answer, or with why there is none. */
-function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2SessionManager, settle: (error: unknown, answer?: Answer) => void): void {
+function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2SessionManager, limit: ReceiveLimit, settle: (error: unknown, answer?: Answer) => void): void {
   let head: IncomingHttpHeaders | undefined;
   let tail: IncomingHttpHeaders | undefined;
   let streamError: unknown;
@@ -216,7 +226,7 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
     received += chunk.length;
     // One message and its 5-byte prefix at most: past that, the call fails (and the stream is
     // cancelled) rather than holding whatever the server keeps sending.
-    if (received > 5 + MAX_MESSAGE_BYTES) return settle(tooLarge("is"));
+    if (received > 5 + limit.maxBytes) return settle(tooLarge("is", limit));
     chunks.push(chunk);
     const now = Date.now();
     if (now - toldAt >= 1000) {
@@ -249,8 +259,8 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
  * decoding (only a gzip answer's inflating takes more than one turn) no longer turns it into a failure —
  * for a write that would report an outcome as unknown when the server's answer is in hand.
  */
-function decodeAnswer<O extends DescMessage>(answer: Answer, output: O, acceptsGzip: boolean): UnaryResult<O> | Promise<UnaryResult<O>> {
-  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output, acceptsGzip);
+function decodeAnswer<O extends DescMessage>(answer: Answer, output: O, acceptsGzip: boolean, limit: ReceiveLimit): UnaryResult<O> | Promise<UnaryResult<O>> {
+  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output, acceptsGzip, limit);
   // Only a compressed answer waits for zlib; an identity one is decoded here, without another promise.
   return message instanceof Promise ? message.then((m) => new DecodedAnswer(m, answer.head, answer.tail)) : new DecodedAnswer(message, answer.head, answer.tail);
 }
@@ -334,7 +344,7 @@ function transportError(stream: ClientHttp2Stream, streamError: unknown): Connec
  * Decodes the single response message of a unary call (gunzipped when the server compressed it, which
  * it may only do when the client advertised gzip or sent its request gzipped: `acceptsGzip`).
  */
-function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | string[] | undefined, output: O, acceptsGzip: boolean): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
+function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | string[] | undefined, output: O, acceptsGzip: boolean, limit: ReceiveLimit): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
   if (body.length < 5) throw new ConnectError("protocol error: the answer carried no message", Code.Internal);
   const length = body.readUInt32BE(1);
   if (body.length !== 5 + length) throw new ConnectError(`protocol error: expected one message of ${length} bytes, got ${body.length - 5}`, Code.Internal);
@@ -342,10 +352,10 @@ function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | stri
   if ((body[0]! & 1) === 0) return decode(output, payload);
   if (encoding !== "gzip") throw new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal);
   if (!acceptsGzip) throw new ConnectError("protocol error: a message compressed with gzip, which the client did not advertise (compression.accept is [], and the request was not gzipped)", Code.Internal);
-  return gunzipBytes(payload, INFLATE_LIMIT).then(
+  return gunzipBytes(payload, limit.inflate).then(
     (plain) => decode(output, plain),
     (e: unknown) => {
-      if ((e as { code?: unknown } | null)?.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge("inflates to", e);
+      if ((e as { code?: unknown } | null)?.code === "ERR_BUFFER_TOO_LARGE") throw tooLarge("inflates to", limit, e);
       throw new ConnectError("the answer's gzip data is corrupt", Code.Internal, undefined, undefined, e);
     },
   );

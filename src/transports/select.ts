@@ -9,13 +9,13 @@ import type { ClientTransport } from "./transport.js";
 
 /** The transport of a client: loaded on first call (built-in ones), or the caller's own. @internal */
 export function selectTransport(options: Omit<ResolvedClientOptions, "pat">): ClientTransport {
-  const { transport, endpoint, tls, grpcJs, compression } = options;
+  const { transport, endpoint, tls, grpcJs, compression, maxReceiveBytes } = options;
   switch (transport) {
     case "connect":
-      return createLazyTransport("connect", async () => (await import("./node-http2.js")).createNodeHttp2Transport({ endpoint, tls, compression }));
+      return createLazyTransport("connect", async () => (await import("./node-http2.js")).createNodeHttp2Transport({ endpoint, tls, compression, maxReceiveBytes }));
     case "grpc-js":
       // Through the loader, out of sight of bundlers (see grpc-js-loader.ts).
-      return createLazyTransport("grpc-js", () => loadGrpcJsTransport({ endpoint, tls, grpcJs }));
+      return createLazyTransport("grpc-js", () => loadGrpcJsTransport({ endpoint, tls, grpcJs, maxReceiveBytes }));
     case "rest":
       return createLazyTransport("rest", async () => (await import("./rest.js")).createRestTransport({ endpoint, tls }));
     default:

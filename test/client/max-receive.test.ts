@@ -1,0 +1,148 @@
+// The `maxReceiveBytes` option, on real sockets against a scripted HTTP/2 server: an answer of exactly
+// the limit is read and one byte more fails with RESOURCE_EXHAUSTED, not retried (a write's outcome
+// unknown), on the connect and grpc-js transports; raising the limit lets through an answer the default
+// refuses; grpc-js channel options and a grpc-js client of the caller's govern their own channel; values
+// that are not a positive safe integer are TypeErrors naming the option.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as grpc from "@grpc/grpc-js";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import { ClarifaiClient, Code, DEFAULT_MAX_RECEIVE_BYTES, labelingTask, type ClarifaiClientOptions } from "clarifai-grpc-es";
+import { okGetTaskPayload } from "../support/hostile/grpc-wire.js";
+import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
+
+/** A GetTask answer of task `t-1` padded with an unknown field (99) of zeros: about `pad` bytes more. */
+function answerWith(pad: number): Uint8Array {
+  const padding = new BinaryWriter().tag(99, WireType.LengthDelimited).bytes(new Uint8Array(pad)).finish();
+  return new Uint8Array([...okGetTaskPayload("t-1"), ...padding]);
+}
+
+// Between the default limit and the raised one.
+const answer = answerWith(5 * 1024 * 1024);
+const transports = ["connect", "grpc-js"] as const;
+
+type Failure = { name: string; grpcCode: number; attempts: number; outcomeUnknown: boolean; message: string };
+
+let server: ScriptedServer;
+let reply: Reply;
+
+beforeAll(async () => {
+  server = await startScriptedServer(() => reply);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function withClient<T>(options: Partial<ClarifaiClientOptions>, use: (client: ClarifaiClient) => Promise<T>): Promise<T> {
+  const client = new ClarifaiClient({
+    pat: "emulator-pat",
+    userId: "u",
+    appId: "a",
+    baseUrl: server.baseUrl,
+    retry: { maxAttempts: 3, sleep: async () => {}, random: () => 0 },
+    ...options,
+  });
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+const getTask = (options: Partial<ClarifaiClientOptions>) => withClient(options, (client) => client.tasks.get("t-1"));
+const failureOf = (run: Promise<unknown>) =>
+  run.then(
+    () => {
+      throw new Error("the call succeeded");
+    },
+    (e: unknown) => e as Failure,
+  );
+
+describe.each(transports)("maxReceiveBytes on the %s transport", (transport) => {
+  it("reads an answer of exactly the limit, and one byte over it fails with RESOURCE_EXHAUSTED, not retried", async () => {
+    reply = { message: answer };
+    expect((await getTask({ transport, maxReceiveBytes: answer.length })).id).toBe("t-1");
+
+    const before = server.count("GetTask");
+    const read = await failureOf(getTask({ transport, maxReceiveBytes: answer.length - 1 }));
+    expect([read.grpcCode, read.attempts, read.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, false]);
+    // The raised limit refused it, not the default one.
+    expect(read.message).toContain(String(answer.length - 1));
+    expect(server.count("GetTask") - before).toBe(1);
+  });
+
+  it("one byte over the limit fails a write once, its outcome unknown (the server processed it)", async () => {
+    reply = { message: answer };
+    const task = labelingTask({ id: "big", name: "n", type: "CONCEPTS_CLASSIFICATION", concepts: ["water"], workers: { strategy: "DYNAMIC", users: ["w"] }, inputSource: { type: "ALL_INPUTS" } });
+    const before = server.count("PostTasks");
+    const write = await failureOf(withClient({ transport, maxReceiveBytes: answer.length - 1 }, (client) => client.tasks.create(task)));
+    expect([write.grpcCode, write.attempts, write.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, true]);
+    expect(write.message).toContain(String(answer.length - 1));
+    expect(server.count("PostTasks") - before).toBe(1);
+  });
+
+  it("an answer past the default 4 MiB fails by default and is read with a raised limit", async () => {
+    reply = { message: answer };
+    expect(answer.length).toBeGreaterThan(DEFAULT_MAX_RECEIVE_BYTES);
+    expect((await failureOf(getTask({ transport }))).grpcCode).toBe(Code.ResourceExhausted);
+    expect((await getTask({ transport, maxReceiveBytes: 8 * 1024 * 1024 })).id).toBe("t-1");
+  });
+});
+
+describe("maxReceiveBytes, what else limits", () => {
+  it("connect: a gzipped answer is held to the limit once inflated, whatever its size on the wire", async () => {
+    reply = { message: answer, compressed: { encoding: "gzip" } };
+    const options = { transport: "connect", compression: { accept: ["gzip"] } } as const;
+    expect((await getTask({ ...options, maxReceiveBytes: answer.length })).id).toBe("t-1");
+    const error = await failureOf(getTask({ ...options, maxReceiveBytes: answer.length - 1 }));
+    expect([error.grpcCode, error.attempts]).toEqual([Code.ResourceExhausted, 1]);
+    expect(error.message).toMatch(new RegExp(`inflates to more than ${answer.length - 1} bytes.*maxReceiveBytes`));
+    // The largest value allowed, past the largest Buffer on Node 20 (2^32 bytes), more than zlib takes as a limit.
+    expect((await getTask({ ...options, maxReceiveBytes: Number.MAX_SAFE_INTEGER })).id).toBe("t-1");
+  });
+
+  it("grpc-js: a grpc.max_receive_message_length in channelOptions is used instead", async () => {
+    reply = { message: answer };
+    expect((await getTask({ transport: "grpc-js", grpcJs: { channelOptions: { "grpc.max_receive_message_length": answer.length } } })).id).toBe("t-1");
+    const error = await failureOf(getTask({ transport: "grpc-js", maxReceiveBytes: 8 * 1024 * 1024, grpcJs: { channelOptions: { "grpc.max_receive_message_length": answer.length - 1 } } }));
+    expect([error.grpcCode, error.attempts]).toEqual([Code.ResourceExhausted, 1]);
+  });
+
+  it("grpc-js: with a client of the caller's, its channel's limit governs, not maxReceiveBytes", async () => {
+    reply = { message: answer };
+    const own = new grpc.Client(new URL(server.baseUrl).host, grpc.credentials.createInsecure());
+    try {
+      const error = await failureOf(getTask({ transport: "grpc-js", maxReceiveBytes: 8 * 1024 * 1024, grpcJs: { client: own } }));
+      // grpc-js' default limit (4 MiB) refused it, and as the client's own limit it is not retried either.
+      expect([error.grpcCode, error.attempts]).toEqual([Code.ResourceExhausted, 1]);
+    } finally {
+      own.close();
+    }
+  });
+
+  it("grpc-js: a server refusing a request in grpc-js' own words is still the server's RESOURCE_EXHAUSTED (retried)", async () => {
+    reply = { grpcStatus: Code.ResourceExhausted, grpcMessage: `Received message larger than max (5000000 vs ${DEFAULT_MAX_RECEIVE_BYTES})` };
+    const before = server.count("GetTask");
+    const error = await failureOf(getTask({ transport: "grpc-js" }));
+    expect([error.grpcCode, error.attempts]).toEqual([Code.ResourceExhausted, 3]);
+    expect(server.count("GetTask") - before).toBe(3);
+  });
+});
+
+describe("maxReceiveBytes values", () => {
+  it("defaults to 4 MiB, as grpc-js", () => {
+    expect(DEFAULT_MAX_RECEIVE_BYTES).toBe(4_194_304);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, "4194304", null, 4n, {}])("refuses %s with a TypeError naming maxReceiveBytes", (value) => {
+    expect(() => new ClarifaiClient({ pat: "p", maxReceiveBytes: value as number })).toThrow(TypeError);
+    expect(() => new ClarifaiClient({ pat: "p", maxReceiveBytes: value as number })).toThrow(/^maxReceiveBytes must be a positive whole number of bytes/);
+  });
+
+  it("takes any positive safe integer", async () => {
+    for (const value of [1, DEFAULT_MAX_RECEIVE_BYTES, Number.MAX_SAFE_INTEGER]) {
+      const client = new ClarifaiClient({ pat: "p", maxReceiveBytes: value });
+      await client.close();
+    }
+  });
+});
