@@ -18,6 +18,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { decodeTags } from "./decode-tags.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -105,7 +106,8 @@ for (const bundle of bundles) {
     minify: false,
     sourcemap: false,
     legalComments: "none",
-    plugins: [literals],
+    // decodeTags: protobuf-es' decoder reads each field's tag without an array (see decode-tags.mjs).
+    plugins: [literals, decodeTags],
     metafile: true,
     write: false,
     logLevel: "warning",

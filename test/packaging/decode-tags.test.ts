@@ -1,0 +1,203 @@
+// The bundles' copy of protobuf-es reads each field's tag without an array (scripts/decode-tags.mjs).
+// Here two copies of protobuf-es are bundled the same way, one with the plugin and one without, and
+// every input must decode to the same message, or fail with the same error: the bench's ListTasks
+// page, unknown fields, a map, a proto2 group and closed enum, then thousands of corrupted inputs
+// (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle must carry the edit.
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { create, createFileRegistry, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema, StructSchema } from "@bufbuild/protobuf/wkt";
+import * as esbuild from "esbuild";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
+import { TaskSchema } from "../../gen/clarifai/api/resources_pb.js";
+import { decodeTags, patchDecodeTags } from "../../scripts/decode-tags.mjs";
+import { consensusTask, listPage } from "../../bench/workloads.js";
+import { buildOnce, root } from "../support/build.js";
+
+type Protobuf = typeof import("@bufbuild/protobuf");
+
+/** A proto2 message with a group, a closed enum, a map and a nested message: what the ListTasks page lacks. */
+const OUTER = (() => {
+  const optional = Label.OPTIONAL;
+  const file = create(FileDescriptorProtoSchema, {
+    name: "decode_tags_test.proto",
+    package: "t",
+    syntax: "proto2",
+    enumType: [{ name: "Color", value: [{ name: "RED", number: 0 }, { name: "BLUE", number: 1 }] }],
+    messageType: [
+      {
+        name: "Outer",
+        field: [
+          { name: "g", number: 1, label: optional, type: Type.GROUP, typeName: ".t.Outer.G" },
+          { name: "colors", number: 3, label: Label.REPEATED, type: Type.ENUM, typeName: ".t.Color" },
+          { name: "counts", number: 4, label: Label.REPEATED, type: Type.MESSAGE, typeName: ".t.Outer.CountsEntry" },
+          { name: "next", number: 5, label: optional, type: Type.MESSAGE, typeName: ".t.Outer" },
+          { name: "name", number: 6, label: optional, type: Type.STRING },
+        ],
+        nestedType: [
+          { name: "G", field: [{ name: "a", number: 2, label: optional, type: Type.INT32 }] },
+          {
+            name: "CountsEntry",
+            options: { mapEntry: true },
+            field: [
+              { name: "key", number: 1, label: optional, type: Type.STRING },
+              { name: "value", number: 2, label: optional, type: Type.INT32 },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  return createFileRegistry(file, () => undefined).getMessage("t.Outer")!;
+})();
+
+/** protobuf-es bundled on its own, as scripts/build.mjs bundles it, with or without the plugin. */
+async function bundleProtobuf(dir: string, patched: boolean): Promise<Protobuf> {
+  const outfile = join(dir, `protobuf-${patched ? "patched" : "original"}.mjs`);
+  await esbuild.build({
+    absWorkingDir: root,
+    stdin: { contents: 'export * from "@bufbuild/protobuf";', resolveDir: root },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    outfile,
+    plugins: patched ? [decodeTags] : [],
+    logLevel: "warning",
+  });
+  return (await import(pathToFileURL(outfile).href)) as Protobuf;
+}
+
+/** What decoding `bytes` gives: the message's bytes and value re-encoded by `encoder`, or the error's text. */
+function decodeOutcome(pb: Protobuf, encoder: Protobuf, schema: DescMessage, bytes: Uint8Array): { bytes: number[]; value: Message } | { error: string } {
+  let message: Message;
+  try {
+    message = pb.fromBinary(schema, bytes);
+  } catch (e) {
+    return { error: String(e) };
+  }
+  return { bytes: [...encoder.toBinary(schema, message)], value: message };
+}
+
+describe("decode-tags: the bundled protobuf-es reads tags without allocating, and decodes as before", () => {
+  let dir: string;
+  let patched: Protobuf;
+  let original: Protobuf;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "decode-tags-"));
+    [patched, original] = await Promise.all([bundleProtobuf(dir, true), bundleProtobuf(dir, false)]);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Both copies decode `bytes` of `schema` alike (the original copy re-encodes both). */
+  function expectSameDecode(schema: DescMessage, bytes: Uint8Array): ReturnType<typeof decodeOutcome> {
+    const want = decodeOutcome(original, original, schema, bytes);
+    expect(decodeOutcome(patched, original, schema, bytes)).toEqual(want);
+    return want;
+  }
+
+  const pageBytes = (pb: Protobuf) => pb.toBinary(MultiTaskResponseSchema, listPage());
+
+  it("the bench's 128-task page, a Struct (maps, oneofs, recursion) and unknown fields decode the same", () => {
+    const page = expectSameDecode(MultiTaskResponseSchema, pageBytes(original));
+    expect("value" in page && (page.value as unknown as { tasks: unknown[] }).tasks).toHaveLength(128);
+
+    const struct = original.toBinary(StructSchema, create(StructSchema, { fields: { a: { kind: { case: "structValue", value: { fields: { b: { kind: { case: "numberValue", value: 2 } } } } } } } }));
+    expectSameDecode(StructSchema, struct);
+
+    // A Task followed by fields it does not have (numbers 9000 varint, 9001 bytes, 9002 fixed64, 9003 fixed32).
+    const writer = new BinaryWriter();
+    writer.tag(9000, 0).uint64(123n).tag(9001, 2).bytes(new Uint8Array([1, 2, 3])).tag(9002, 1).fixed64(7n).tag(9003, 5).fixed32(9);
+    const task = original.toBinary(TaskSchema, consensusTask());
+    const withUnknown = new Uint8Array([...task, ...writer.finish()]);
+    const outcome = expectSameDecode(TaskSchema, withUnknown);
+    expect("value" in outcome && outcome.value.$unknown?.map((u) => u.no)).toEqual([9000, 9001, 9002, 9003]);
+  });
+
+  it("a proto2 group, a closed enum's unknown value, a map and recursion decode the same", () => {
+    const outer = create(OUTER, { g: { a: 7 }, colors: [1, 0], counts: { x: 1, y: 2 }, next: { g: { a: -1 }, name: "inner" }, name: "outer" } as never);
+    const bytes = original.toBinary(OUTER, outer);
+    const writer = new BinaryWriter();
+    writer.tag(3, 0).int32(5); // colors = 5: not a Color, kept as an unknown field by a closed enum
+    const outcome = expectSameDecode(OUTER, new Uint8Array([...bytes, ...writer.finish()]));
+    expect("value" in outcome && (outcome.value as unknown as { g: { a: number } }).g.a).toBe(7);
+    // The group's end tag must match its start: a wrong one is an error in both.
+    const badEnd = Uint8Array.from(bytes);
+    const end = badEnd.indexOf((1 << 3) | 4);
+    badEnd[end] = (2 << 3) | 4;
+    expect(expectSameDecode(OUTER, badEnd)).toEqual({ error: expect.stringMatching(/end group|illegal|premature/) });
+  });
+
+  it("corrupted inputs decode the same or fail with the same error, illegal tags included", () => {
+    const inputs: [DescMessage, Uint8Array][] = [
+      [TaskSchema, original.toBinary(TaskSchema, consensusTask())],
+      [OUTER, original.toBinary(OUTER, create(OUTER, { g: { a: 3 }, colors: [1], counts: { k: 4 }, next: { name: "n" } } as never))],
+    ];
+    const errors = new Map<string, number>();
+    fc.assert(
+      fc.property(
+        fc.nat(inputs.length - 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom("set", "insert", "cut")), { minLength: 1, maxLength: 4 }),
+        (which, edits) => {
+          const [schema, clean] = inputs[which]!;
+          const bytes = [...clean];
+          for (const [at, byte, how] of edits) {
+            const i = at % (bytes.length + 1);
+            if (how === "set" && i < bytes.length) bytes[i] = byte;
+            else if (how === "insert") bytes.splice(i, 0, byte);
+            else bytes.splice(i);
+          }
+          const outcome = expectSameDecode(schema, Uint8Array.from(bytes));
+          if ("error" in outcome) {
+            const kind = outcome.error.replace(/\d+/g, "N");
+            errors.set(kind, (errors.get(kind) ?? 0) + 1);
+          }
+        },
+      ),
+      { numRuns: 3000, seed: Number(process.env["FUZZ_SEED"] ?? 20261203) },
+    );
+    // The corpus reaches the paths the plugin changed: tags that are not legal, both ways.
+    expect(errors.get("Error: illegal tag: field no N wire type N")).toBeGreaterThan(20);
+    expect(errors.get("Error: invalid end group tag")).toBeGreaterThan(20);
+  });
+
+  it("tags that are not legal fail alike: field 0, wire types 6 and 7, a tag past 32 bits", () => {
+    const task = original.toBinary(TaskSchema, consensusTask());
+    const cases = [[0x00], [(1 << 3) | 6], [(1 << 3) | 7], [0xff, 0xff, 0xff, 0xff, 0x1f], [0x80, 0x80, 0x80, 0x80, 0x80, 0x01]];
+    const errors = cases.map((prefix) => expectSameDecode(TaskSchema, new Uint8Array([...prefix, ...task])));
+    expect(errors).toEqual([
+      { error: "Error: illegal tag: field no 0 wire type 0" },
+      { error: "Error: illegal tag: field no 1 wire type 6" },
+      { error: "Error: illegal tag: field no 1 wire type 7" },
+      { error: "Error: illegal tag: varint overflows uint32" },
+      { error: "Error: illegal tag: varint overflows uint32" },
+    ]);
+  });
+
+  it("a protobuf-es whose text changed fails the build, naming what it looked for", async () => {
+    const decoder = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/from-binary.js"), "utf8");
+    expect(patchDecodeTags("from-binary.js", decoder)).not.toContain("reader.tag()");
+    const changed = decoder.replace("const [fieldNo, wireType] = reader.tag();", "const [fieldNo, wireType] = reader.readTag();");
+    expect(() => patchDecodeTags("from-binary.js", changed)).toThrow(/decode-tags: expected 2 × "const \[fieldNo, wireType\] = reader\.tag\(\);" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
+    const reader = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js"), "utf8");
+    expect(() => patchDecodeTags("wire/binary-encoding.js", reader.replace("return [fieldNo, wireType];", "return [fieldNo, wireType, 0];"))).toThrow(/found 0/);
+  });
+
+  it("the package as built decodes with tagBits, in the client's bundle and the emulator's", async () => {
+    await buildOnce();
+    const chunks = join(root, "dist/src/chunks");
+    const texts = await Promise.all((await readdir(chunks)).map((f) => readFile(join(chunks, f), "utf8")));
+    const decoders = texts.filter((t) => t.includes("cannot decode") && t.includes("maximum recursion depth"));
+    expect(decoders.length).toBeGreaterThanOrEqual(2);
+    for (const text of decoders) {
+      expect(text).toContain("reader.tagBits()");
+      expect(text).not.toContain("const [fieldNo, wireType] = reader.tag();");
+    }
+  });
+});
