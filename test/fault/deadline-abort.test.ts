@@ -3,12 +3,12 @@
 import { Code } from "@connectrpc/connect";
 import { ClarifaiError } from "clarifai-grpc-es";
 import http2 from "node:http2";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { guardEachTest } from "../support/hostile/process-guard.js";
 import { nextStream, startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 import { clientFor, expectTypedError, settle, SLACK_MS, TRANSPORTS, validTask } from "./harness.js";
 
-let guard: ProcessGuard;
+guardEachTest();
 /** Never answers (holds every stream). */
 let silent: H2HostileServer;
 /** Answers every call with gRPC UNAVAILABLE at once (a retryable failure). */
@@ -26,13 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await silent.close();
   await unavailable.close();
-});
-beforeEach(() => {
-  guard = guardProcess();
-});
-afterEach(async () => {
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
 });
 
 /** A backoff that only an abort ends: whatever stops the wait must be the deadline or the signal. */

@@ -10,11 +10,11 @@ import fc from "fast-check";
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import { TaskSchema, type Task } from "clarifai-grpc-es";
 import http2 from "node:http2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { V2 } from "../../gen/clarifai/api/service_pb.js";
 import { grpcFrame } from "../support/hostile/grpc-wire.js";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { guardSuite } from "../support/hostile/process-guard.js";
 
 /** Sequences and requests fuzzed; the README's figures come from these. */
 export const SEQUENCE_RUNS = 50;
@@ -28,23 +28,16 @@ const PATS = Object.keys(USERS) as Pat[];
 const APPS = ["app1", "app2"] as const;
 const ID_POOL = ["t0", "t1", "t2", "t3", "t4"];
 
+const track = guardSuite();
 let emulator: Emulator;
-let guard: ProcessGuard;
 let api: Client<typeof V2>;
 let session: http2.ClientHttp2Session;
 
 beforeAll(async () => {
-  guard = guardProcess();
-  emulator = await startEmulator({ users: { ...USERS } });
+  emulator = track(await startEmulator({ users: { ...USERS } }));
   api = createClient(V2, createGrpcTransport({ baseUrl: emulator.baseUrl }));
-  session = http2.connect(emulator.baseUrl);
+  session = track(http2.connect(emulator.baseUrl));
   session.on("error", () => {});
-});
-afterAll(async () => {
-  session.close();
-  await emulator.close();
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
 });
 
 /** Who acts, in which app, and whose `user_app_id` the request names. */

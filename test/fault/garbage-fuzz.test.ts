@@ -4,8 +4,8 @@
 // One server and one client per transport serve all cases; the case travels in a request header.
 import fc from "fast-check";
 import { ClarifaiError } from "clarifai-grpc-es";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardProcess, flushRejections, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { guardSuite } from "../support/hostile/process-guard.js";
 import { CASE_HEADER, mustFail, mustSucceed, responseSpecArb, startFuzzServer, validSpec, type FuzzServer } from "../support/hostile/garbage.js";
 import { SETTINGS_FRAME, startRawBytesServer } from "../support/hostile/servers.js";
 import { clientFor, settle, SLACK_MS, TRANSPORTS } from "./harness.js";
@@ -17,16 +17,10 @@ const DEADLINE = 400;
 const RAW_DEADLINE = 300;
 
 describe.each(TRANSPORTS)("garbage answers over %s", (transport) => {
+  const track = guardSuite();
   let server: FuzzServer;
-  let guard: ProcessGuard;
   beforeAll(async () => {
-    guard = guardProcess();
-    server = await startFuzzServer();
-  });
-  afterAll(async () => {
-    await server.close();
-    await flushRejections();
-    expect(guard.stop()).toEqual([]);
+    server = track(await startFuzzServer());
   });
 
   it("the honest answer succeeds (the oracle is right)", async () => {

@@ -5,7 +5,7 @@
 import { Code } from "@connectrpc/connect";
 import { ClarifaiError, NotFoundError } from "clarifai-grpc-es";
 import { once } from "node:events";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   CASE_HEADER,
   LARGE_REQUEST_BYTES,
@@ -15,22 +15,15 @@ import {
   type InteropServer,
   type SeenCall,
 } from "../support/hostile/interop-server.js";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { guardSuite } from "../support/hostile/process-guard.js";
 import { clientFor, expectTypedError, TRANSPORTS, validTask } from "./harness.js";
 
+const track = guardSuite();
 let server: InteropServer;
 let noV2: InteropServer;
-let guard: ProcessGuard;
 beforeAll(async () => {
-  guard = guardProcess();
-  server = await startInteropServer("v2");
-  noV2 = await startInteropServer("other");
-});
-afterAll(async () => {
-  await server.close();
-  await noV2.close();
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
+  server = track(await startInteropServer("v2"));
+  noV2 = track(await startInteropServer("other"));
 });
 
 const kase = (name: string) => ({ headers: { [CASE_HEADER]: name } });

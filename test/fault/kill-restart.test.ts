@@ -2,26 +2,17 @@
 // flight, then a new one starts on the same port. Every in-flight call must settle with an
 // "unavailable" ClarifaiError within its deadline, and the same client must work again afterwards.
 import { ClarifaiError, UnavailableError } from "clarifai-grpc-es";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { spawnEmulator, type ChildEmulator } from "../support/hostile/child-emulator.js";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { describe, expect, it } from "vitest";
+import { spawnEmulator } from "../support/hostile/child-emulator.js";
+import { guardEachTest } from "../support/hostile/process-guard.js";
 import { ALL_TRANSPORTS, clientFor, expectTypedError, settle, validTask } from "./harness.js";
 
-let guard: ProcessGuard;
-const children: ChildEmulator[] = [];
-beforeEach(() => {
-  guard = guardProcess();
-});
-afterEach(async () => {
-  await Promise.all(children.splice(0).map((c) => c.kill()));
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
-});
+const track = guardEachTest();
 
 describe.each(ALL_TRANSPORTS)("server killed and restarted, over %s", (transport) => {
   it("in-flight calls fail as unavailable within their deadline; after a restart on the same port the same client succeeds", async () => {
     const first = await spawnEmulator();
-    children.push(first);
+    track({ close: () => first.kill() });
     // One client without retries (each in-flight failure is seen as is) and one with the default policy.
     const client = clientFor(transport, first.baseUrl, { timeoutMs: 3000 });
     // Retries spaced (deterministically) to outlast grpc-js's reconnect backoff, which the client caps at
@@ -68,7 +59,7 @@ describe.each(ALL_TRANSPORTS)("server killed and restarted, over %s", (transport
     expect(refused).toBeInstanceOf(ClarifaiError);
 
     const second = await spawnEmulator({ port: first.port });
-    children.push(second);
+    track({ close: () => second.kill() });
     expect(second.port).toBe(first.port);
     // The restarted emulator is empty; what matters is that the same client objects reach it: the one
     // with the default retry policy, and the one without retries.

@@ -5,19 +5,13 @@
 import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startDropProxy, type DropProxy } from "../support/hostile/drop-proxy.js";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { guardSuite } from "../support/hostile/process-guard.js";
 import { clientFor, expectTypedError, TRANSPORTS, USER, validTask } from "./harness.js";
 
+const track = guardSuite();
 let emulator: Emulator;
-let guard: ProcessGuard;
 beforeAll(async () => {
-  guard = guardProcess();
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
+  emulator = track(await startEmulator());
 });
 
 describe.each(TRANSPORTS)("retry safety over %s", (transport) => {

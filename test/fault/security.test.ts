@@ -9,8 +9,8 @@ import http2 from "node:http2";
 import net from "node:net";
 import { once } from "node:events";
 import { inspect } from "node:util";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushRejections, guardProcess, type ProcessGuard } from "../support/hostile/process-guard.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { guardEachTest } from "../support/hostile/process-guard.js";
 import { expectNoSecret, renderings } from "../support/renderings.js";
 import { startH2Server } from "../support/hostile/servers.js";
 import { respondOk } from "../support/hostile/grpc-wire.js";
@@ -26,7 +26,7 @@ const CA = read("ca.crt");
 /** A PAT shaped like a real one, known to no server here (except where a test adds it). */
 const SECRET = "9f1c2b7e4d5a46c3b8e0f2a1d3c4b5a6";
 
-let guard: ProcessGuard;
+guardEachTest();
 let tlsEmulator: Emulator;
 let plainEmulator: Emulator;
 beforeAll(async () => {
@@ -36,13 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await tlsEmulator.close();
   await plainEmulator.close();
-});
-beforeEach(() => {
-  guard = guardProcess();
-});
-afterEach(async () => {
-  await flushRejections();
-  expect(guard.stop()).toEqual([]);
 });
 
 describe.each(TRANSPORTS)("TLS over %s", (transport) => {

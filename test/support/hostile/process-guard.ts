@@ -1,7 +1,7 @@
 // Records every unhandled rejection and uncaught exception while a fault test runs. A client that lets a
 // transport failure escape as an orphan promise or an 'error' event without a listener would crash a
 // host service; the tests assert that this list stays empty.
-import { afterEach, beforeEach, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from "vitest";
 
 /** What `guardProcess()` saw: the orphaned failures, and a function to stop listening. */
 export interface ProcessGuard {
@@ -39,18 +39,35 @@ export function flushRejections(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 }
 
+/** Hands a closable to the guard, which closes it before its check; returns it. */
+export type Track = <T extends { close(): unknown }>(closable: T) => T;
+
 /**
  * The fault files' per-test guard: each test runs under {@link guardProcess}; after it, what it handed to
  * the returned `track` is closed, pending rejections surface, and the test fails if anything escaped
  * (an exception thrown from a stream's listener or grpc-js' callback lands there, not in the call).
  */
-export function guardEachTest(): <T extends { close(): unknown }>(closable: T) => T {
+export function guardEachTest(): Track {
+  return guardBetween(beforeEach, afterEach);
+}
+
+/**
+ * {@link guardEachTest} once around the enclosing suite (the file, or the `describe` it is called in), for
+ * tests that share servers: the setup and teardown hooks are guarded too, and what is tracked is closed
+ * after the suite. Call it before the suite's own `beforeAll`: vitest runs `afterAll` hooks in reverse
+ * order, so the check then comes after their teardown.
+ */
+export function guardSuite(): Track {
+  return guardBetween(beforeAll, afterAll);
+}
+
+function guardBetween(start: (hook: () => void) => void, end: (hook: () => Promise<void>) => void): Track {
   let guard: ProcessGuard;
   const toClose: { close(): unknown }[] = [];
-  beforeEach(() => {
+  start(() => {
     guard = guardProcess();
   });
-  afterEach(async () => {
+  end(async () => {
     await Promise.all(toClose.splice(0).map((c) => c.close()));
     await flushRejections();
     expect(guard.stop()).toEqual([]);
