@@ -11,13 +11,18 @@ import { startRecordingEmulator, type RecordingEmulator } from "../support/recor
 import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
 
 let emulator: RecordingEmulator;
+/** Answers every call with `reply`, which each test of the scripted describe blocks sets first. */
+let server: ScriptedServer;
+let reply: Reply;
 
 beforeAll(async () => {
   emulator = await startRecordingEmulator();
+  server = await startScriptedServer(() => reply);
 });
 
 afterAll(async () => {
   await emulator?.close();
+  await server?.close();
 });
 
 async function withClient<T>(baseUrl: string, options: Partial<ClarifaiClientOptions>, use: (client: ClarifaiClient) => Promise<T>): Promise<T> {
@@ -80,17 +85,6 @@ describe("compression on the connect transport, against the emulator", () => {
 });
 
 describe("compressed answers on the connect transport, from a scripted server", () => {
-  let server: ScriptedServer;
-  let reply: Reply;
-
-  beforeAll(async () => {
-    server = await startScriptedServer(() => reply);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
   it("inflates a gzipped answer", async () => {
     reply = { message: okMultiTaskPayload(["t-1", "t-2", "t-3"]), compressed: { encoding: "gzip" } };
     const tasks = await withClient(server.baseUrl, { compression: { accept: ["gzip"] } }, (client) => client.tasks.list());
@@ -119,17 +113,6 @@ function answerOf(bytes: number): Uint8Array {
 }
 
 describe("answers the connect transport refuses to hold", () => {
-  let server: ScriptedServer;
-  let reply: Reply;
-
-  beforeAll(async () => {
-    server = await startScriptedServer(() => reply);
-  });
-
-  afterAll(async () => {
-    await server?.close();
-  });
-
   const failure = (options: Partial<ClarifaiClientOptions>) =>
     withClient(server.baseUrl, options, (client) => client.tasks.get("t-1")).then(
       () => undefined,
