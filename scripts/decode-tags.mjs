@@ -17,14 +17,16 @@ import { readFile } from "node:fs/promises";
 const READER = "wire/binary-encoding.js";
 const DECODER = "from-binary.js";
 
-const TAG_METHOD = `    tag() {
-        const start = this.pos;
+// tag() as protobuf-es 2.17.0 has it: its varint check, then the split and the checks on its parts.
+const TAG_VARINT = `        const start = this.pos;
         const tag = this.uint32();
         const bytesRead = this.pos - start;
         if (bytesRead > 5 || (bytesRead == 5 && this.buf[this.pos - 1] > 0x0f)) {
             throw new Error("illegal tag: varint overflows uint32");
         }
-        const fieldNo = tag >>> 3;
+`;
+const TAG_METHOD = `    tag() {
+${TAG_VARINT}        const fieldNo = tag >>> 3;
         const wireType = tag & 7;
         if (fieldNo <= 0 || wireType > 5) {
             throw new Error("illegal tag: field no " + fieldNo + " wire type " + wireType);
@@ -35,13 +37,7 @@ const TAG_METHOD = `    tag() {
 
 // The same checks and messages as tag(), on the number it would split.
 const TAG_BITS_METHOD = `    tagBits() {
-        const start = this.pos;
-        const tag = this.uint32();
-        const bytesRead = this.pos - start;
-        if (bytesRead > 5 || (bytesRead == 5 && this.buf[this.pos - 1] > 0x0f)) {
-            throw new Error("illegal tag: varint overflows uint32");
-        }
-        if (tag >>> 3 <= 0 || (tag & 7) > 5) {
+${TAG_VARINT}        if (tag >>> 3 <= 0 || (tag & 7) > 5) {
             throw new Error("illegal tag: field no " + (tag >>> 3) + " wire type " + (tag & 7));
         }
         return tag;
