@@ -133,10 +133,11 @@ export interface ClarifaiClientOptions {
    * `outcomeUnknown` is `true` (the server processed it). Raise it for big pages, e.g. `tasks.list`
    * with a large `perPage`. A positive safe integer; anything else is a TypeError.
    *
-   * It limits the `"connect"` transport, and the `"grpc-js"` transport's own channel (as
-   * `grpc.max_receive_message_length`, unless `grpcJs.channelOptions` sets that itself). It does not
-   * apply to a grpc-js client you pass as `grpcJs.client` (its channel's options govern), to `"rest"`
-   * (which reads whatever body its `fetch` returns) or to a `Transport` of your own.
+   * It limits the `"connect"` transport, the `"grpc-js"` transport's own channel (as
+   * `grpc.max_receive_message_length`, unless `grpcJs.channelOptions` sets that itself) and the body the
+   * `"rest"` transport reads (as `fetch` hands it over: inflated; the rest of a body past it is not read).
+   * It does not apply to a grpc-js client you pass as `grpcJs.client` (its channel's options govern) or
+   * to a `Transport` of your own.
    * @example new ClarifaiClient({ maxReceiveBytes: 64 * 1024 * 1024 })
    */
   readonly maxReceiveBytes?: number;

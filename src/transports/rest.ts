@@ -12,6 +12,7 @@ import type { Endpoint, TlsOptions } from "../options.js";
 import { onAbort } from "../abort.js";
 import { AUTHORIZATION_HEADER, authorizationSecrets } from "../auth.js";
 import { createRedactor } from "../redact.js";
+import { answerTooLargeError } from "../status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
 /** Options of {@link createRestTransport}. @internal */
@@ -23,12 +24,51 @@ export interface RestTransportOptions {
    * trusts (in Node: its built-in roots plus `NODE_EXTRA_CA_CERTS`). Default `{}`.
    */
   readonly tls?: TlsOptions;
+  /**
+   * The largest answer body taken, in bytes, as `fetch` hands it over (inflated when the server
+   * compressed it). See `ClarifaiClientOptions.maxReceiveBytes`.
+   */
+  readonly maxReceiveBytes: number;
 }
 
 const trustHint = "the rest transport trusts the CAs the runtime's fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS";
 
 /** At most this much of a non-JSON error body goes into the error message. */
 const SNIPPET_CHARS = 200;
+
+// Stateless for whole-buffer decoding; like `Response.text()`: UTF-8, a leading BOM dropped, bad bytes
+// replaced.
+const utf8 = new TextDecoder();
+
+/**
+ * The body of `response` as text, as `response.text()` reads it, but refused as soon as it passes
+ * `maxBytes`: the call fails with an answer-too-large error (never retried) and the rest is not read.
+ */
+async function readBody(response: Response, maxBytes: number): Promise<string> {
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      // Stops the download; a failure to cancel changes nothing about this call's outcome.
+      reader.cancel().catch(() => {});
+      throw answerTooLargeError(`the answer's body is more than ${maxBytes} bytes, the most the client accepts (maxReceiveBytes)`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return utf8.decode(chunks[0]);
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return utf8.decode(body);
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -112,7 +152,7 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
     try {
       const url = `${base}${request.path}${request.query ? `?${request.query}` : ""}`;
       const response = await fetch(url, { method: request.method, headers, body: request.body, signal: controller.signal });
-      const text = await response.text();
+      const text = await readBody(response, options.maxReceiveBytes);
       let json: unknown;
       try {
         json = JSON.parse(text);

@@ -17,7 +17,7 @@ export function selectTransport(options: Omit<ResolvedClientOptions, "pat">): Cl
       // Through the loader, out of sight of bundlers (see grpc-js-loader.ts).
       return createLazyTransport("grpc-js", () => loadGrpcJsTransport({ endpoint, tls, grpcJs, maxReceiveBytes }));
     case "rest":
-      return createLazyTransport("rest", async () => (await import("./rest.js")).createRestTransport({ endpoint, tls }));
+      return createLazyTransport("rest", async () => (await import("./rest.js")).createRestTransport({ endpoint, tls, maxReceiveBytes }));
     default:
       return fromConnectTransport(transport);
   }

@@ -1,14 +1,21 @@
 // The `maxReceiveBytes` option, on real sockets against a scripted HTTP/2 server: an answer of exactly
 // the limit is read and one byte more fails with RESOURCE_EXHAUSTED, not retried (a write's outcome
 // unknown), on the connect and grpc-js transports; raising the limit lets through an answer the default
-// refuses; grpc-js channel options and a grpc-js client of the caller's govern their own channel; values
-// that are not a positive safe integer are TypeErrors naming the option.
+// refuses; grpc-js channel options and a grpc-js client of the caller's govern their own channel; the REST
+// transport, against an HTTP/1.1 server, holds the body fetch hands over (inflated) to the limit and
+// stops reading one that never ends; values that are not a positive safe integer are TypeErrors naming
+// the option.
+import { once } from "node:events";
+import type http from "node:http";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
 import { ClarifaiClient, Code, DEFAULT_MAX_RECEIVE_BYTES, labelingTask, type ClarifaiClientOptions } from "clarifai-grpc-es";
 import { okGetTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startScriptedServer, type Reply, type ScriptedServer } from "../support/scripted-grpc.js";
+import { startHttp1Server, type Http1Server } from "../support/http1.js";
+import { validTask } from "../fault/harness.js";
 
 /** A GetTask answer of task `t-1` padded with an unknown field (99) of zeros: about `pad` bytes more. */
 function answerWith(pad: number): Uint8Array {
@@ -126,6 +133,89 @@ describe("maxReceiveBytes, what else limits", () => {
     const error = await failureOf(getTask({ transport: "grpc-js" }));
     expect([error.grpcCode, error.attempts]).toEqual([Code.ResourceExhausted, 3]);
     expect(server.count("GetTask") - before).toBe(3);
+  });
+});
+
+describe("maxReceiveBytes on the rest transport", () => {
+  let rest: Http1Server;
+  let requests = 0;
+  let respond: (res: http.ServerResponse) => void;
+  beforeAll(async () => {
+    rest = await startHttp1Server((_req, res) => {
+      requests++;
+      respond(res);
+    });
+  });
+  afterAll(async () => {
+    await rest?.close();
+  });
+
+  /** A GetTask (or PostTasks) JSON answer padded with trailing spaces to exactly `size` bytes. */
+  const body = (size: number, json = '{"status":{"code":10000},"task":{"id":"t-1"}}') => Buffer.from(json.padEnd(size, " "));
+  const json = (bytes: Buffer, headers: http.OutgoingHttpHeaders = {}) => (res: http.ServerResponse) => {
+    res.writeHead(200, { "content-type": "application/json", ...headers });
+    res.end(bytes);
+  };
+  const viaRest = (options: Partial<ClarifaiClientOptions>) => ({ transport: "rest", baseUrl: rest.baseUrl, ...options }) as const;
+
+  it("reads a body of exactly the limit; one byte over fails with RESOURCE_EXHAUSTED, sent once", async () => {
+    const size = 300_000;
+    respond = json(body(size));
+    expect((await getTask(viaRest({ maxReceiveBytes: size }))).id).toBe("t-1");
+
+    const before = requests;
+    const read = await failureOf(getTask(viaRest({ maxReceiveBytes: size - 1 })));
+    expect([read.grpcCode, read.attempts, read.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, false]);
+    expect(read.message).toMatch(new RegExp(`more than ${size - 1} bytes.*maxReceiveBytes`));
+    expect(requests - before).toBe(1);
+  });
+
+  it("a write whose answer is one byte over fails once, its outcome unknown (the server processed it)", async () => {
+    const size = 200_000;
+    respond = json(body(size, '{"status":{"code":10000},"tasks":[{"id":"big"}]}'));
+    const before = requests;
+    const write = await failureOf(withClient(viaRest({ maxReceiveBytes: size - 1 }), (client) => client.tasks.create(validTask("big"))));
+    expect([write.grpcCode, write.attempts, write.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, true]);
+    expect(requests - before).toBe(1);
+  });
+
+  it("counts a gzip body inflated, as fetch hands it over: 1 MB of spaces sent as about 1 KB", async () => {
+    const inflated = body(1_000_000);
+    const compressed = gzipSync(inflated);
+    expect(compressed.length).toBeLessThan(64 * 1024);
+    respond = json(compressed, { "content-encoding": "gzip" });
+    expect((await getTask(viaRest({ maxReceiveBytes: inflated.length }))).id).toBe("t-1");
+    const read = await failureOf(getTask(viaRest({ maxReceiveBytes: 64 * 1024 })));
+    expect([read.grpcCode, read.attempts]).toEqual([Code.ResourceExhausted, 1]);
+  });
+
+  it("stops reading a body that never ends once it is past the limit", async () => {
+    let closed!: Promise<unknown>;
+    let written = 0;
+    respond = (res) => {
+      closed = once(res, "close");
+      res.writeHead(200, { "content-type": "application/json" });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+      };
+      res.on("drain", pump);
+      res.write('{"status":{"code":10000},"task":{"id":"t-1"}}');
+      pump();
+    };
+    const read = await failureOf(getTask(viaRest({ maxReceiveBytes: 1024 * 1024 })));
+    expect([read.grpcCode, read.attempts]).toEqual([Code.ResourceExhausted, 1]);
+    // The client went away: the server's answer ended there instead of being read forever.
+    await closed;
+    expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("the default limit (4 MiB) refuses a 5 MiB body, which an 8 MiB limit reads", async () => {
+    respond = json(body(5 * 1024 * 1024));
+    const read = await failureOf(getTask(viaRest({})));
+    expect(read.grpcCode).toBe(Code.ResourceExhausted);
+    expect(read.message).toContain(`more than ${DEFAULT_MAX_RECEIVE_BYTES} bytes`);
+    expect((await getTask(viaRest({ maxReceiveBytes: 8 * 1024 * 1024 }))).id).toBe("t-1");
   });
 });
 

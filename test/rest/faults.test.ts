@@ -4,10 +4,8 @@
 // servers, a dead endpoint, a MIXED_STATUS item), CR/LF in a header, and TLS trust (a self-signed
 // server refused; trusted through the runtime's CAs, the way fetch takes them).
 import { execFile } from "node:child_process";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { inspect, promisify } from "node:util";
@@ -17,34 +15,29 @@ import { startEmulator, type Emulator } from "clarifai-grpc-es/testing";
 import { validTask } from "../fault/harness.js";
 import { buildOnce, root } from "../support/build.js";
 import { closedPort } from "../support/closed-port.js";
+import { startHttp1Server, type Http1Server } from "../support/http1.js";
 import { renderings } from "../support/renderings.js";
 
 const SECRET = "9f1c2b7e4d5a46c3b8e0f2a1d3c4b5a6";
 const certs = (f: string) => fileURLToPath(new URL(`../support/certs/${f}`, import.meta.url));
 
 /** An HTTP/1.1 server whose answer each test sets; it counts requests and can hold them. */
-let server: http.Server;
+let server: Http1Server;
 let baseUrl: string;
 let requests: { method: string; url: string; authorization: string }[] = [];
 let answer: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 let arrived: () => void = () => {};
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    req.resume();
-    req.once("end", () => {
-      requests.push({ method: req.method!, url: req.url!, authorization: String(req.headers.authorization) });
-      arrived();
-      answer(req, res);
-    });
+  server = await startHttp1Server((req, res) => {
+    requests.push({ method: req.method!, url: req.url!, authorization: String(req.headers.authorization) });
+    arrived();
+    answer(req, res);
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = server.baseUrl;
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
 });
 beforeEach(() => {
   requests = [];

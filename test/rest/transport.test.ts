@@ -10,7 +10,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { codeFromHttpStatus } from "@connectrpc/connect/protocol-connect";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, InvalidArgumentError, NotFoundError, StatusCode, V2 } from "clarifai-grpc-es";
-import { parseBaseUrl } from "../../src/options.js";
+import { DEFAULT_MAX_RECEIVE_BYTES, parseBaseUrl } from "../../src/options.js";
 import { createRestTransport } from "../../src/transports/rest.js";
 import { closedPort } from "../support/closed-port.js";
 import type { UnaryAttempt } from "../../src/transports/transport.js";
@@ -68,7 +68,7 @@ function attempt(overrides: Partial<UnaryAttempt> = {}): UnaryAttempt {
   } as UnaryAttempt;
 }
 
-const transport = () => createRestTransport({ endpoint: parseBaseUrl(baseUrl) });
+const transport = () => createRestTransport({ endpoint: parseBaseUrl(baseUrl), maxReceiveBytes: DEFAULT_MAX_RECEIVE_BYTES });
 
 describe("the REST transport", () => {
   it("sends the rule's route with the attempt's headers, and decodes the body, skipping unknown fields", async () => {
@@ -133,7 +133,7 @@ describe("the REST transport", () => {
 
   it("rejects an unreachable server with UNAVAILABLE, keeping fetch's network error as the cause", async () => {
     const port = await closedPort();
-    const e = (await createRestTransport({ endpoint: parseBaseUrl(`http://127.0.0.1:${port}`) }).unary(attempt()).catch((x: unknown) => x)) as ConnectError;
+    const e = (await createRestTransport({ endpoint: parseBaseUrl(`http://127.0.0.1:${port}`), maxReceiveBytes: DEFAULT_MAX_RECEIVE_BYTES }).unary(attempt()).catch((x: unknown) => x)) as ConnectError;
     expect(e.code).toBe(Code.Unavailable);
     expect(e.rawMessage).toMatch(/ECONNREFUSED/);
     expect(e.cause).toBeInstanceOf(TypeError);
@@ -174,7 +174,7 @@ describe("the REST transport", () => {
   });
 
   it("refuses tls.ca: fetch takes the runtime's CAs", () => {
-    expect(() => createRestTransport({ endpoint: parseBaseUrl("https://x"), tls: { ca: "pem" } })).toThrow(/NODE_EXTRA_CA_CERTS/);
+    expect(() => createRestTransport({ endpoint: parseBaseUrl("https://x"), tls: { ca: "pem" }, maxReceiveBytes: DEFAULT_MAX_RECEIVE_BYTES })).toThrow(/NODE_EXTRA_CA_CERTS/);
     expect(() => new ClarifaiClient({ pat: "p", transport: "rest", tls: { ca: "pem" } })).toThrow(TypeError);
   });
 });
