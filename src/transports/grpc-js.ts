@@ -103,17 +103,30 @@ export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error
   return converted;
 }
 
-// How grpc-js words its own receive limit. A grpc-js server refusing a request too large for it says the
-// same, but in a trailers-only answer; the client's limit trips on an answer whose headers have come, and
-// grpc-js ends the call then with no trailers of the server's.
-const receiveLimitText = /^Received message larger than max \(\d+ vs\.? \d+\)$/;
+// How grpc-js words its own receive limit: a message past it as received (stream-decoder.js), and a
+// compressed one past it once inflated (compression-filter.js), each naming the limit. A grpc-js server
+// refusing a request too large for it says the same, but in a trailers-only answer; the client's limit
+// trips on an answer whose headers have come, and grpc-js ends the call then with no trailers of the
+// server's. The limit named must also be the channel's, when the transport made the channel.
+const receiveLimitText = /^Received message (?:larger than max \(\d+ vs (\d+)\)|that decompresses to a size larger than (\d+))$/;
+
+/**
+ * Whether grpc-js failed the call on the channel's own receive limit (`limit`, or `undefined` for a
+ * client passed in, whose limit the transport does not know), not on the server's word.
+ */
+function isOwnReceiveLimit(error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): boolean {
+  if (error.code !== grpc.status.RESOURCE_EXHAUSTED || head === undefined) return false;
+  const words = receiveLimitText.exec(error.details);
+  if (words === null || (limit !== undefined && Number(words[1] ?? words[2]) !== limit)) return false;
+  return Object.keys(error.metadata?.getMap() ?? {}).length === 0;
+}
 
 /**
  * A failed call as a ConnectError; when grpc-js refused an answer past the channel's receive limit, the
  * answer-too-large failure (RESOURCE_EXHAUSTED, never retried), as on the default transport.
  */
-function callFailure(error: grpc.ServiceError, head: grpc.Metadata | undefined): ConnectError {
-  if (error.code === grpc.status.RESOURCE_EXHAUSTED && head !== undefined && receiveLimitText.test(error.details) && Object.keys(error.metadata?.getMap() ?? {}).length === 0) {
+function callFailure(error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): ConnectError {
+  if (isOwnReceiveLimit(error, head, limit)) {
     return answerTooLargeError(`the answer's message is larger than the client accepts (grpc.max_receive_message_length; grpc-js: ${error.details})`, error);
   }
   return connectErrorFromGrpcJs(error, head && metadataToHeaders(head));
@@ -165,12 +178,16 @@ class GrpcJsAnswer<O extends DescMessage> implements UnaryResult<O> {
  */
 export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTransport {
   const own = options.grpcJs?.client;
+  const channelOptions = options.grpcJs?.channelOptions ?? {};
+  // The channel's receive limit: the caller's channel option when it has a value (an explicit `undefined`
+  // must not drop ours to grpc-js' default), else maxReceiveBytes; unknown for a client passed in.
+  const receiveLimit = own ? undefined : ((channelOptions["grpc.max_receive_message_length"] as number | undefined) ?? options.maxReceiveBytes);
   const client: grpc.Client =
     own ??
     new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), {
       ...defaultChannelOptions,
-      "grpc.max_receive_message_length": options.maxReceiveBytes,
-      ...(options.grpcJs?.channelOptions ?? {}),
+      ...channelOptions,
+      "grpc.max_receive_message_length": receiveLimit,
     });
   let closed = false;
 
@@ -215,7 +232,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
             // Thrown from here, anything would escape into grpc-js' own tick and end the process.
             try {
               if (error || message === undefined) {
-                reject(error ? callFailure(error, head) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+                reject(error ? callFailure(error, head, receiveLimit) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
                 return;
               }
               answer = new GrpcJsAnswer(message, head);

@@ -41,8 +41,9 @@ const SNIPPET_CHARS = 200;
 const utf8 = new TextDecoder();
 
 /**
- * The body of `response` as text, as `response.text()` reads it, but refused as soon as it passes
- * `maxBytes`: the call fails with an answer-too-large error (never retried) and the rest is not read.
+ * The body of `response` as text, as `response.text()` reads it, read no further than `maxBytes`. An
+ * answer past it fails the call with an answer-too-large error (never retried); an HTTP error's body is
+ * cut there instead, since its status, not its size, says what happened (and whether to retry).
  */
 async function readBody(response: Response, maxBytes: number): Promise<string> {
   if (response.body === null) return "";
@@ -56,6 +57,11 @@ async function readBody(response: Response, maxBytes: number): Promise<string> {
     if (size > maxBytes) {
       // Stops the download; a failure to cancel changes nothing about this call's outcome.
       reader.cancel().catch(() => {});
+      if (!response.ok) {
+        chunks.push(value.subarray(0, value.byteLength - (size - maxBytes)));
+        size = maxBytes;
+        break;
+      }
       throw answerTooLargeError(`the answer's body is more than ${maxBytes} bytes, the most the client accepts (maxReceiveBytes)`);
     }
     chunks.push(value);

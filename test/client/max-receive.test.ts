@@ -26,6 +26,8 @@ function answerWith(pad: number): Uint8Array {
 // Between the default limit and the raised one.
 const answer = answerWith(5 * 1024 * 1024);
 const transports = ["connect", "grpc-js"] as const;
+/** A valid task to write, whose answer the tests make too large. */
+const bigTask = labelingTask({ id: "big", name: "n", type: "CONCEPTS_CLASSIFICATION", concepts: ["water"], workers: { strategy: "DYNAMIC", users: ["w"] }, inputSource: { type: "ALL_INPUTS" } });
 
 type Failure = { name: string; grpcCode: number; attempts: number; outcomeUnknown: boolean; message: string };
 
@@ -80,9 +82,8 @@ describe.each(transports)("maxReceiveBytes on the %s transport", (transport) => 
 
   it("one byte over the limit fails a write once, its outcome unknown (the server processed it)", async () => {
     reply = { message: answer };
-    const task = labelingTask({ id: "big", name: "n", type: "CONCEPTS_CLASSIFICATION", concepts: ["water"], workers: { strategy: "DYNAMIC", users: ["w"] }, inputSource: { type: "ALL_INPUTS" } });
     const before = server.count("PostTasks");
-    const write = await failureOf(withClient({ transport, maxReceiveBytes: answer.length - 1 }, (client) => client.tasks.create(task)));
+    const write = await failureOf(withClient({ transport, maxReceiveBytes: answer.length - 1 }, (client) => client.tasks.create(bigTask)));
     expect([write.grpcCode, write.attempts, write.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, true]);
     expect(write.message).toContain(String(answer.length - 1));
     expect(server.count("PostTasks") - before).toBe(1);
@@ -125,6 +126,32 @@ describe("maxReceiveBytes, what else limits", () => {
     } finally {
       own.close();
     }
+  });
+
+  it("grpc-js: a gzipped answer past the limit once inflated is refused once, a write's outcome unknown", async () => {
+    reply = { message: answer, compressed: { encoding: "gzip" } };
+    const before = server.count("GetTask");
+    const read = await failureOf(getTask({ transport: "grpc-js" }));
+    expect([read.grpcCode, read.attempts]).toEqual([Code.ResourceExhausted, 1]);
+    expect(read.message).toContain(`decompresses to a size larger than ${DEFAULT_MAX_RECEIVE_BYTES}`);
+    expect(server.count("GetTask") - before).toBe(1);
+    const write = await failureOf(withClient({ transport: "grpc-js" }, (client) => client.tasks.create(bigTask)));
+    expect([write.grpcCode, write.attempts, write.outcomeUnknown]).toEqual([Code.ResourceExhausted, 1, true]);
+  });
+
+  it("grpc-js: a server's status in the limit's words after its headers is the server's (retried) unless it names the channel's limit", async () => {
+    // gRPC C-core's wording ("vs."), and grpc-js' naming a limit that is not the channel's: the server's word.
+    for (const grpcMessage of [`Received message larger than max (5000000 vs. ${DEFAULT_MAX_RECEIVE_BYTES})`, "Received message larger than max (5000000 vs 1000)"]) {
+      reply = { grpcStatus: Code.ResourceExhausted, grpcMessage, afterHeaders: true };
+      const error = await failureOf(getTask({ transport: "grpc-js" }));
+      expect([error.grpcCode, error.attempts, error.message]).toEqual([Code.ResourceExhausted, 3, expect.stringContaining(grpcMessage)]);
+    }
+  });
+
+  it("grpc-js: a channel option set to undefined leaves maxReceiveBytes in force", async () => {
+    reply = { message: answer };
+    const channelOptions = { "grpc.max_receive_message_length": undefined } as unknown as grpc.ClientOptions;
+    expect((await getTask({ transport: "grpc-js", maxReceiveBytes: 8 * 1024 * 1024, grpcJs: { channelOptions } })).id).toBe("t-1");
   });
 
   it("grpc-js: a server refusing a request in grpc-js' own words is still the server's RESOURCE_EXHAUSTED (retried)", async () => {
@@ -208,6 +235,18 @@ describe("maxReceiveBytes on the rest transport", () => {
     // The client went away: the server's answer ended there instead of being read forever.
     await closed;
     expect(written).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it("an HTTP error's body past the limit is cut, and the status decides (a 503 is retried)", async () => {
+    respond = (res) => {
+      res.writeHead(503, { "content-type": "text/html" });
+      res.end(`<html>overloaded${" ".repeat(5000)}</html>`);
+    };
+    const before = requests;
+    const error = await failureOf(getTask(viaRest({ maxReceiveBytes: 4096 })));
+    expect([error.grpcCode, error.attempts]).toEqual([Code.Unavailable, 3]);
+    expect(error.message).toMatch(/HTTP 503.*<html>overloaded/);
+    expect(requests - before).toBe(3);
   });
 
   it("the default limit (4 MiB) refuses a 5 MiB body, which an 8 MiB limit reads", async () => {
