@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { create, createFileRegistry, type DescMessage, type Message } from "@bufbuild/protobuf";
-import { BinaryWriter } from "@bufbuild/protobuf/wire";
+import { BinaryWriter, type BinaryReader } from "@bufbuild/protobuf/wire";
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema, StructSchema } from "@bufbuild/protobuf/wkt";
 import * as esbuild from "esbuild";
 import fc from "fast-check";
@@ -19,7 +19,8 @@ import { decodeTags, patchDecodeTags } from "../../scripts/decode-tags.mjs";
 import { consensusTask, listPage } from "../../bench/workloads.js";
 import { buildOnce, root } from "../support/build.js";
 
-type Protobuf = typeof import("@bufbuild/protobuf");
+/** A bundled copy of protobuf-es, with its binary reader's class to see what the plugin did to it. */
+type Protobuf = typeof import("@bufbuild/protobuf") & { BinaryReader: typeof BinaryReader };
 
 /** A proto2 message with a group, a closed enum, a map and a nested message: what the ListTasks page lacks. */
 const OUTER = (() => {
@@ -61,7 +62,7 @@ async function bundleProtobuf(dir: string, patched: boolean): Promise<Protobuf> 
   const outfile = join(dir, `protobuf-${patched ? "patched" : "original"}.mjs`);
   await esbuild.build({
     absWorkingDir: root,
-    stdin: { contents: 'export * from "@bufbuild/protobuf";', resolveDir: root },
+    stdin: { contents: 'export * from "@bufbuild/protobuf"; export { BinaryReader } from "@bufbuild/protobuf/wire";', resolveDir: root },
     bundle: true,
     format: "esm",
     platform: "node",
@@ -90,6 +91,9 @@ describe("decode-tags: the bundled protobuf-es reads tags without allocating, an
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "decode-tags-"));
     [patched, original] = await Promise.all([bundleProtobuf(dir, true), bundleProtobuf(dir, false)]);
+    // Else every comparison below would hold between two unedited copies.
+    expect(typeof (patched.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBe("function");
+    expect((original.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBeUndefined();
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
