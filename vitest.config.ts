@@ -18,6 +18,9 @@ export default defineConfig({
     setupFiles: ["test/setup/warnings.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // After-hooks run in the reverse order of their registration (vitest 4's default, stated here): the
+    // fault files' guardSuite() check then comes after the file's own teardown (process-guard.ts).
+    sequence: { hooks: "stack" },
     // The JSON report is what .ci/run counts; the default reporter is for people.
     reporters: ["default", ["json", { outputFile: process.env["VITEST_JSON_REPORT"] ?? "reports/vitest.json" }]],
     typecheck: { enabled: true, include: ["test/**/*.test-d.ts"], tsconfig: "./tsconfig.json" },

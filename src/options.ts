@@ -135,7 +135,8 @@ export interface ClarifaiClientOptions {
    *
    * It limits the `"connect"` transport, the `"grpc-js"` transport's own channel (as
    * `grpc.max_receive_message_length`, unless `grpcJs.channelOptions` sets that itself) and the body the
-   * `"rest"` transport reads (as `fetch` hands it over: inflated; the rest of a body past it is not read).
+   * `"rest"` transport reads (as `fetch` hands it over: inflated; the rest of a body past it is not read,
+   * and an HTTP error's body is cut there, its status deciding the error).
    * It does not apply to a grpc-js client you pass as `grpcJs.client` (its channel's options govern) or
    * to a `Transport` of your own.
    * @example new ClarifaiClient({ maxReceiveBytes: 64 * 1024 * 1024 })
