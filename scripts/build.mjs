@@ -18,7 +18,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { decodeTags } from "./decode-tags.mjs";
+import { leanDecoder } from "./lean-decoder.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -106,8 +106,9 @@ for (const bundle of bundles) {
     minify: false,
     sourcemap: false,
     legalComments: "none",
-    // decodeTags: protobuf-es' decoder reads each field's tag without an array (see decode-tags.mjs).
-    plugins: [literals, decodeTags],
+    // leanDecoder: protobuf-es' decoder reads tags and short strings without an array each (see
+    // lean-decoder.mjs).
+    plugins: [literals, leanDecoder],
     metafile: true,
     write: false,
     logLevel: "warning",

@@ -1,8 +1,10 @@
-// The bundles' copy of protobuf-es reads each field's tag without an array (scripts/decode-tags.mjs).
-// Here two copies of protobuf-es are bundled the same way, one with the plugin and one without, and
-// every input must decode to the same message, or fail with the same error: the bench's ListTasks
-// page, unknown fields, a map, a proto2 group and closed enum, then thousands of corrupted inputs
-// (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle must carry the edit.
+// The bundles' copy of protobuf-es reads each field's tag, and each short ASCII string, without a new
+// array (scripts/lean-decoder.mjs). Here two copies of protobuf-es are bundled the same way, one with
+// the plugin and one without, and every input must decode to the same message, or fail with the same
+// error: the bench's ListTasks page, unknown fields, a map, a proto2 group and closed enum, strings of
+// every length around the fast path's limit, ASCII or not, valid UTF-8 or not, then thousands of
+// corrupted inputs (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle
+// must carry both edits.
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +17,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
 import { TaskSchema } from "../../gen/clarifai/api/resources_pb.js";
-import { decodeTags, patchDecodeTags } from "../../scripts/decode-tags.mjs";
+import { leanDecoder, patchDecoder } from "../../scripts/lean-decoder.mjs";
 import { consensusTask, listPage } from "../../bench/workloads.js";
 import { buildOnce, root } from "../support/build.js";
 
@@ -67,7 +69,7 @@ async function bundleProtobuf(dir: string, patched: boolean): Promise<Protobuf> 
     format: "esm",
     platform: "node",
     outfile,
-    plugins: patched ? [decodeTags] : [],
+    plugins: patched ? [leanDecoder] : [],
     logLevel: "warning",
   });
   return (await import(pathToFileURL(outfile).href)) as Protobuf;
@@ -84,16 +86,18 @@ function decodeOutcome(pb: Protobuf, encoder: Protobuf, schema: DescMessage, byt
   return { bytes: [...encoder.toBinary(schema, message)], value: message };
 }
 
-describe("decode-tags: the bundled protobuf-es reads tags without allocating, and decodes as before", () => {
+describe("lean-decoder: the bundled protobuf-es reads tags and short strings without an array each, and decodes as before", () => {
   let dir: string;
   let patched: Protobuf;
   let original: Protobuf;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "decode-tags-"));
+    dir = await mkdtemp(join(tmpdir(), "lean-decoder-"));
     [patched, original] = await Promise.all([bundleProtobuf(dir, true), bundleProtobuf(dir, false)]);
     // Else every comparison below would hold between two unedited copies.
     expect(typeof (patched.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBe("function");
     expect((original.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBeUndefined();
+    expect(String(patched.BinaryReader.prototype.string)).toContain("ASCII_CODES[len]");
+    expect(String(original.BinaryReader.prototype.string)).toContain("new Array(len)");
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -136,6 +140,37 @@ describe("decode-tags: the bundled protobuf-es reads tags without allocating, an
     const end = badEnd.indexOf((1 << 3) | 4);
     badEnd[end] = (2 << 3) | 4;
     expect(expectSameDecode(OUTER, badEnd)).toEqual({ error: expect.stringMatching(/end group|illegal|premature/) });
+  });
+
+  it("strings of every length up to and past the fast path's 32 bytes, ASCII or not, decode the same", () => {
+    // Field 6 of Outer is a proto2 string (not checked as UTF-8), field 1 of Task (its id) a proto3 one
+    // (checked): invalid UTF-8 becomes U+FFFD in the first and an error in the second.
+    const stringField = (no: number, bytes: readonly number[]) => {
+      const writer = new BinaryWriter();
+      writer.tag(no, 2).bytes(Uint8Array.from(bytes));
+      return writer.finish();
+    };
+    const seen = new Set<string>();
+    for (let len = 0; len <= 40; len++) {
+      const ascii = Array.from({ length: len }, (_, i) => 0x20 + ((len * 7 + i * 13) % 0x5f));
+      // One length after another, each reusing its array: every value must be its own bytes.
+      const variants = [ascii, ascii.map((b, i) => (i === len - 1 ? 0x7f : b)), ascii.map((b, i) => (i === len >> 1 ? 0x80 : b))];
+      if (len >= 2) variants.push(ascii.map((b, i) => (i === len - 2 ? 0xc3 : i === len - 1 ? 0xa9 : b))); // "é" at the end
+      for (const bytes of variants) {
+        const outer = expectSameDecode(OUTER, stringField(6, bytes));
+        if ("value" in outer) seen.add((outer.value as unknown as { name: string }).name);
+        expectSameDecode(TaskSchema, stringField(1, bytes));
+      }
+    }
+    // Two strings of one length, one in a nested message read first: each keeps its own bytes.
+    const writer = new BinaryWriter();
+    writer.tag(5, 2).fork().tag(6, 2).string("abcde").join().tag(6, 2).string("vwxyz");
+    const nested = expectSameDecode(OUTER, writer.finish());
+    expect("value" in nested && (nested.value as unknown as { name: string; next: { name: string } })).toMatchObject({ name: "vwxyz", next: { name: "abcde" } });
+    expect(seen.has("")).toBe(true);
+    expect(seen.has(String.fromCharCode(...Array.from({ length: 32 }, (_, i) => 0x20 + ((32 * 7 + i * 13) % 0x5f))))).toBe(true);
+    expect([...seen].some((s) => s.includes("\uFFFD"))).toBe(true);
+    expect([...seen].some((s) => s.endsWith("é"))).toBe(true);
   });
 
   it("corrupted inputs decode the same or fail with the same error, illegal tags included", () => {
@@ -186,14 +221,16 @@ describe("decode-tags: the bundled protobuf-es reads tags without allocating, an
 
   it("a protobuf-es whose text changed fails the build, naming what it looked for", async () => {
     const decoder = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/from-binary.js"), "utf8");
-    expect(patchDecodeTags("from-binary.js", decoder)).not.toContain("reader.tag()");
+    expect(patchDecoder("from-binary.js", decoder)).not.toContain("reader.tag()");
     const changed = decoder.replace("const [fieldNo, wireType] = reader.tag();", "const [fieldNo, wireType] = reader.readTag();");
-    expect(() => patchDecodeTags("from-binary.js", changed)).toThrow(/decode-tags: expected 2 × "const \[fieldNo, wireType\] = reader\.tag\(\);" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
+    expect(() => patchDecoder("from-binary.js", changed)).toThrow(/lean-decoder: expected 2 × "const \[fieldNo, wireType\] = reader\.tag\(\);" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
     const reader = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js"), "utf8");
-    expect(() => patchDecodeTags("wire/binary-encoding.js", reader.replace("return [fieldNo, wireType];", "return [fieldNo, wireType, 0];"))).toThrow(/found 0/);
+    expect(() => patchDecoder("wire/binary-encoding.js", reader.replace("return [fieldNo, wireType];", "return [fieldNo, wireType, 0];"))).toThrow(/found 0/);
+    expect(patchDecoder("wire/binary-encoding.js", reader)).toContain("const codes = ASCII_CODES[len];");
+    expect(() => patchDecoder("wire/binary-encoding.js", reader.replace("const codes = new Array(len);", "const codes = [];"))).toThrow(/lean-decoder: expected 1 × "const codes = new Array\(len\);" .* found 0/);
   });
 
-  it("the package as built decodes with tagBits, in the client's bundle and the emulator's", async () => {
+  it("the package as built decodes with tagBits and reused string arrays, in the client's bundle and the emulator's", async () => {
     await buildOnce();
     const chunks = join(root, "dist/src/chunks");
     const texts = await Promise.all((await readdir(chunks)).map((f) => readFile(join(chunks, f), "utf8")));
@@ -201,6 +238,8 @@ describe("decode-tags: the bundled protobuf-es reads tags without allocating, an
     expect(decoders.length).toBeGreaterThanOrEqual(2);
     for (const text of decoders) {
       expect(text).toContain("reader.tagBits()");
+      expect(text).toContain("const codes = ASCII_CODES[len];");
+      expect(text).not.toContain("new Array(len)");
       expect(text).not.toContain("const [fieldNo, wireType] = reader.tag();");
     }
   });
