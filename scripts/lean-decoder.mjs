@@ -53,8 +53,10 @@ ${TAG_VARINT}        if (tag >>> 3 <= 0 || (tag & 7) > 5) {
     }
 `;
 
-// The ASCII fast path of string() as protobuf-es 2.17.0 has it: a new array per string.
-const STRING_CODES = "            const codes = new Array(len);\n";
+// The ASCII fast path of string() as protobuf-es 2.17.0 has it: a new array per string, for lengths up
+// to ASCII_MAX_LENGTH (matched with the array, so that a changed bound cannot outgrow ASCII_CODES).
+const STRING_FAST_PATH = "        if (len <= ASCII_MAX_LENGTH) {\n            const codes = ";
+const STRING_CODES = `${STRING_FAST_PATH}new Array(len);\n`;
 // One array per length up to ASCII_MAX_LENGTH, packed small integers (what `apply` spreads fastest).
 const ASCII_CODES = "const ASCII_CODES = Array.from({ length: ASCII_MAX_LENGTH + 1 }, (_, len) => Array.from({ length: len }, () => 0));\n";
 const ASCII_MAX = "const ASCII_MAX_LENGTH = 32;\n";
@@ -64,7 +66,7 @@ const EDITS = {
   [READER]: [
     [TAG_METHOD, TAG_METHOD + TAG_BITS_METHOD, 1],
     [ASCII_MAX, ASCII_MAX + ASCII_CODES, 1],
-    [STRING_CODES, "            const codes = ASCII_CODES[len];\n", 1],
+    [STRING_CODES, `${STRING_FAST_PATH}ASCII_CODES[len];\n`, 1],
   ],
   [DECODER]: [
     // The message decoder and the map entry decoder.
