@@ -167,7 +167,7 @@ function taskRules(task: Task, path: string, options: TaskValidationOptions): Va
   checkWorkers(task, workers, wp, add);
   checkConcepts(task, path, add);
   checkInputSource(task, path, add);
-  checkReview(task.review, workers, `${path}.review`, add);
+  checkReview(task.review, workers, labelersPerInput(task.worker), `${path}.review`, add);
   checkAiAssistant(task, path, add);
   checkAiAssistParams(task, path, add);
   return issues;
@@ -525,7 +525,15 @@ function checkInputSource(task: Task, path: string, add: Add): void {
   }
 }
 
-function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: string, add: Add): void {
+// How many workers label each input, when a PARTITIONED worker says so within its workers (a
+// workersPerInput outside them is an issue of its own, and no bound on a review); else undefined.
+function labelersPerInput(worker: TaskWorker | undefined): number | undefined {
+  if (worker?.strategy !== TaskWorker_TaskWorkerStrategy.PARTITIONED || worker.strategyInfo.case !== "partitionedStrategyInfo") return undefined;
+  const perInput = worker.strategyInfo.value.workersPerInput;
+  return perInput >= 1 && perInput <= worker.workers.length ? perInput : undefined;
+}
+
+function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perInput: number | undefined, rp: string, add: Add): void {
   if (review === undefined) return;
   const S = TaskReview_TaskReviewStrategy;
   const schema = TaskReview_TaskReviewStrategySchema;
@@ -581,11 +589,13 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], rp: s
       }
       let humans = 0;
       for (const w of workers) if (w.kind === "user") humans++;
+      const tp = `${cp}.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`;
       if (humans > 0 && threshold > humans) {
-        add(
-          `${cp}.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`,
-          `an approval threshold of ${threshold} labelers can never be reached with ${humans} worker(s)`,
-        );
+        add(tp, `an approval threshold of ${threshold} labelers can never be reached with ${humans} worker(s)`);
+      } else if (perInput !== undefined && threshold > perInput) {
+        // The docs: the threshold is "the number of labelers that need to agree" on an input, and a
+        // PARTITIONED task gives each input to workersPerInput of its workers only.
+        add(tp, `an approval threshold of ${threshold} labelers can never be reached when each input goes to ${perInput} worker(s) (worker.partitionedStrategyInfo.workersPerInput)`);
       }
     }
   }

@@ -284,6 +284,32 @@ describe("reviews", () => {
     ]);
   });
 
+  it("under PARTITIONED the threshold is bounded by the workers each input goes to", () => {
+    const partitioned = (workersPerInput: number, info: { approvalThresholdLabelers?: number; approvalThreshold?: number }) =>
+      task({
+        worker: {
+          strategy: 2,
+          workers: [user("u1"), user("u2"), user("u3")],
+          strategyInfo: { case: "partitionedStrategyInfo", value: { type: 1, workersPerInput } },
+        },
+        review: { strategy: 3, strategyInfo: { case: "consensusStrategyInfo", value: info } },
+      });
+    expect(issues(partitioned(2, { approvalThresholdLabelers: 2 }))).toEqual([]);
+    expect(issues(partitioned(2, { approvalThresholdLabelers: 3 }))).toEqual([
+      "t.review.consensusStrategyInfo.approvalThresholdLabelers: an approval threshold of 3 labelers can never be reached when each input goes to 2 worker(s) (worker.partitionedStrategyInfo.workersPerInput)",
+    ]);
+    expect(issues(partitioned(1, { approvalThreshold: 2 }))).toEqual([
+      "t.review.consensusStrategyInfo.approvalThreshold: an approval threshold of 2 labelers can never be reached when each input goes to 1 worker(s) (worker.partitionedStrategyInfo.workersPerInput)",
+    ]);
+    // Above the workers themselves, that is the issue (once); a workersPerInput outside them bounds nothing.
+    expect(issues(partitioned(2, { approvalThresholdLabelers: 4 }))).toEqual([
+      "t.review.consensusStrategyInfo.approvalThresholdLabelers: an approval threshold of 4 labelers can never be reached with 3 worker(s)",
+    ]);
+    expect(issues(partitioned(5, { approvalThresholdLabelers: 3 }))).toEqual([
+      "t.worker.partitionedStrategyInfo.workersPerInput: workersPerInput 5 is more than the 3 worker(s) of the task",
+    ]);
+  });
+
   it("only user workers can approve", () => {
     expect(issues(consensus({ approvalThresholdLabelers: 2 }, [user("u1"), model("m")]))).toEqual([
       "t.worker.workers[1].model: a CONCEPTS_CLASSIFICATION task takes user workers only; a model worker makes an auto-annotation task, which has type TYPE_NOT_SET",
