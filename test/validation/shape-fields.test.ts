@@ -3,67 +3,17 @@
 // fit it, and that what fits is accepted and encodes. Then how shape issues and the rules' issues are
 // combined. The Clarifai messages have no map, no 64-bit signed integer and no fixed-width field, but
 // validateListParams takes any request schema: a small schema of our own covers those kinds.
-import { create, createFileRegistry, type DescMessage, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FLOAT32_MAX, INT32_MAX, INT32_MIN, UINT32_MAX } from "@bufbuild/protobuf/wire";
-import {
-  FieldDescriptorProto_Label as Label,
-  FieldDescriptorProto_Type as Type,
-  FileDescriptorProtoSchema,
-  file_google_protobuf_struct,
-} from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
 import { TaskSchema, WorkerSchema } from "../../gen/clarifai/api/resources_pb.js";
 import { validateTask } from "../../src/validation/index.js";
 import { checkShape } from "../../src/validation/shape.js";
+import { ShapesSchema } from "../support/shapes-schema.js";
 
 // What a JavaScript caller (or a TypeScript one with a cast) hands over: anything.
 const raw = (init: unknown): never => init as never;
 const lines = (issues: readonly { path: string; message: string }[]) => issues.map((i) => `${i.path}: ${i.message}`);
-
-// ---------------------------------------------------------------------------------------------------
-// A schema with the kinds of field the Clarifai messages lack: `fixture.Shapes`, one field per scalar
-// type (named after it), maps of each kind, a list of enums and a Value.
-// ---------------------------------------------------------------------------------------------------
-
-type FieldInit = { name: string; number: number; type: Type; label: Label; typeName?: string };
-const scalar = (name: string, number: number, type: Type): FieldInit => ({ name, number, type, label: Label.OPTIONAL });
-const typed = (name: string, number: number, typeName: string, label = Label.OPTIONAL, type = Type.MESSAGE): FieldInit => ({ name, number, type, label, typeName });
-// `map<string, V> name = number;` is a repeated entry message of a key and a value.
-const map = (name: string, number: number, entry: string, value: FieldInit) => ({
-  field: typed(name, number, `.fixture.Shapes.${entry}`, Label.REPEATED),
-  entry: { name: entry, field: [scalar("key", 1, Type.STRING), { ...value, name: "value", number: 2 }], options: { mapEntry: true } },
-});
-const maps = [
-  map("counts", 20, "CountsEntry", scalar("value", 2, Type.INT32)),
-  map("kinds", 21, "KindsEntry", typed("value", 2, ".fixture.Kind", Label.OPTIONAL, Type.ENUM)),
-  map("children", 22, "ChildrenEntry", typed("value", 2, ".fixture.Shapes")),
-];
-const fixtureFile = {
-  name: "fixture/shapes.proto",
-  package: "fixture",
-  syntax: "proto3",
-  dependency: ["google/protobuf/struct.proto"],
-  enumType: [{ name: "Kind", value: ["KIND_UNSPECIFIED", "KIND_ROUND", "KIND_SQUARE"].map((name, number) => ({ name, number })) }],
-  messageType: [
-    {
-      name: "Shapes",
-      field: [
-        ...(["int32", "sint32", "sfixed32", "uint32", "fixed32", "int64", "sint64", "sfixed64", "uint64", "fixed64", "double", "float", "bool", "string", "bytes"] as const).map(
-          (name, i) => scalar(name, i + 1, Type[name.toUpperCase() as Uppercase<typeof name>]),
-        ),
-        ...maps.map((m) => m.field),
-        typed("kind_list", 30, ".fixture.Kind", Label.REPEATED, Type.ENUM),
-        typed("value", 31, ".google.protobuf.Value"),
-        typed("list", 32, ".google.protobuf.ListValue"),
-      ],
-      nestedType: maps.map((m) => m.entry),
-    },
-  ],
-};
-const ShapesSchema: DescMessage = createFileRegistry(
-  create(FileDescriptorProtoSchema, fixtureFile),
-  (name) => (name === "google/protobuf/struct.proto" ? file_google_protobuf_struct : undefined),
-).getMessage("fixture.Shapes")!;
 
 /** The issues of `value` as a `fixture.Shapes` named `s`, as `path: message` lines. */
 const shapes = (value: object) => lines(checkShape(ShapesSchema, value, "s"));
