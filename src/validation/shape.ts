@@ -15,8 +15,10 @@ import {
   create,
   isMessage,
 } from "@bufbuild/protobuf";
-import { FLOAT32_MAX, FLOAT32_MIN, INT32_MAX, INT32_MIN, UINT32_MAX } from "@bufbuild/protobuf/wire";
+import { FLOAT32_MAX, FLOAT32_MIN, INT32_MAX, INT32_MIN } from "@bufbuild/protobuf/wire";
 import { withArticle } from "./article.js";
+import { fitsOf, isPlainObject } from "./fits.js";
+import { INT64_RANGES, INT_RANGES } from "./int-ranges.js";
 import { describeEnum, enumConstant } from "./enums.js";
 import type { ValidationIssue } from "./issue.js";
 import { keyPath } from "./path.js";
@@ -44,14 +46,14 @@ interface ShapeReport {
 }
 
 // `undefined` when there is no issue.
-function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints): ShapeReport | undefined {
+function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints, fast = true): ShapeReport | undefined {
   // `create` makes an empty message of no init at all; within a message, null and undefined are unset
   // only as a field's or a oneof's value (`fits`, `checkOneof`), not as a list item, a map value or a
   // oneof case's value, which `create` copies as they are.
-  // Nearly every value a client sends is well-formed: `messageFits` says so without building a path,
-  // an issue, a closure or a report; only a value it does not vouch for gets the full check, which
-  // names the problem.
-  if (value === undefined || value === null || messageFits(schema, value)) return undefined;
+  // Nearly every value a client sends is well-formed: its compiled check (fits.ts) says so without
+  // building a path, an issue, a closure or a report; only a value it does not vouch for gets the full
+  // check, which names the problem.
+  if (value === undefined || value === null || (fast && fitsOf(schema)?.(value) === true)) return undefined;
   const report: ShapeReport = { issues: [], covered: [] };
   checkMessage(
     schema,
@@ -77,6 +79,15 @@ function shapeOf(schema: DescMessage, value: unknown, path: string, hints: Shape
  */
 export function checkShape(schema: DescMessage, value: unknown, path: string, hints: ShapeHints = {}): ValidationIssue[] {
   return shapeOf(schema, value, path, hints)?.issues ?? [];
+}
+
+/**
+ * {@link checkShape} without its fast path: every value is checked in full. The fast path's tests
+ * compare the two.
+ * @internal
+ */
+export function checkShapeInFull(schema: DescMessage, value: unknown, path: string): ValidationIssue[] {
+  return shapeOf(schema, value, path, {}, false)?.issues ?? [];
 }
 
 /**
@@ -141,122 +152,14 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
     const member = members.byLocalName.get(key);
     if (member?.kind === "oneof") checkOneof(member, v, path, add, hints);
     else if (member !== undefined && member.oneof === undefined) {
-      if (fits(member, v)) continue;
-      // A field's name is an identifier: no quoting to decide.
-      checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
+      // A field's own null or undefined is unset, as `create` reads it. A field's name is an
+      // identifier: no quoting to decide.
+      if (v !== undefined && v !== null) checkField(member, v, path === "" ? key : `${path}.${key}`, add, hints);
     } else if (v !== undefined) {
       const { message, meant } = unknownKey(desc, key, v);
       add(childPath(path, key), message, meant?.map((m) => m.split(".").reduce(childPath, path)));
     }
   }
-}
-
-// The well-formed cases, decided without building anything: what these accept, the full check below
-// (checkMessage, checkOneof, checkField) accepts too; what they do not vouch for it checks in full, and
-// may still find fine (a 64-bit integer, bytes, an infinite float).
-function messageFits(desc: DescMessage, value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  const typeName = (value as { $typeName?: unknown }).$typeName;
-  if (typeof typeName === "string" && typeName !== desc.typeName) return false;
-  const byLocalName = membersOf(desc).byLocalName;
-  const members = desc.members;
-  // protobuf-es writes a message's keys in the order of desc.members (leaving unset ones out): a cursor
-  // over that order finds each key's member by comparing names, for less than a Map lookup per key.
-  // A key out of that order (an init object is written in any order) ends the cursor; it and the keys
-  // after it are looked up by name.
-  let next = 0;
-  // No Object.hasOwn per key (a quarter of this walk's time): an inherited enumerable key, which the
-  // full check skips, is looked at here as if it were the caller's, so at worst it sends the value on
-  // to the full check.
-  for (const key in value) {
-    if (key === "$typeName" || key === "$unknown") continue;
-    const v = (value as Record<string, unknown>)[key];
-    while (next < members.length && members[next]!.localName !== key) next++;
-    const member = next < members.length ? members[next++] : byLocalName.get(key);
-    if (member?.kind === "oneof") {
-      if (!oneofFits(member, v)) return false;
-    } else if (member !== undefined && member.oneof === undefined) {
-      if (!fits(member, v)) return false;
-    } else if (v !== undefined) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function oneofFits(oneof: DescOneof, value: unknown): boolean {
-  if (value === undefined || value === null) return true;
-  if (!isPlainObject(value) || !("case" in value)) return false;
-  const { case: c, value: v } = value as { case: unknown; value?: unknown };
-  if (c === undefined) return true;
-  for (const field of oneof.fields) if (field.localName === c) return valueFits(field, v);
-  return false;
-}
-
-// A field's value: unset, or a value that fits.
-function fits(field: DescField, v: unknown): boolean {
-  return v === undefined || v === null || valueFits(field, v);
-}
-
-// A set value (a oneof case's, a list item's or a map value's null or undefined fails, as in checkField).
-function valueFits(field: DescField, v: unknown): boolean {
-  switch (field.fieldKind) {
-    case "scalar":
-      return scalarFits(field.scalar, v);
-    case "enum":
-      return enumFits(v);
-    case "message":
-      return messageFieldFits(field.message, v);
-    case "list": {
-      if (!Array.isArray(v)) return false;
-      for (const item of v) {
-        const ok = field.listKind === "scalar" ? scalarFits(field.scalar, item) : field.listKind === "enum" ? enumFits(item) : messageFieldFits(field.message, item);
-        if (!ok) return false;
-      }
-      return true;
-    }
-    case "map": {
-      if (!isPlainObject(v) || isMessage(v)) return false;
-      for (const k in v) {
-        const item = (v as Record<string, unknown>)[k];
-        const ok = field.mapKind === "scalar" ? scalarFits(field.scalar, item) : field.mapKind === "enum" ? enumFits(item) : messageFieldFits(field.message, item);
-        if (!ok) return false;
-      }
-      return true;
-    }
-  }
-}
-
-function messageFieldFits(desc: DescMessage, v: unknown): boolean {
-  if (desc.typeName === "google.protobuf.Struct") return isPlainObject(v) && !isMessage(v);
-  return messageFits(desc, v);
-}
-
-function scalarFits(type: ScalarType, v: unknown): boolean {
-  switch (type) {
-    case ScalarType.STRING:
-      return typeof v === "string";
-    case ScalarType.BOOL:
-      return typeof v === "boolean";
-    case ScalarType.INT32:
-    case ScalarType.SINT32:
-    case ScalarType.SFIXED32:
-      return typeof v === "number" && (v | 0) === v;
-    case ScalarType.UINT32:
-    case ScalarType.FIXED32:
-      return typeof v === "number" && v >>> 0 === v;
-    case ScalarType.DOUBLE:
-      return typeof v === "number";
-    case ScalarType.FLOAT:
-      return typeof v === "number" && !(v > FLOAT32_MAX || v < FLOAT32_MIN);
-    default:
-      return false;
-  }
-}
-
-// Open enums: any int32 (checkEnum).
-function enumFits(v: unknown): boolean {
-  return typeof v === "number" && (v | 0) === v;
 }
 
 // Paths name a oneof's value by its case, as the rules do: `worker.partitionedStrategyInfo.type`, not
@@ -335,21 +238,6 @@ function checkMessageField(desc: DescMessage, value: unknown, path: string, add:
     add(path, `${lastName(path)} is a google.protobuf.Struct, written as a plain JSON object; it is ${describe(value)}`);
   }
 }
-
-const INT_RANGES: Partial<Record<ScalarType, readonly [number, number, string]>> = {
-  [ScalarType.INT32]: [INT32_MIN, INT32_MAX, "int32"],
-  [ScalarType.SINT32]: [INT32_MIN, INT32_MAX, "sint32"],
-  [ScalarType.SFIXED32]: [INT32_MIN, INT32_MAX, "sfixed32"],
-  [ScalarType.UINT32]: [0, UINT32_MAX, "uint32"],
-  [ScalarType.FIXED32]: [0, UINT32_MAX, "fixed32"],
-};
-const INT64_RANGES: Partial<Record<ScalarType, readonly [bigint, bigint, string]>> = {
-  [ScalarType.INT64]: [-(2n ** 63n), 2n ** 63n - 1n, "int64"],
-  [ScalarType.SINT64]: [-(2n ** 63n), 2n ** 63n - 1n, "sint64"],
-  [ScalarType.SFIXED64]: [-(2n ** 63n), 2n ** 63n - 1n, "sfixed64"],
-  [ScalarType.UINT64]: [0n, 2n ** 64n - 1n, "uint64"],
-  [ScalarType.FIXED64]: [0n, 2n ** 64n - 1n, "fixed64"],
-};
 
 function checkScalar(type: ScalarType, value: unknown, path: string, add: Add): void {
   // Named only in a message: this runs for every scalar of every message.
@@ -556,13 +444,6 @@ function membersOf(desc: DescMessage): Members {
     membersCache.set(desc, m);
   }
   return m;
-}
-
-function isPlainObject(v: unknown): v is object {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  // Messages of proto2 files carry a prototype with their defaults; ours are proto3, but accept both.
-  return proto === Object.prototype || proto === null || isMessage(v);
 }
 
 // `concepts[0]` of `task.concepts[0]`, `counts["a.b"]` of `s.counts["a.b"]`: the last step of a path, as
