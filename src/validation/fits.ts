@@ -28,8 +28,11 @@ export function isPlainObject(v: unknown): v is object {
 }
 
 const compiled = new WeakMap<DescMessage, Fits>();
-// Set once generating code has failed: the runtime refuses it, so no schema will get a fast path.
+// Set once the runtime has refused to generate code (an EvalError): no schema will get a fast path.
 let refused = false;
+// What a schema whose function could not be made for another reason checks with: it vouches for
+// nothing, so its values get the full check, and the attempt is not repeated per call.
+const vouchesForNothing: Fits = () => false;
 
 /**
  * The fast check of `desc`'s messages, made on first use and kept, or `undefined` where code
@@ -39,14 +42,20 @@ let refused = false;
 export function fitsOf(desc: DescMessage): Fits | undefined {
   const known = compiled.get(desc);
   if (known !== undefined || refused) return known;
+  let fits: Fits;
   try {
-    const fits = compile(desc);
-    compiled.set(desc, fits);
-    return fits;
-  } catch {
-    refused = true;
-    return undefined;
+    fits = compile(desc);
+  } catch (error) {
+    // Refused code generation holds for every schema; anything else (a descriptor the generator
+    // cannot handle, a stack overflow while compiling deep in a call) only for this one.
+    if (error instanceof EvalError) {
+      refused = true;
+      return undefined;
+    }
+    fits = vouchesForNothing;
   }
+  compiled.set(desc, fits);
+  return fits;
 }
 
 // The generated function of `desc`. Its source holds nothing but JSON-quoted type and field names from
@@ -62,12 +71,13 @@ function compile(desc: DescMessage): Fits {
       i = subs.push(d) - 1;
       // Replaced by the compiled check on its first call. Code generation worked for this message, so
       // it works for the field's; should it not, the field's value is not vouched for.
-      sub[i] = (v) => (sub[i] = fitsOf(d) ?? (() => false))(v);
+      sub[i] = (v) => (sub[i] = fitsOf(d) ?? vouchesForNothing)(v);
     }
     return `sub[${i}]`;
   };
-  // A set value `x` of a field (a oneof case, a list item, a map value): statements that return false
-  // when it does not fit.
+  // A set value `x` of a field (a field's, a oneof case's): statements that return false when it does
+  // not fit. A list's items and a map's values are `y`; a oneof case's value is `z`, so that a list in a
+  // oneof (which protoc refuses, a hand-built descriptor may not) still reads its own variables.
   const valueChecks = (field: DescField, x: string): string => {
     switch (field.fieldKind) {
       case "scalar":
@@ -97,7 +107,7 @@ function compile(desc: DescMessage): Fits {
     }
     // A oneof is `{ case, value }`; unset as null, undefined or `{ case: undefined }`. A case's value is a
     // set value: its null or undefined does not fit.
-    const options = member.fields.map((f) => `case ${JSON.stringify(f.localName)}: { const y = o.value; ${valueChecks(f, "y")} break; }`);
+    const options = member.fields.map((f) => `case ${JSON.stringify(f.localName)}: { const z = o.value; ${valueChecks(f, "z")} break; }`);
     cases.push(
       `case ${name}: { const o = v[${name}]; if (o === undefined || o === null) break; if (!isPlainObject(o) || !("case" in o)) return false; ` +
         `switch (o.case) { case undefined: break; ${options.join(" ")} default: return false; } break; }`,
@@ -105,7 +115,8 @@ function compile(desc: DescMessage): Fits {
   }
   // Keys that are not fields (a oneof's case written flat among them) fit only when they hold undefined,
   // which `create` skips. protobuf-es' own keys: the type name, checked first, and the unknown fields a
-  // decode kept.
+  // decode kept. No Object.hasOwn per key: an inherited enumerable key, which the full check skips, is
+  // looked at here as if it were the caller's, so at worst it sends the value on to the full check.
   const source = `"use strict";
 return function fits(v) {
   if (!isPlainObject(v)) return false;

@@ -48,7 +48,7 @@ interface ShapeReport {
 // `undefined` when there is no issue.
 function shapeOf(schema: DescMessage, value: unknown, path: string, hints: ShapeHints, fast = true): ShapeReport | undefined {
   // `create` makes an empty message of no init at all; within a message, null and undefined are unset
-  // only as a field's or a oneof's value (`fits`, `checkOneof`), not as a list item, a map value or a
+  // only as a field's or a oneof's value (`checkMessage`, `checkOneof`), not as a list item, a map value or a
   // oneof case's value, which `create` copies as they are.
   // Nearly every value a client sends is well-formed: its compiled check (fits.ts) says so without
   // building a path, an issue, a closure or a report; only a value it does not vouch for gets the full
@@ -143,8 +143,8 @@ function checkMessage(desc: DescMessage, value: unknown, path: string, add: Add,
     return;
   }
   const members = membersOf(desc);
-  // This runs for every field of every task a client sends: for-in allocates no key array, and a value
-  // that plainly fits its field needs no path string.
+  // Every message the fast path does not vouch for comes here, every message where code generation is
+  // refused: for-in allocates no key array.
   for (const key in value) {
     // protobuf-es' own keys: the type name (checked above) and the unknown fields a decode kept.
     if (!Object.hasOwn(value, key) || key === "$typeName" || key === "$unknown") continue;
@@ -206,12 +206,15 @@ function checkField(field: DescField, value: unknown, path: string, add: Add, hi
         add(path, `${lastName(path)} is a repeated field and must be an array; it is ${describe(value)}`);
         return;
       }
-      value.forEach((item, i) => {
+      // Indexed, as the fast path and the encoder read a list: a hole is an undefined item, and an array
+      // whose prototype was changed has no forEach.
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
         const p = `${path}[${i}]`;
         if (field.listKind === "scalar") checkScalar(field.scalar, item, p, add);
         else if (field.listKind === "enum") checkEnum(field.enum, item, p, add, hints);
         else checkMessageField(field.message, item, p, add, hints);
-      });
+      }
       return;
     }
     case "map": {

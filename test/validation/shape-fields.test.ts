@@ -195,6 +195,14 @@ describe("messages, Struct and Value", () => {
     expect(missing).toMatchObject({ path: "task.concepts[0]", message: expect.stringMatching(/^concepts\[0\] must be a TaskConcept object; it is /) });
   });
 
+  it("a hole in a list is the undefined item the encoder would read there, and an array of another prototype is still read", () => {
+    // `[, x]` has no index 0 at all: forEach would skip it, the encoder reads undefined there.
+    const sparse = [, { concept: { id: "water" } }];
+    expect(lines(checkShape(TaskSchema, raw({ concepts: sparse }), "task"))).toEqual(["task.concepts[0]: concepts[0] must be a TaskConcept object; it is undefined"]);
+    const bare = Object.setPrototypeOf([{ concept: { id: 5 } }], null) as unknown[];
+    expect(lines(checkShape(TaskSchema, raw({ concepts: bare }), "task"))).toEqual(["task.concepts[0].concept.id: id must be a string; it is the number 5"]);
+  });
+
   it("null or undefined as a field's own value is unset, as create() reads it, and so is an unknown key holding undefined", () => {
     const unset = { name: null, sampleMs: null, priority: null, conceptIds: null, inputSource: null, metadata: null, concepts: undefined, createdAt: undefined };
     expect(lines(checkShape(TaskSchema, raw(unset), "task"))).toEqual([]);
