@@ -2,11 +2,12 @@
 // every message a client sends is well-formed, and a task walks about a hundred keys in fifteen
 // messages, so this runs on every write and is worth compiling. A walk that reads the descriptors as
 // it goes sees every message type at the same property reads and stays megamorphic (the docs' task:
-// about 2.5 µs in a loop, three times that inside real calls); one function per message type,
+// about 2.5 µs in a loop, several times that inside real calls); one function per message type,
 // generated from its descriptor with `new Function` as protobufjs generates its codecs, reads each
 // field at its own site (0.7 µs). What it accepts, the full check (shape.ts' checkMessage) accepts
 // too; what it does not vouch for (a 64-bit integer as a number or a string, bytes as an array, an
-// infinite float, anything malformed) goes to the full check, which may still find it fine. It never decides an issue on its own.
+// infinite float, anything malformed) goes to the full check, which may still find it fine. It never
+// decides an issue on its own.
 //
 // Where code generation from strings is refused (`node --disallow-code-generation-from-strings`, an
 // embedder's policy), there is no fast path: every value gets the full check, slower but the same
