@@ -47,6 +47,8 @@ export interface FacadeOwnTask {
   entry: string;
   /** The compiled tree holding src/abort.js and src/deadline.js (the default transport's helpers). */
   buildRoot: string;
+  /** The URL of the module the transport alone is built from (bench/transport-parts.ts, compiled or bundled). */
+  transportParts: string;
   cells: Cell[];
   /** Rounds of the call path and bookkeeping loops; 0 runs the paired part alone. */
   rounds: number;
@@ -94,7 +96,7 @@ async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const connected = new Map<string, BenchClient>();
   const client = async (label: string, name: ClientName | TransportAlone) => {
     if (!connected.has(label)) {
-      const connecting = isTransportAlone(name) ? connectTransportAlone(name, task.target, task.buildRoot) : (await loadClient(name, { facadeEntry: task.entry })).connect(task.target);
+      const connecting = isTransportAlone(name) ? connectTransportAlone(name, task.target, task.transportParts) : (await loadClient(name, { facadeEntry: task.entry })).connect(task.target);
       connected.set(label, await connecting);
     }
     return connected.get(label)!;

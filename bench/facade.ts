@@ -11,10 +11,13 @@
 //     ratio would be 1 without noise;
 //   - where the facade's part goes: the call path's CPU over a transport that answers at once, and the
 //     default transport's per-attempt deadline and close() bookkeeping, over raw-http2's CPU per call.
+import path from "node:path";
 import type { ChildTask } from "./child.js";
+import { PACKAGE_ENTRY } from "./clients/index.js";
 import type { ClientName } from "./clients/types.js";
 import { PAIRED_TWIN, type FacadeOwnResult, type Pair } from "./facade-own.js";
 import { isTransportAlone, type TransportAlone } from "./transport-alone.js";
+import { bundleTransportParts, compiledTransportParts } from "./transport-bundle.js";
 import type { NodeBinary } from "./nodes.js";
 import { runChild } from "./processes.js";
 import type { SectionSetup } from "./rounds.js";
@@ -62,6 +65,11 @@ export interface FacadeRun {
   paired: { rounds: number; processes?: number; calls: number[]; warmup?: number[] };
   /** Rounds and calls per round of the call path and bookkeeping loops (in the first process). */
   inProcess: { rounds: number; calls: number };
+  /**
+   * How the transport alone was built: bundled as the package is (when the facades are the package), or
+   * compiled from the sources, which decode with the stock protobuf-es (absent in runs before it: compiled).
+   */
+  transportAlone?: "bundled" | "compiled";
   cells: FacadeCell[];
 }
 
@@ -77,11 +85,17 @@ export async function runFacade(
   const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && (isTransportAlone(u) || clients.includes(u)));
   const calls = cells.map(paired.calls);
   setup.log(`  facade on Node ${setup.node.version}: ${pairs.map((p) => p.join(" ÷ ")).join(", ") || "no pair"}, paired in ${paired.processes} process(es); call path and bookkeeping in the first`);
+  // The transport alone is built as the facades under test are: the package's bundles, or the compiled sources.
+  const bundled = inProcess.entry === PACKAGE_ENTRY;
+  const transportParts = bundled
+    ? await bundleTransportParts(path.resolve(setup.buildRoot, ".."), path.join(setup.buildRoot, "bench-bundle"))
+    : compiledTransportParts(setup.buildRoot);
   const task: ChildTask & { mode: "facade-own" } = {
     mode: "facade-own",
     target,
     entry: inProcess.entry,
     buildRoot: setup.buildRoot,
+    transportParts,
     cells: [...cells],
     rounds: inProcess.rounds,
     calls: inProcess.calls,
@@ -98,6 +112,7 @@ export async function runFacade(
     node: setup.node,
     paired: { rounds: paired.rounds, processes: paired.processes, calls, warmup: task.paired.warmup },
     inProcess: { rounds: inProcess.rounds, calls: inProcess.calls },
+    transportAlone: bundled ? "bundled" : "compiled",
     cells: cells.map((cell, c): FacadeCell => {
       const measured = own.paired[c] ?? [];
       const twin = measured.find((p) => p.facade === PAIRED_TWIN);

@@ -4,13 +4,11 @@
 // transport itself does beyond the minimum (its headers, deadline, abort and result object), which is
 // the transport's cost, not the facade's.
 //
-// Built from the compiled sources, as the package exports no transport: the client's options resolved
-// as `new ClarifaiClient` resolves them, the transport chosen as the client chooses it (lazily loaded,
-// as the client's is), and every attempt given what the call path gives it — the PAT's `authorization`
-// header, the client's deadline, the client's close() signal (kept listening, as the client's is) — with
-// the request message built per call.
-import path from "node:path";
-import { pathToFileURL } from "node:url";
+// Built from our sources, compiled or bundled as the package is (the package exports no transport):
+// the client's options resolved as `new ClarifaiClient` resolves them, the transport chosen as the
+// client chooses it (lazily loaded, as the client's is), and every attempt given what the call path
+// gives it — the PAT's `authorization` header, the client's deadline, the client's close() signal (kept
+// listening, as the client's is) — with the request message built per call.
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import type { BenchClient } from "./clients/types.js";
 import { checkStatus, unaryWorkloads } from "./clients/unary.js";
@@ -26,13 +24,12 @@ export function isTransportAlone(name: string): name is TransportAlone {
   return (TRANSPORTS_ALONE as readonly string[]).includes(name);
 }
 
-/** Connects `which` transport, from the compiled tree at `buildRoot`, to the target. */
-export async function connectTransportAlone(which: TransportAlone, target: Target, buildRoot: string): Promise<BenchClient> {
-  const load = async <M>(file: string) => (await import(pathToFileURL(path.join(buildRoot, "src", file)).href)) as M;
-  const { resolveClientOptions } = await load<typeof import("../src/options.js")>("options.js");
-  const { selectTransport } = await load<typeof import("../src/transports/select.js")>("transports/select.js");
-  const { keepListening } = await load<typeof import("../src/abort.js")>("abort.js");
-  const { create } = await import("@bufbuild/protobuf");
+/**
+ * Connects `which` transport to the target, built from the parts module at `parts` (the URL of
+ * bench/transport-parts.ts, compiled or bundled: see bench/transport-bundle.ts).
+ */
+export async function connectTransportAlone(which: TransportAlone, target: Target, parts: string): Promise<BenchClient> {
+  const { resolveClientOptions, selectTransport, keepListening, create } = (await import(parts)) as typeof import("./transport-parts.js");
   const { pat, ...options } = resolveClientOptions({
     pat: target.pat,
     userId: target.userId,

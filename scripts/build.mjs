@@ -18,6 +18,7 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { bundleSettings } from "./bundle-settings.mjs";
 import { leanDecoder } from "./lean-decoder.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 
@@ -25,13 +26,6 @@ const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = join(root, "dist");
 const check = !process.argv.includes("--no-check");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-
-// Bundled in: @bufbuild/protobuf and @connectrpc/* (loading them module by module is most of an
-// unbundled start-up; their values work across copies: ConnectError's instanceof is by shape, messages
-// are plain objects and schemas plain descriptors any protobuf-es 2.x accepts). Left out: @grpc/grpc-js,
-// whose objects (credentials, clients, metadata) users pass in from their own copy and which only the
-// grpc-js entry imports, and every optional peer (loaded only when the user installed it).
-const external = ["@grpc/grpc-js", ...Object.keys(manifest.peerDependencies ?? {})];
 
 /** `gen/**\/*_pb.ts`: the generated files, which the package also exports one by one (`./gen/*`). */
 function genFiles(dir = "gen") {
@@ -95,23 +89,15 @@ for (const bundle of bundles) {
     outdir,
     // One level below dist/src, like src/transports/: see the grpc-js entry above.
     chunkNames: `src/chunks/${bundle.name}-[hash]`,
-    bundle: true,
+    // What is bundled in and left out, the target, no minification: shared with the bench's copy of
+    // the transport (see bundle-settings.mjs).
+    ...bundleSettings(manifest),
     splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node20.19",
-    external,
-    // Readable output (no minification, names kept), so no source maps are needed: minifying saved
-    // about 4% of the start-up CPU, not worth stack traces that need maps to sources we do not ship.
-    minify: false,
-    sourcemap: false,
-    legalComments: "none",
     // leanDecoder: protobuf-es' decoder reads tags and short strings without an array each (see
     // lean-decoder.mjs).
     plugins: [literals, leanDecoder],
     metafile: true,
     write: false,
-    logLevel: "warning",
   });
   for (const file of result.outputFiles) {
     const packages = bundledPackages(result.metafile.outputs[relative(root, file.path)]?.inputs ?? {});

@@ -1,0 +1,35 @@
+// Bundles bench/transport-parts.ts with the package's own esbuild settings and decoder edits
+// (scripts/bundle-settings.mjs, scripts/lean-decoder.mjs), for the facade section: when the facades
+// come from the package, the transport they are compared with must be the package's code too. The
+// compiled sources decode with the stock protobuf-es, whose decoder allocates an array per field tag
+// and per short string: against that copy, facade-connect's ListTasks page read 26–32% under the
+// transport alone in earlier runs, the edited decoder's gain, not the facade's.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** The module to load the transport alone's parts from: the compiled sources' copy. */
+export function compiledTransportParts(buildRoot: string): string {
+  return pathToFileURL(path.join(buildRoot, "bench", "transport-parts.js")).href;
+}
+
+/**
+ * Bundles the parts as the package bundles the client into `outdir` (under the project, so that the
+ * external @grpc/grpc-js resolves from its node_modules) and returns the module's URL.
+ */
+export async function bundleTransportParts(projectDir: string, outdir: string): Promise<string> {
+  const script = async <M>(file: string) => (await import(pathToFileURL(path.join(projectDir, "scripts", file)).href)) as M;
+  const { bundleSettings } = await script<typeof import("../scripts/bundle-settings.mjs")>("bundle-settings.mjs");
+  const { leanDecoder } = await script<typeof import("../scripts/lean-decoder.mjs")>("lean-decoder.mjs");
+  const esbuild = await import("esbuild");
+  const manifest = JSON.parse(await readFile(path.join(projectDir, "package.json"), "utf8")) as { peerDependencies?: Record<string, string> };
+  await esbuild.build({
+    ...bundleSettings(manifest),
+    absWorkingDir: projectDir,
+    entryPoints: { "transport-parts": path.join(projectDir, "bench", "transport-parts.ts") },
+    outdir,
+    splitting: true,
+    plugins: [leanDecoder],
+  });
+  return pathToFileURL(path.join(outdir, "transport-parts.js")).href;
+}

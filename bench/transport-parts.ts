@@ -1,0 +1,17 @@
+// What bench/transport-alone.ts builds the transport under a facade from, in one module, loaded either
+// from the compiled sources (.build/bench, when the facade under test is loaded from them as well) or
+// bundled as the package bundles the client (bench/transport-bundle.ts, when the facade is the
+// package): either way the transport alone runs the same code as the transport inside the facade.
+import { registerGrpcJsTransport } from "../src/transports/grpc-js-loader.js";
+import { createGrpcJsTransport } from "../src/transports/grpc-js.js";
+
+// The grpc-js transport registered here, as the `clarifai-grpc-es/grpc-js` entry registers it for a
+// bundled service: in a bundle, the loader's own way (`../grpc-js.js` beside its chunk) leads nowhere,
+// and esbuild drops a bare `import "../src/grpc-js.js"` (package.json lists only dist/'s copy as having
+// side effects).
+registerGrpcJsTransport(createGrpcJsTransport);
+
+export { create } from "@bufbuild/protobuf";
+export { keepListening } from "../src/abort.js";
+export { resolveClientOptions } from "../src/options.js";
+export { selectTransport } from "../src/transports/select.js";
