@@ -1,7 +1,7 @@
 // An esbuild plugin for scripts/build.mjs: the bundles' private copy of protobuf-es decodes with less
 // garbage. On the bench's 128-task ListTasks page (138,110 bytes) a decode allocated 3.50 MB, most of it
 // dead at once, and Node 20's young-generation collector charges each page for it (in a profile of the
-// client at c=8, a third of its busy CPU was the collector). Two edits, each measured on that page:
+// client at c=8, a third of its busy CPU was the collector). Three edits, each measured on that page:
 //
 // - Tags. `BinaryReader.tag()` returns `[fieldNo, wireType]`, a new array for every field it reads,
 //   and protobuf-es' message, group and map decoders destructure it at once: 673 KB a page. The plugin
@@ -14,6 +14,10 @@
 //   the fill and the `apply` (no callback, no await), so a reused array never carries another
 //   string's bytes; a non-ASCII byte still leaves for the UTF-8 decoder, as before. Tried and slower
 //   in a decode loop: Buffer's latin1Slice, and `apply` on a subarray.
+// - Unknown fields. The message and group decoders start every message with a new empty list for its
+//   unknown fields and keep it only if one was read: 4,482 messages a page, an empty array each (about
+//   140 KB). The plugin makes the list at the first unknown field. Decoding the page in a loop (Node 20,
+//   12 alternating blocks of 100, three processes): 0.973, 0.981 and 0.989 of the time before.
 //
 // The copy is private (bundled, never exported), so nothing outside the bundle sees the change; each
 // replacement must match the installed protobuf-es text exactly the expected number of times, so an
@@ -61,6 +65,14 @@ const STRING_CODES = `${STRING_FAST_PATH}new Array(len);\n`;
 const ASCII_CODES = "const ASCII_CODES = Array.from({ length: ASCII_MAX_LENGTH + 1 }, (_, len) => Array.from({ length: len }, () => 0));\n";
 const ASCII_MAX = "const ASCII_MAX_LENGTH = 32;\n";
 
+// The message and group decoders' unknown fields as protobuf-es 2.17.0 keeps them: a new empty list for
+// every message decoded (unless it already has one), set on the message only if something was added.
+// The closed-enum reader's own list (indented deeper: each text starts at a line's start) is made only
+// for an unknown value, and stays as it is.
+const UNKNOWN_LIST = "\n        const unknownFields = (_a = message.$unknown) !== null && _a !== void 0 ? _a : [];\n";
+const UNKNOWN_PUSH = "\n                    unknownFields.push(";
+const UNKNOWN_SET = "\n        if (unknownFields.length > 0) {\n";
+
 /** Per file: [the text protobuf-es has, what replaces it, how many times it must occur]. */
 const EDITS = {
   [READER]: [
@@ -81,6 +93,10 @@ const EDITS = {
       "recordFieldNo = reader.tagBits();\n            wireType = recordFieldNo & 7;\n            recordFieldNo >>>= 3;",
       1,
     ],
+    // The message and group decoders' unknown fields: a list only for a message that has one.
+    [UNKNOWN_LIST, "\n        let unknownFields = message.$unknown;\n", 2],
+    [UNKNOWN_PUSH, "\n                    (unknownFields ??= []).push(", 2],
+    [UNKNOWN_SET, "\n        if (unknownFields != null && unknownFields.length > 0) {\n", 2],
   ],
 };
 

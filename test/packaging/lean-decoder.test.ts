@@ -1,10 +1,11 @@
 // The bundles' copy of protobuf-es reads each field's tag, and each short ASCII string, without a new
-// array (scripts/lean-decoder.mjs). Here two copies of protobuf-es are bundled the same way, one with
-// the plugin and one without, and every input must decode to the same message, or fail with the same
-// error: the bench's ListTasks page, unknown fields, a map, a proto2 group and closed enum, strings of
+// array, and makes a message's unknown-fields list only when it has one (scripts/lean-decoder.mjs).
+// Here two copies of protobuf-es are bundled the same way, one with the plugin and one without, and
+// every input must decode to the same message, or fail with the same error: the bench's ListTasks
+// page, unknown fields (merged too), a map, a proto2 group and closed enum, strings of
 // every length around the fast path's limit, ASCII or not, valid UTF-8 or not, then thousands of
 // corrupted inputs (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle
-// must carry both edits.
+// must carry every edit.
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,6 +127,17 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
     const withUnknown = new Uint8Array([...task, ...writer.finish()]);
     const outcome = expectSameDecode(TaskSchema, withUnknown);
     expect("value" in outcome && outcome.value.$unknown?.map((u) => u.no)).toEqual([9000, 9001, 9002, 9003]);
+    // Merged into a message that has unknown fields already, and without unknown fields: the same.
+    const merged = (pb: Protobuf, more: Uint8Array) => {
+      const message = pb.fromBinary(TaskSchema, withUnknown);
+      pb.mergeFromBinary(TaskSchema, message, more);
+      return message.$unknown?.map((u) => u.no);
+    };
+    expect(merged(patched, withUnknown)).toEqual([9000, 9001, 9002, 9003, 9000, 9001, 9002, 9003]);
+    expect(merged(original, withUnknown)).toEqual(merged(patched, withUnknown));
+    expect(merged(patched, task)).toEqual([9000, 9001, 9002, 9003]);
+    expect(merged(original, task)).toEqual(merged(patched, task));
+    expect(Object.hasOwn(patched.fromBinary(TaskSchema, task), "$unknown")).toBe(false);
   });
 
   it("a proto2 group, a closed enum's unknown value, a map and recursion decode the same", () => {
@@ -221,7 +233,14 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
 
   it("a protobuf-es whose text changed fails the build, naming what it looked for", async () => {
     const decoder = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/from-binary.js"), "utf8");
-    expect(patchDecoder("from-binary.js", decoder)).not.toContain("reader.tag()");
+    const patchedDecoder = patchDecoder("from-binary.js", decoder);
+    expect(patchedDecoder).not.toContain("reader.tag()");
+    // The message and group decoders make their list at the first unknown field; the closed-enum
+    // reader, which makes one only for an unknown value, keeps its own line.
+    expect(patchedDecoder.split("(unknownFields ??= []).push(").length - 1).toBe(2);
+    expect(patchedDecoder.split("const unknownFields = (_a = message.$unknown) !== null && _a !== void 0 ? _a : [];").length - 1).toBe(1);
+    const unknownChanged = decoder.replace("if (unknownFields.length > 0) {", "if (unknownFields.length !== 0) {");
+    expect(() => patchDecoder("from-binary.js", unknownChanged)).toThrow(/lean-decoder: expected 2 × "if \(unknownFields\.length > 0\) \{" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
     const changed = decoder.replace("const [fieldNo, wireType] = reader.tag();", "const [fieldNo, wireType] = reader.readTag();");
     expect(() => patchDecoder("from-binary.js", changed)).toThrow(/lean-decoder: expected 2 × "const \[fieldNo, wireType\] = reader\.tag\(\);" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
     const reader = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js"), "utf8");
@@ -243,6 +262,7 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
       expect(text).toContain("const codes = ASCII_CODES[len];");
       expect(text).not.toContain("new Array(len)");
       expect(text).not.toContain("const [fieldNo, wireType] = reader.tag();");
+      expect(text).toContain("(unknownFields ??= []).push(");
     }
   });
 });
