@@ -2,6 +2,8 @@
 
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { type Collector, CollectorSchema } from "../../gen/clarifai/api/resources_pb.js";
+import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
+import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import { validateCollector, validateCollectorPatch } from "../validation/collector.js";
 import { throwIfInvalid } from "../validation/assert.js";
 
@@ -67,6 +69,11 @@ export interface CollectorPatchSpec {
   readonly collectOutputs?: boolean;
   /** A whole new source (both `modelId` and `postInputsKeyId` are required again). */
   readonly source?: CollectorSourceSpec;
+  /**
+   * `true` pauses the collector without deleting it (status COLLECTOR_INACTIVE); `false` resumes it
+   * (COLLECTOR_ACTIVE). Default: unchanged.
+   */
+  readonly paused?: boolean;
 }
 
 /**
@@ -89,11 +96,19 @@ export function collector(spec: CollectorSpec): Collector {
  * the rest kept by the server.
  *
  * @example collectorPatch({ id: "c1", description: "Collects only confident predictions", preQueueWorkflowId: "wf-2" })
+ * @example collectorPatch({ id: "c1", paused: true }) // stops collecting; `paused: false` resumes
  * @throws ValidationError listing every problem.
  */
 export function collectorPatch(spec: CollectorPatchSpec): Collector {
   const c = create(CollectorSchema, collectorInit(spec));
-  throwIfInvalid(validateCollectorPatch(c));
+  const { paused } = spec;
+  if (typeof paused === "boolean") c.status = create(StatusSchema, { code: paused ? StatusCode.COLLECTOR_INACTIVE : StatusCode.COLLECTOR_ACTIVE });
+  // Only a boolean says which: a string such as "no" would otherwise pause as surely as `true`.
+  const pausedIssues =
+    paused === undefined || typeof paused === "boolean"
+      ? []
+      : [{ path: "collector.paused", message: `paused must be true (pause) or false (resume), got ${typeof paused} ${JSON.stringify(paused)}` }];
+  throwIfInvalid([...validateCollectorPatch(c), ...pausedIssues]);
   return c;
 }
 

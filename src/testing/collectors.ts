@@ -23,7 +23,7 @@ import { validateCollectorPatches, validateCollectors } from "../validation/inde
 
 /**
  * PostCollectors: all or nothing; the caller chooses ids, which must be new in the app. The server
- * sets `created_at`, an active status (unless a COLLECTOR_ one was sent) and the source's `caller_user_id`.
+ * sets `created_at`, an active status (unless a collector's one was sent) and the source's `caller_user_id`.
  * @internal
  */
 export function postCollectors(state: EmulatorState, scope: Scope, req: PostCollectorsRequest): Collector[] {
@@ -72,10 +72,11 @@ export function listCollectors(state: EmulatorState, scope: Scope, req: ListColl
  * `description` and `pre_queue_workflow_id`): each top-level field the patch sets replaces the stored
  * one whole, each field it omits is kept (see {@link overwriteSetFields}). So a patch's
  * `collector_source` is a whole new source, as `collectorPatch` promises, and a patch cannot clear a
- * field to its default (empty string, 0). A patched `status` with a COLLECTOR_ code is applied (upstream:
- * the status "allows you to pause a collector without having to delete it"); any other code is
- * refused. `created_at` and the source's `caller_user_id` are the server's. The collectors that result
- * must still be valid. All or nothing.
+ * field to its default (empty string, 0). A patched `status` with a collector's code (COLLECTOR_ACTIVE,
+ * COLLECTOR_INACTIVE, COLLECTOR_POST_INPUT_FAILED) is applied (upstream: the status "allows you to pause
+ * a collector without having to delete it"); any other code, COLLECTOR_MISSING included, is refused.
+ * `created_at` and the source's `caller_user_id` are the server's. The collectors that result must
+ * still be valid. All or nothing.
  * @internal
  */
 export function patchCollectors(state: EmulatorState, scope: Scope, req: PatchCollectorsRequest): Collector[] {
@@ -128,7 +129,10 @@ function overwriteSetFields(stored: Collector, patch: Collector): Collector {
 }
 
 // The codes a collector's status takes (COLLECTOR_ACTIVE, COLLECTOR_INACTIVE, …), read from the enum.
-const COLLECTOR_CODES: readonly StatusCode[] = StatusCodeSchema.values.filter((v) => v.name.startsWith("COLLECTOR_")).map((v) => v.number);
+// Not COLLECTOR_MISSING: that is the API's answer for a collector that does not exist, not a state of one.
+const COLLECTOR_CODES: readonly StatusCode[] = StatusCodeSchema.values
+  .filter((v) => v.name.startsWith("COLLECTOR_") && v.number !== StatusCode.COLLECTOR_MISSING)
+  .map((v) => v.number);
 
 // A status sent with a collector (0: none) must be a collector's: the emulator keeps it as sent.
 function statusIssues(collectors: readonly Collector[]): ValidationIssue[] {

@@ -222,6 +222,16 @@ describe("collector / collectorPatch", () => {
   });
   test("a patch needs only an id", () => {
     expect(collectorPatch({ id: "c1" }).collectorSource).toBeUndefined();
+    expect(collectorPatch({ id: "c1" }).status).toBeUndefined();
     expect(issuesOf(() => collectorPatch({ id: "" })).map((i) => i.path)).toEqual(["collector.id"]);
+  });
+  test("paused pauses (COLLECTOR_INACTIVE) or resumes (COLLECTOR_ACTIVE); only a boolean says which", () => {
+    expect(collectorPatch({ id: "c1", paused: true }).status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
+    expect(collectorPatch({ id: "c1", paused: false }).status?.code).toBe(StatusCode.COLLECTOR_ACTIVE);
+    const issues = issuesOf(() => collectorPatch({ id: "", paused: "no" as unknown as boolean }));
+    expect(issues).toEqual([
+      { path: "collector.id", message: expect.any(String) },
+      { path: "collector.paused", message: 'paused must be true (pause) or false (resume), got string "no"' },
+    ]);
   });
 });

@@ -418,7 +418,13 @@ describe("collectors", () => {
     const notACollectorCode = await patch({ description: "x", status: { code: StatusCode.TASK_DONE } });
     expect([notACollectorCode.status?.code, notACollectorCode.status?.details]).toEqual([
       StatusCode.CONN_INVALID_REQUEST,
-      "collectors[0].status.code: a collector's status is one of COLLECTOR_MISSING (52000), COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); TASK_DONE (54002) is not",
+      "collectors[0].status.code: a collector's status is one of COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); TASK_DONE (54002) is not",
+    ]);
+    // COLLECTOR_MISSING is the API's answer for a collector that does not exist, not a state of one.
+    const missingAsState = await patch({ status: { code: StatusCode.COLLECTOR_MISSING } });
+    expect([missingAsState.status?.code, missingAsState.status?.details]).toEqual([
+      StatusCode.CONN_INVALID_REQUEST,
+      "collectors[0].status.code: a collector's status is one of COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); COLLECTOR_MISSING (52000) is not",
     ]);
     expect(state.store.collectors(USER, "app")[0]).toMatchObject({ description: "paused", status: { code: StatusCode.COLLECTOR_ACTIVE } });
   });
