@@ -6,10 +6,10 @@
 // answer whose trailers carry no status at all is a failure too, not a success.
 import { Code } from "@connectrpc/connect";
 import http2 from "node:http2";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { decodeGrpcMessage, statusDetails } from "../../src/transports/trailer-status.js";
 import { guardEachTest } from "../support/hostile/process-guard.js";
-import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
+import { grpcFrame, okGetTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import { startH2Server } from "../support/hostile/servers.js";
 import { clientFor, expectTypedError, TRANSPORTS } from "./harness.js";
 
@@ -70,6 +70,32 @@ describe.each(TRANSPORTS)("an answer without a status over %s", (transport) => {
     if (transport === "connect") {
       expect(error.grpcCode).toBe(Code.Internal);
       expect(error.message).toContain("the answer ended without a gRPC status");
+    }
+  });
+});
+
+describe("an answer that cannot be read on the default transport", () => {
+  it("a throw while reading it in the stream's close listener fails the call with INTERNAL, and the process stays up", async () => {
+    const server = await startH2Server((stream) => {
+      stream.resume();
+      stream.once("end", () => respondOk(stream, okGetTaskPayload("t1")));
+    });
+    track(server);
+    // Nothing a server sends makes the listener throw (Node's http2 refuses the header values Headers
+    // would), so the throw is made: the one place Buffer.concat runs from the transport's module there.
+    const concat = Buffer.concat;
+    const spy = vi.spyOn(Buffer, "concat").mockImplementation((...args: Parameters<typeof Buffer.concat>) => {
+      if (new Error().stack?.includes("node-http2")) throw new RangeError("no room for the answer");
+      return concat.apply(Buffer, args);
+    });
+    try {
+      const client = track(clientFor("connect", server.baseUrl));
+      const error = await expectTypedError(client.tasks.get("t1"), 1000);
+      expect(error.grpcCode).toBe(Code.Internal);
+      expect(error.message).toContain("the answer could not be read: no room for the answer");
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
     }
   });
 });
