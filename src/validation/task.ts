@@ -167,7 +167,7 @@ function taskRules(task: Task, path: string, options: TaskValidationOptions): Va
   checkWorkers(task, workers, wp, add);
   checkConcepts(task, path, add);
   checkInputSource(task, path, add);
-  checkReview(task.review, workers, labelersPerInput(task.worker), `${path}.review`, add);
+  checkReview(task.review, workers, labelersPerInput(task.worker, workers.length), `${path}.review`, add);
   checkAiAssistant(task, path, add);
   checkAiAssistParams(task, path, add);
   return issues;
@@ -527,10 +527,13 @@ function checkInputSource(task: Task, path: string, add: Add): void {
 
 // How many workers label each input, when a PARTITIONED worker says so within its workers (a
 // workersPerInput outside them is an issue of its own, and no bound on a review); else undefined.
-function labelersPerInput(worker: TaskWorker | undefined): number | undefined {
+// `workerCount` counts them as checkWorkers does, the deprecated lists' users included when
+// worker.workers is empty: counted from worker.workers alone, a task naming its users the old way
+// had no bound.
+function labelersPerInput(worker: TaskWorker | undefined, workerCount: number): number | undefined {
   if (worker?.strategy !== TaskWorker_TaskWorkerStrategy.PARTITIONED || worker.strategyInfo.case !== "partitionedStrategyInfo") return undefined;
   const perInput = worker.strategyInfo.value.workersPerInput;
-  return perInput >= 1 && perInput <= worker.workers.length ? perInput : undefined;
+  return perInput >= 1 && perInput <= workerCount ? perInput : undefined;
 }
 
 function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perInput: number | undefined, rp: string, add: Add): void {

@@ -66,8 +66,13 @@ describe("workers", () => {
     ]);
   });
 
-  it("a deprecated user id left empty is named where it is", () => {
+  it("a deprecated user id left empty is named where it is, alone or next to worker.workers", () => {
     expect(issues(task({ worker: { strategy: 3, userIds: ["u1", ""] } }))).toEqual(["t.worker.userIds[1]: a user worker needs an id"]);
+    expect(issues(task({ worker: { strategy: 3, users: [{ id: "u1" }, { id: "" }] } }))).toEqual(["t.worker.users[1].id: a user worker needs an id"]);
+    expect(issues(task({ worker: { strategy: 3, workers: [user("u1")], users: [{ id: "" }], userIds: ["u1", ""] } }))).toEqual([
+      "t.worker.users[0].id: a user worker needs an id",
+      "t.worker.userIds[1]: a user worker needs an id",
+    ]);
   });
 
   it("duplicates are found within the deprecated lists, and a model's versions are told apart", () => {
@@ -85,6 +90,10 @@ describe("workers", () => {
     expect(issues(mixed).filter((i) => i.includes("duplicate"))).toEqual([
       't.worker.workers[2].user: duplicate worker: user "x" is already listed at t.worker.workers[0].user',
     ]);
+    // From the first worker with the id on, only a worker of the same kind and id is the same worker:
+    // user "y" between model "x" and user "x" is none of them.
+    const between = task({ worker: { strategy: 3, workers: [model("x"), user("y"), user("x")] } });
+    expect(issues(between).filter((i) => i.includes("duplicate"))).toEqual([]);
   });
 
   it("an auto-annotation task takes exactly one model or workflow, and says what to do with users", () => {
@@ -217,6 +226,29 @@ describe("partitioning", () => {
     ]);
   });
 
+  it("weights are the map's own keys: a key that Object.prototype carries (polluted elsewhere in the process) is no weight", () => {
+    const tasks = [
+      // Shares are judged: u1 and u2 carry half each; the inherited key, had it counted, would carry 100/102.
+      task({ worker: partitioned(two, { workersPerInput: 2, weights: { u1: 1, u2: 1 } }) }),
+      // An empty map stays empty, under either partition type.
+      task({ worker: partitioned(two, { type: 1, weights: {} }) }),
+      task({ worker: partitioned(two, { weights: {} }) }),
+    ];
+    const proto = Object.prototype as Record<string, unknown>;
+    let found: string[][];
+    proto.polluted = 100;
+    try {
+      found = tasks.map((t) => issues(t));
+    } finally {
+      delete proto.polluted;
+    }
+    expect(found).toEqual([
+      [],
+      [],
+      ["t.worker.partitionedStrategyInfo.weights: WEIGHTED partitioning needs weights: a map from each worker's user id to a number > 0"],
+    ]);
+  });
+
   it("EVENLY takes no weights, an empty map is no weights, and an unset type says which to pick", () => {
     expect(issues(task({ worker: partitioned(two, { type: 1, weights: { u1: 1 } }) }))).toEqual([
       "t.worker.partitionedStrategyInfo.weights: weights only apply to WEIGHTED partitioning; EVENLY shares the inputs equally",
@@ -307,6 +339,31 @@ describe("reviews", () => {
     ]);
     expect(issues(partitioned(5, { approvalThresholdLabelers: 3 }))).toEqual([
       "t.worker.partitionedStrategyInfo.workersPerInput: workersPerInput 5 is more than the 3 worker(s) of the task",
+    ]);
+    expect(issues(partitioned(0, { approvalThresholdLabelers: 1 }))).toEqual([
+      "t.worker.partitionedStrategyInfo.workersPerInput: workersPerInput must be at least 1; it is 0",
+    ]);
+    // With no user worker there is no labeler to count the threshold against, only workersPerInput,
+    // and only one within the workers (up to all of them).
+    const models = (workersPerInput: number) =>
+      task({
+        type: 0,
+        worker: { strategy: 2, workers: [model("m")], strategyInfo: { case: "partitionedStrategyInfo", value: { type: 1, workersPerInput } } },
+        review: { strategy: 3, strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 3 } } },
+      });
+    expect(issues(models(1))).toEqual([
+      "t.review.consensusStrategyInfo.approvalThresholdLabelers: an approval threshold of 3 labelers can never be reached when each input goes to 1 worker(s) (worker.partitionedStrategyInfo.workersPerInput)",
+    ]);
+    expect(issues(models(2))).toEqual([
+      "t.worker.partitionedStrategyInfo.workersPerInput: workersPerInput 2 is more than the 1 worker(s) of the task",
+    ]);
+    // Users named the deprecated way are workers each input may go to, as they are everywhere else.
+    const deprecated = task({
+      worker: { strategy: 2, users: [{ id: "u1" }, { id: "u2" }, { id: "u3" }], strategyInfo: { case: "partitionedStrategyInfo", value: { type: 1, workersPerInput: 2 } } },
+      review: { strategy: 3, strategyInfo: { case: "consensusStrategyInfo", value: { approvalThresholdLabelers: 3 } } },
+    });
+    expect(issues(deprecated)).toEqual([
+      "t.review.consensusStrategyInfo.approvalThresholdLabelers: an approval threshold of 3 labelers can never be reached when each input goes to 2 worker(s) (worker.partitionedStrategyInfo.workersPerInput)",
     ]);
   });
 
