@@ -28,7 +28,7 @@ export function isPlainObject(v: unknown): v is object {
   return proto === Object.prototype || proto === null || isMessage(v);
 }
 
-const compiled = new WeakMap<DescMessage, Fits>();
+let compiled = new WeakMap<DescMessage, Fits>();
 // Set once the runtime has refused to generate code (an EvalError): no schema will get a fast path.
 let refused = false;
 // What a schema whose function could not be made for another reason checks with: it vouches for
@@ -57,6 +57,15 @@ export function fitsOf(desc: DescMessage): Fits | undefined {
   }
   compiled.set(desc, fits);
   return fits;
+}
+
+/**
+ * Forgets every compiled check, so that each type compiles again on its next use. For the generator's
+ * tests: a mutation tester that swaps code within one process would otherwise only ever run the
+ * functions compiled before the swap. @internal
+ */
+export function forgetCompiledChecks(): void {
+  compiled = new WeakMap();
 }
 
 // The generated function of `desc`. Its source holds nothing but JSON-quoted type and field names from

@@ -38,6 +38,7 @@ const fixtureFile = {
         typed("kind_list", 30, ".fixture.Kind", Label.REPEATED, Type.ENUM),
         typed("value", 31, ".google.protobuf.Value"),
         typed("list", 32, ".google.protobuf.ListValue"),
+        typed("struct", 33, ".google.protobuf.Struct"),
       ],
       nestedType: maps.map((m) => m.entry),
     },
@@ -45,7 +46,8 @@ const fixtureFile = {
 };
 /**
  * `fixture.Shapes`: one field per scalar type (named after it), maps of int32, enum and message values
- * (`counts`, `kinds`, `children`), a list of enums (`kindList`), a Value and a ListValue.
+ * (`counts`, `kinds`, `children`), a list of enums (`kindList`), a Value, a ListValue and a Struct
+ * (`struct`, which protobuf-es holds as a plain JSON object).
  */
 export const ShapesSchema: DescMessage = createFileRegistry(
   create(FileDescriptorProtoSchema, fixtureFile),

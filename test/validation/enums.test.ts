@@ -27,6 +27,8 @@ describe("enum names", () => {
   test("isKnownEnumValue", () => {
     expect(isKnownEnumValue(AnnotationDataTypeSchema, 32)).toBe(true);
     expect(isKnownEnumValue(AnnotationDataTypeSchema, 34)).toBe(false);
+    // Numbers only, for JavaScript callers too: the index by number would also answer to "32".
+    expect(isKnownEnumValue(AnnotationDataTypeSchema, "32" as never)).toBe(false);
   });
   test("describeEnum", () => {
     expect(describeEnum(AnnotationDataTypeSchema)).toBe(
