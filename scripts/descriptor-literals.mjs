@@ -62,7 +62,7 @@ function descriptorJson(proto) {
     if (v.$typeName !== undefined) {
       let index = types.findIndex((t) => t.typeName === v.$typeName);
       if (index < 0) index = types.push(messageType(v.$typeName)) - 1;
-      out.$ = index;
+      out.$typeName = index;
     }
     for (const k of Object.keys(v)) {
       if (k === "$typeName" || (Array.isArray(v[k]) && v[k].length === 0)) continue;
