@@ -6,8 +6,8 @@
 // FileDescriptorProto with the reflective binary decoder, cold, at import: about a tenth of a cold start
 // (import + first call) on Node 20, StatusCode's 433 values alone 4–9 ms. gen/ itself is untouched (buf
 // generate's output, which the tests load). The build proves, file by file, that hydrateFile gives
-// exactly the message `fileDesc` decodes (same fields set, same values, the same defaults on their
-// prototypes), but for the imports it leaves out on purpose (declaresOnlyOptions), and fails otherwise.
+// exactly the message `fileDesc` decodes (same fields set, in the same order, same values, the same
+// defaults on their prototypes), but for the imports it leaves out on purpose (declaresOnlyOptions), and fails otherwise.
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import * as wkt from "@bufbuild/protobuf/wkt";
@@ -27,29 +27,29 @@ function schemaName(typeName) {
 }
 
 /**
- * How `create(schema)` makes a message of `typeName`, as hydrateFile's JSON states it: the fields that
- * start as empty arrays, and the defaults unset fields read from the prototype. Descriptor messages
- * are proto2, with neither maps nor oneofs; anything else fails the build rather than be half-copied.
+ * How `create(schema)` makes a message of `typeName`, as hydrateFile's JSON states it: the defaults
+ * unset fields read from the prototype (its own keys, lists, are in the JSON). Descriptor messages are
+ * proto2, with neither maps nor oneofs (a oneof's `{ case: undefined }` would not survive JSON): anything
+ * but lists among a new message's own keys fails the build rather than be half-copied.
  */
 function messageType(typeName) {
   const zero = create(wkt[schemaName(typeName)]);
-  const lists = [];
   for (const key of Object.keys(zero)) {
     if (key === "$typeName") continue;
     if (!Array.isArray(zero[key]) || zero[key].length) throw new Error(`descriptor-literals: ${typeName}.${key} starts as ${String(zero[key])}, not as an empty list`);
-    lists.push(key);
   }
   const prototype = Object.getPrototypeOf(zero);
   if (Object.getPrototypeOf(prototype) !== Object.prototype) throw new Error(`descriptor-literals: ${typeName} has no proto2 prototype of defaults`);
   for (const [key, value] of Object.entries(prototype)) {
     if (!["string", "number", "boolean"].includes(typeof value)) throw new Error(`descriptor-literals: ${typeName}.${key} defaults to a ${typeof value}`);
   }
-  return { typeName, lists, defaults: { ...prototype } };
+  return { typeName, defaults: { ...prototype } };
 }
 
 /**
- * `proto` as the JSON hydrateFile reads (src/hydrate-file.ts). Empty lists are left to hydrateFile,
- * like `dependency`, which it sets from the imports.
+ * `proto` as the JSON hydrateFile reads (src/hydrate-file.ts): every own key of every message in its
+ * order, empty lists included (hydrateFile makes the parsed objects the messages, so their keys come in
+ * the order `create()` gives them), but `dependency`'s names, which hydrateFile sets from the imports.
  */
 function descriptorJson(proto) {
   const types = [];
@@ -65,16 +65,15 @@ function descriptorJson(proto) {
       out.$typeName = index;
     }
     for (const k of Object.keys(v)) {
-      if (k === "$typeName" || (Array.isArray(v[k]) && v[k].length === 0)) continue;
-      if (k === "dependency" && v.$typeName === "google.protobuf.FileDescriptorProto") continue;
-      out[k] = tree(v[k]);
+      if (k === "$typeName") continue;
+      out[k] = k === "dependency" && v.$typeName === "google.protobuf.FileDescriptorProto" ? [] : tree(v[k]);
     }
     return out;
   };
   return JSON.stringify({ types, file: tree(proto) });
 }
 
-/** Where `a` and `b` differ (own keys, values, the defaults their prototypes hold), or undefined when they are the same. */
+/** Where `a` and `b` differ (own keys and their order, values, the defaults their prototypes hold), or undefined when they are the same. */
 function difference(a, b, path) {
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
     return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]) ? undefined : path;
@@ -83,7 +82,7 @@ function difference(a, b, path) {
   const [pa, pb] = [Object.getPrototypeOf(a), Object.getPrototypeOf(b)];
   if (pa !== pb && (pa === Object.prototype || pb === Object.prototype || difference(pa, pb, "") !== undefined)) return `${path} (prototype)`;
   const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length || keys.some((k) => !Object.hasOwn(b, k))) return `${path} (fields ${keys} / ${Object.keys(b)})`;
+  if (keys.join("\0") !== Object.keys(b).join("\0")) return `${path} (fields ${keys} / ${Object.keys(b)})`;
   for (const k of keys) {
     const d = difference(a[k], b[k], `${path}.${k}`);
     if (d) return d;

@@ -10,12 +10,11 @@ import type { FileDescriptorProto } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
 
 /**
- * A descriptor message type as `create(schema)` makes its messages: `lists` are the fields that start as
- * fresh empty arrays, `defaults` what unset fields read (proto2: from the prototype, not set on the message).
+ * A descriptor message type as `create(schema)` makes its messages: `defaults` is what unset fields read
+ * (proto2: from the prototype, not set on the message).
  */
 interface MessageType {
   readonly typeName: string;
-  readonly lists: readonly string[];
   readonly defaults: Readonly<Record<string, string | number | boolean>>;
 }
 
@@ -31,10 +30,10 @@ interface DescriptorJson {
 /**
  * Makes the file's parsed JSON into message values, in place, and returns `value` as a message value:
  * an object whose `$typeName` is a number is a message of `types[$typeName]` (its other keys are its
- * set fields, by local name), an array a list, `{ "#u8": base64 }` bytes, and any other object (an
- * unknown field) keeps its keys. In place rather than copied: the objects JSON.parse made become the
- * messages, which took the copying walk's time down by about a third (a sixth of the import's time
- * went to that walk, cold, before).
+ * own fields, by local name, in the order `create()` sets them: lists, empty or not, then the fields
+ * set), an array a list, `{ "#u8": base64 }` bytes, and any other object (an unknown field) keeps its
+ * keys. In place rather than copied into new messages: the copy made every object twice at import, and
+ * garbage to collect (see "Bundling and CommonJS" in the README for what it saved).
  */
 function revive(value: unknown, types: readonly MessageType[]): unknown {
   if (Array.isArray(value)) {
@@ -52,12 +51,10 @@ function revive(value: unknown, types: readonly MessageType[]): unknown {
   }
   const index = json.$typeName;
   if (typeof index === "number") {
-    // The type's defaults object is the prototype of all its messages in the file, as create()'s is,
-    // and its lists start empty where the JSON leaves them out.
+    // The type's defaults object is the prototype of all its messages in the file, as create()'s is.
     const type = types[index]!;
     json.$typeName = type.typeName;
     Object.setPrototypeOf(json, type.defaults);
-    for (const list of type.lists) if (!Object.hasOwn(json, list)) json[list] = [];
   }
   return json;
 }
