@@ -368,7 +368,7 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
 
   const distinctUsers = new Set<string>();
   for (const w of workers) if (w.kind === "user" && w.id !== "") distinctUsers.add(w.id);
-  const perInputValid = info.workersPerInput >= 1 && info.workersPerInput <= workers.length;
+  const perInputValid = isWorkersPerInputWithin(info.workersPerInput, workers.length);
   if (info.workersPerInput < 1) {
     add(`${ip}.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
   } else if (info.workersPerInput > workers.length) {
@@ -533,7 +533,14 @@ function checkInputSource(task: Task, path: string, add: Add): void {
 function labelersPerInput(worker: TaskWorker | undefined, workerCount: number): number | undefined {
   if (worker?.strategy !== TaskWorker_TaskWorkerStrategy.PARTITIONED || worker.strategyInfo.case !== "partitionedStrategyInfo") return undefined;
   const perInput = worker.strategyInfo.value.workersPerInput;
-  return perInput >= 1 && perInput <= workerCount ? perInput : undefined;
+  return isWorkersPerInputWithin(perInput, workerCount) ? perInput : undefined;
+}
+
+// Whether a PARTITIONED worker's workersPerInput is one its workers can meet: 1 up to their count. One
+// predicate for checkWorkers and labelersPerInput, so that a value it refuses is an issue of its own and
+// bounds neither the weights' shares nor a review's threshold.
+function isWorkersPerInputWithin(perInput: number, workerCount: number): boolean {
+  return perInput >= 1 && perInput <= workerCount;
 }
 
 function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perInput: number | undefined, rp: string, add: Add): void {
