@@ -7,7 +7,8 @@
 // (import + first call) on Node 20, StatusCode's 433 values alone 4–9 ms. gen/ itself is untouched (buf
 // generate's output, which the tests load). The build proves, file by file, that hydrateFile gives
 // exactly the message `fileDesc` decodes (same fields set, in the same order, same values, the same
-// defaults on their prototypes), but for the imports it leaves out on purpose (declaresOnlyOptions), and fails otherwise.
+// defaults on their prototypes), but for the imports it leaves out on purpose (declaresOnlyOptions),
+// and fails otherwise.
 import { create, fromBinary } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
 import * as wkt from "@bufbuild/protobuf/wkt";
