@@ -21,6 +21,7 @@ import * as esbuild from "esbuild";
 import { bundleSettings } from "./bundle-settings.mjs";
 import { leanDecoder } from "./lean-decoder.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
+import { enumLiterals } from "./enum-literals.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = join(root, "dist");
@@ -101,7 +102,8 @@ for (const bundle of bundles) {
   });
   for (const file of result.outputFiles) {
     const packages = bundledPackages(result.metafile.outputs[relative(root, file.path)]?.inputs ?? {});
-    let text = file.text;
+    // The generated enums' objects read from JSON rather than set member by member (see enum-literals.mjs).
+    let text = enumLiterals(file.text);
     if (packages.length > 0) {
       // Their copyright and license notices, which bundling strips with the comments.
       const notice = `/*! Contains ${packages.join(", ")}: see each package's own license. */\n`;
