@@ -9,6 +9,7 @@ import { GRPC_TIMEOUT_HEADER, MAX_TIMEOUT_MS } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import { answerTooLargeError, notSentError } from "../status.js";
+import { LazyHeadersResult } from "./lazy-headers-result.js";
 import { statusDetails } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
 
@@ -141,37 +142,6 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
 }
 
 /**
- * A call's result: the message, and `Headers` made from grpc-js' metadata only when read. Properties
- * assigned in the constructor, no class fields, for the reason given at node-http2.ts' `DecodedAnswer`.
- */
-class GrpcJsAnswer<O extends DescMessage> implements UnaryResult<O> {
-  declare readonly message: UnaryResult<O>["message"];
-  private declare readonly head: grpc.Metadata | undefined;
-  private declare tail: grpc.Metadata | undefined;
-  private declare headerSeen: Headers | undefined;
-  private declare trailerSeen: Headers | undefined;
-  constructor(message: UnaryResult<O>["message"], head: grpc.Metadata | undefined) {
-    this.message = message;
-    this.head = head;
-    this.tail = undefined;
-    this.headerSeen = undefined;
-    this.trailerSeen = undefined;
-  }
-  setTail(tail: grpc.Metadata): void {
-    this.tail = tail;
-    // Read before the trailers came (grpc-js emits them in the turn that settles the call, so only a
-    // synchronous reader could): that reading saw none; the next one sees them.
-    this.trailerSeen = undefined;
-  }
-  get header(): Headers {
-    return (this.headerSeen ??= metadataToHeaders(this.head));
-  }
-  get trailer(): Headers {
-    return (this.trailerSeen ??= metadataToHeaders(this.tail));
-  }
-}
-
-/**
  * A transport over a grpc-js client: each attempt is one `makeUnaryRequest` with protobuf-es
  * `toBinary`/`fromBinary` as (de)serializers. The deadline travels as the grpc-js `deadline`; an abort
  * cancels the grpc-js call. `close()` closes the client it created (not one you passed in).
@@ -209,11 +179,9 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
       } catch (e) {
         return reject(e);
       }
-      // The response's metadata stays grpc-js' until someone reads it as `Headers` (most callers never
-      // do). Two Web `Headers` built per call were most of the facade's cost over a bare grpc-js client:
-      // paired in one process, GetTask at concurrency 1 went from +10.5% to +4.1% over it without them.
+      // The response's metadata stays grpc-js' until someone reads it as `Headers` (see LazyHeadersResult).
       let head: grpc.Metadata | undefined;
-      let answer: GrpcJsAnswer<O> | undefined;
+      let answer: LazyHeadersResult<O, grpc.Metadata> | undefined;
       let settled = false;
       let stopAbort: (() => void) | undefined;
       let call: grpc.ClientUnaryCall;
@@ -235,7 +203,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
                 reject(error ? callFailure(error, head, receiveLimit) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
                 return;
               }
-              answer = new GrpcJsAnswer(message, head);
+              answer = new LazyHeadersResult(message, metadataToHeaders, head, undefined);
               resolve(answer);
             } catch (e) {
               reject(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
@@ -262,7 +230,8 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
       }
       call.on("metadata", (received: grpc.Metadata) => (head = received));
       // grpc-js emits the trailers right after it runs the callback, in the same turn: the caller, who
-      // reads the result a microtask later at the earliest, finds them there.
+      // reads the result a microtask later at the earliest, finds them there (only a synchronous reader
+      // could read `trailer` before they came).
       call.on("status", (status: grpc.StatusObject) => answer?.setTail(status.metadata));
     });
   }
