@@ -36,10 +36,11 @@ export function enumLiterals(text) {
     const enumObject = {};
     for (const member of text.slice(bodyStart + 1, end).split("\n")) {
       const m = MEMBER.exec(member);
-      if (!m || m[1] !== param || JSON.parse(m[2]) !== JSON.parse(m[4])) throw new Error(`enum-literals: unexpected line in the enum ${name}: ${member}`);
+      const key = m && JSON.parse(m[2]);
+      if (!m || m[1] !== param || key !== JSON.parse(m[4])) throw new Error(`enum-literals: unexpected line in the enum ${name}: ${member}`);
       const value = Number(m[3]);
-      if (!Number.isFinite(value)) throw new Error(`enum-literals: ${name}.${JSON.parse(m[2])} is not a number: ${m[3]}`);
-      enumObject[(enumObject[JSON.parse(m[2])] = value)] = JSON.parse(m[4]);
+      if (!Number.isFinite(value)) throw new Error(`enum-literals: ${name}.${key} is not a number: ${m[3]}`);
+      enumObject[(enumObject[key] = value)] = key;
     }
     const json = JSON.stringify(enumObject);
     // In single quotes, as esbuild prints the descriptors' JSON: no escaped double quotes to read.
