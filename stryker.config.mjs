@@ -42,6 +42,43 @@ export const groups = [
     tests: ["test/validation/*.test.ts", "test/client/first-hour.test.ts"],
   },
   {
+    // The default transport (issue 14's lean unary path over node:http2) and the pieces it is made of:
+    // how an answer becomes a message or a failure, what each HTTP/2 ending means, the shared deadline
+    // timer, the result whose headers are built on demand. Against the fault suites that pin it on
+    // real sockets (hostile servers, bad statuses, deadlines and aborts, kills, interop, security) and
+    // the client tests of Node's failures and gRPC statuses, compression, size limits, connections and
+    // closing.
+    name: "transport",
+    mutate: [
+      "src/transports/node-http2.ts",
+      "src/transports/node-errors.ts",
+      "src/transports/trailer-status.ts",
+      "src/transports/deadlines.ts",
+      "src/transports/lazy-headers-result.ts",
+    ],
+    tests: [
+      "test/fault/bad-status.test.ts",
+      "test/fault/deadline-abort.test.ts",
+      "test/fault/hostile-servers.test.ts",
+      "test/fault/interop.test.ts",
+      "test/fault/retry-safety.test.ts",
+      "test/fault/security.test.ts",
+      "test/fault/kill-restart.test.ts",
+      "test/fault/garbage-fuzz.test.ts",
+      "test/client/transport-errors.test.ts",
+      "test/client/same-behaviour.test.ts",
+      "test/client/status-funnel.test.ts",
+      "test/client/failures.test.ts",
+      "test/client/compression.test.ts",
+      "test/client/max-receive.test.ts",
+      "test/client/connection.test.ts",
+      "test/client/close.test.ts",
+      "test/client/grpc-status.test.ts",
+      "test/client/deadlines.test.ts",
+      "test/client/lazy-headers-result.test.ts",
+    ],
+  },
+  {
     // The emulator's request handling (its socket side, server.ts and emulator.ts, is not mutated:
     // its mutants are about connection lifecycles that only time-bound tests can observe).
     name: "emulator",

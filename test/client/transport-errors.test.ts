@@ -1,0 +1,133 @@
+// What the default transport makes of Node's failures (src/transports/node-errors.ts) and of a server's
+// gRPC status (src/transports/trailer-status.ts; its decoding of texts and details is checked in
+// test/fault/bad-status.test.ts), checked on the functions themselves. Through a facade
+// call most of this is hidden: src/status.ts reads the Node error in the cause chain again and reaches
+// the same verdict. The raw `v2` client gets these ConnectErrors as they are, so their codes, texts and
+// "not sent" marks are behaviour of their own (mutation testing found them pinned by no test).
+import { Code, ConnectError } from "@connectrpc/connect";
+import { constants } from "node:http2";
+import { describe, expect, it } from "vitest";
+import { fromHttp2Reset, fromNodeError } from "../../src/transports/node-errors.js";
+import { trailerError } from "../../src/transports/trailer-status.js";
+
+const notSent = (e: unknown) => (e as Record<symbol, unknown>)[Symbol.for("clarifai-grpc-es/not-sent")] === true;
+
+/** A Node system error as `net` or `dns` raise it. */
+function systemError(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code });
+}
+
+describe("fromHttp2Reset", () => {
+  it.each([
+    [constants.NGHTTP2_REFUSED_STREAM, "REFUSED_STREAM", Code.Unavailable, true],
+    [constants.NGHTTP2_CANCEL, "CANCEL", Code.Canceled, false],
+    [constants.NGHTTP2_ENHANCE_YOUR_CALM, "ENHANCE_YOUR_CALM", Code.ResourceExhausted, false],
+    [constants.NGHTTP2_INADEQUATE_SECURITY, "INADEQUATE_SECURITY", Code.PermissionDenied, false],
+    [constants.NGHTTP2_HTTP_1_1_REQUIRED, "HTTP_1_1_REQUIRED", Code.PermissionDenied, false],
+    [constants.NGHTTP2_PROTOCOL_ERROR, "PROTOCOL_ERROR", Code.Internal, false],
+    [constants.NGHTTP2_INTERNAL_ERROR, "INTERNAL_ERROR", Code.Internal, false],
+  ] as const)("a reset with 0x%s (%s) is %s; not sent only when refused", (rst, name, code, refused) => {
+    const cause = new Error("the stream's own error");
+    const error = fromHttp2Reset(rst, cause);
+    expect(error.code).toBe(code);
+    expect(error.rawMessage).toBe(`the HTTP/2 stream was reset with ${name} (0x${rst.toString(16)})`);
+    expect(error.cause).toBe(cause);
+    expect(notSent(error)).toBe(refused);
+  });
+
+  it("names a reset code nghttp2 does not know by its number only", () => {
+    const error = fromHttp2Reset(0xabc);
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe("the HTTP/2 stream was reset with code (0xabc)");
+  });
+
+  it("takes its names from the stream error codes only, not from session, flag or library error constants", () => {
+    // NGHTTP2_SESSION_CLIENT is 1 and NGHTTP2_FLAG_END_STREAM 1, like PROTOCOL_ERROR; NGHTTP2_ERR_* are
+    // negative library codes: none may stand in for a reset code's name.
+    expect(constants.NGHTTP2_SESSION_CLIENT).toBe(constants.NGHTTP2_PROTOCOL_ERROR);
+    expect(constants.NGHTTP2_FLAG_END_STREAM).toBe(constants.NGHTTP2_PROTOCOL_ERROR);
+    expect(fromHttp2Reset(constants.NGHTTP2_PROTOCOL_ERROR).rawMessage).toContain("reset with PROTOCOL_ERROR (0x1)");
+    expect(fromHttp2Reset(constants.NGHTTP2_NO_ERROR).rawMessage).toContain("reset with NO_ERROR (0x0)");
+    expect(fromHttp2Reset(constants.NGHTTP2_FLOW_CONTROL_ERROR).rawMessage).toContain("reset with FLOW_CONTROL_ERROR (0x3)");
+  });
+});
+
+describe("fromNodeError", () => {
+  it("passes a ConnectError through as it is", () => {
+    const error = new ConnectError("already typed", Code.DataLoss);
+    expect(fromNodeError(error)).toBe(error);
+  });
+
+  it.each(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"])(
+    "an unreachable host (%s) is UNAVAILABLE, with the Node error as cause",
+    (code) => {
+      const cause = systemError(code);
+      const error = fromNodeError(cause);
+      expect(error.code).toBe(Code.Unavailable);
+      expect(error.rawMessage).toBe(cause.message);
+      expect(error.cause).toBe(cause);
+    },
+  );
+
+  it.each(["ECONNRESET", "EPIPE", "ERR_HTTP2_GOAWAY_SESSION"])("any other Node error (%s) is INTERNAL", (code) => {
+    expect(fromNodeError(systemError(code)).code).toBe(Code.Internal);
+  });
+
+  it("a stream error is the code of the reset that ended the stream", () => {
+    const cause = systemError("ERR_HTTP2_STREAM_ERROR");
+    const error = fromNodeError(cause, constants.NGHTTP2_REFUSED_STREAM);
+    expect(error.code).toBe(Code.Unavailable);
+    expect(notSent(error)).toBe(true);
+    expect(error.cause).toBe(cause);
+    expect(fromNodeError(cause, constants.NGHTTP2_ENHANCE_YOUR_CALM).code).toBe(Code.ResourceExhausted);
+  });
+
+  it("a stream error without a reset code, or ended with NO_ERROR, stays a plain INTERNAL failure", () => {
+    const cause = systemError("ERR_HTTP2_STREAM_ERROR");
+    for (const rst of [undefined, constants.NGHTTP2_NO_ERROR]) {
+      const error = fromNodeError(cause, rst);
+      expect(error.code).toBe(Code.Internal);
+      expect(error.rawMessage).toBe(cause.message);
+      expect(notSent(error)).toBe(false);
+    }
+  });
+
+  it("a reset code goes with a stream error only: another Node error keeps its own meaning", () => {
+    expect(fromNodeError(systemError("ECONNREFUSED"), constants.NGHTTP2_CANCEL).code).toBe(Code.Unavailable);
+    expect(fromNodeError(systemError("ECONNRESET"), constants.NGHTTP2_REFUSED_STREAM).code).toBe(Code.Internal);
+  });
+
+  it("takes what is not an Error, null included, by its text", () => {
+    expect(fromNodeError("socket hang up").rawMessage).toBe("socket hang up");
+    expect(fromNodeError(null).rawMessage).toBe("null");
+    expect(fromNodeError(null).code).toBe(Code.Internal);
+    // A code that is not a string is no system error code.
+    expect(fromNodeError({ code: 111 }).code).toBe(Code.Internal);
+  });
+});
+
+describe("trailerError", () => {
+  it("is no failure without a grpc-status, or with 0", () => {
+    expect(trailerError(new Headers({ "grpc-message": "ignored" }))).toBeUndefined();
+    expect(trailerError(new Headers({ "grpc-status": "0", "grpc-message": "ignored" }))).toBeUndefined();
+  });
+
+  it("fails with the server's code and its decoded text, the metadata kept", () => {
+    const metadata = new Headers({ "grpc-status": "5", "grpc-message": "task %22t1%22 not found" });
+    const error = trailerError(metadata)!;
+    expect(error.code).toBe(Code.NotFound);
+    expect(error.rawMessage).toBe('task "t1" not found');
+    expect(Object.fromEntries(error.metadata)).toEqual(Object.fromEntries(metadata));
+    expect(error.details).toEqual([]);
+  });
+
+  it("fails with an empty text when the server sent none", () => {
+    expect(trailerError(new Headers({ "grpc-status": "14" }))?.rawMessage).toBe("");
+  });
+
+  it.each(["17", "99", "-1", "abc", "00"])("turns grpc-status %j, not a failure code, into INTERNAL naming it", (status) => {
+    const error = trailerError(new Headers({ "grpc-status": status, "grpc-message": "whatever" }))!;
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe(`invalid grpc-status: ${status}`);
+  });
+});
