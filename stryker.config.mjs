@@ -74,6 +74,7 @@ export const groups = [
       "test/client/connection.test.ts",
       "test/client/close.test.ts",
       "test/client/grpc-status.test.ts",
+      "test/client/deadline.test.ts",
       "test/client/deadlines.test.ts",
       "test/client/lazy-headers-result.test.ts",
     ],
