@@ -66,6 +66,7 @@ export const groups = [
       "test/fault/kill-restart.test.ts",
       "test/fault/garbage-fuzz.test.ts",
       "test/client/transport-errors.test.ts",
+      "test/client/answer-content-type.test.ts",
       "test/client/same-behaviour.test.ts",
       "test/client/status-funnel.test.ts",
       "test/client/failures.test.ts",

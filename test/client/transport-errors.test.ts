@@ -5,8 +5,10 @@
 // the same verdict. The raw `v2` client gets these ConnectErrors as they are, so their codes, texts and
 // "not sent" marks are behaviour of their own (mutation testing found them pinned by no test).
 import { Code, ConnectError } from "@connectrpc/connect";
+import { ClarifaiClient } from "clarifai-grpc-es";
 import { constants } from "node:http2";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 import { fromHttp2Reset, fromNodeError } from "../../src/transports/node-errors.js";
 import { trailerError } from "../../src/transports/trailer-status.js";
 
@@ -130,5 +132,48 @@ describe("trailerError", () => {
     const error = trailerError(new Headers({ "grpc-status": status, "grpc-message": "whatever" }))!;
     expect(error.code).toBe(Code.Internal);
     expect(error.rawMessage).toBe(`invalid grpc-status: ${status}`);
+  });
+});
+
+describe("what the raw v2 client gets from the connect transport, on a real socket", () => {
+  const MODE_HEADER = "x-answer-mode";
+  let server: H2HostileServer;
+  let client: ClarifaiClient;
+  beforeAll(async () => {
+    // "refuse": the stream is reset with REFUSED_STREAM; "hang": never answered.
+    server = await startH2Server((stream, headers) => {
+      stream.resume();
+      if (headers[MODE_HEADER] === "refuse") stream.close(constants.NGHTTP2_REFUSED_STREAM);
+    });
+    client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: server.baseUrl, transport: "connect", retry: false });
+  });
+  afterAll(async () => {
+    await client.close();
+    await server.close();
+  });
+
+  const failureOf = (mode: string, timeoutMs = 5000) =>
+    client.v2.getTask({ taskId: "t" }, { timeoutMs, headers: { [MODE_HEADER]: mode } }).then(
+      () => expect.unreachable("the call succeeded"),
+      (e: unknown) => e as ConnectError,
+    );
+
+  it("a refused stream: UNAVAILABLE, marked as not sent, named by its reset", async () => {
+    const error = await failureOf("refuse");
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.code).toBe(Code.Unavailable);
+    expect(error.rawMessage).toBe("the HTTP/2 stream was reset with REFUSED_STREAM (0x7)");
+    expect(notSent(error)).toBe(true);
+  });
+
+  it("a deadline that passes: DEADLINE_EXCEEDED, saying which deadline", async () => {
+    const error = await failureOf("hang", 50);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.code).toBe(Code.DeadlineExceeded);
+    // The attempt is given what is left of the call's 50 ms when it starts: 50, or a little less on a slow machine.
+    const told = /^the deadline of (\d+) ms passed before the answer came$/.exec(error.rawMessage);
+    expect(told, error.rawMessage).not.toBeNull();
+    expect(Number(told![1])).toBeGreaterThan(0);
+    expect(Number(told![1])).toBeLessThanOrEqual(50);
   });
 });

@@ -1,0 +1,52 @@
+// The default transport takes an answer as gRPC only when its content type says so: `application/grpc`
+// or `application/grpc+proto`, any case, parameters allowed. An HTTP 200 with another type (a proxy's
+// HTML page, gRPC-Web, JSON) is refused even when its body happens to frame a valid message, rather than
+// decoded as one. (grpc-js does not look at the answer's content type: this is the connect transport's.)
+import { ClarifaiClient, ClarifaiError, Code } from "clarifai-grpc-es";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
+import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
+
+const TYPE_HEADER = "x-answer-content-type";
+
+let server: H2HostileServer;
+let client: ClarifaiClient;
+beforeAll(async () => {
+  // Answers every call with a correct gRPC answer (one SUCCESS message, grpc-status 0) under the content
+  // type the request names; "-" for none.
+  server = await startH2Server((stream, headers) => {
+    const type = String(headers[TYPE_HEADER]);
+    stream.resume();
+    stream.once("end", () => {
+      stream.respond({ ":status": 200, ...(type === "-" ? {} : { "content-type": type }) }, { waitForTrailers: true });
+      stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+      stream.end(grpcFrame(okGetTaskPayload("t")));
+    });
+  });
+  client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: server.baseUrl, transport: "connect", timeoutMs: 5000, retry: false });
+});
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+
+const get = (type: string) => client.tasks.get("t", { headers: { [TYPE_HEADER]: type } });
+
+describe("the answer's content type, on the connect transport", () => {
+  it.each(["application/grpc", "application/grpc+proto", "Application/GRPC+Proto", "application/grpc;charset=utf-8"])("%j is gRPC", async (type) => {
+    expect((await get(type)).id).toBe("t");
+  });
+
+  it.each(["text/html", "application/json", "application/grpc+json", "application/grpc-web", "text/plain;x=application/grpc", "application/grpcx", "-"])(
+    "%j is refused as INTERNAL, naming the type, though the body frames a valid message",
+    async (type) => {
+      const error = await get(type).then(
+        () => expect.unreachable("an answer that is not gRPC was decoded"),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ClarifaiError);
+      expect((error as ClarifaiError).grpcCode).toBe(Code.Internal);
+      expect((error as ClarifaiError).message).toContain(`the server answered with content type ${JSON.stringify(type === "-" ? "" : type)}, not gRPC`);
+    },
+  );
+});
