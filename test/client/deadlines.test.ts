@@ -71,6 +71,28 @@ describe("Deadlines on fake timers", () => {
     await vi.advanceTimersByTimeAsync(5);
     expect(fired).toEqual([1]);
   });
+
+  it("a deadline past Node's longest timer (24.8 days) arms the longest, rather than one that fires at once", async () => {
+    // Node runs a timer longer than 2^31 - 1 ms after 1 ms (the fake timers do the same): armed with
+    // the whole delay, the timer would wake every millisecond, read the clock, find nothing due and
+    // arm again. Counting the clock's readings shows whether it does.
+    let readings = 0;
+    const deadlines = new Deadlines(() => {
+      readings++;
+      return Date.now();
+    });
+    const fired: number[] = [];
+    const thirtyDays = 30 * 24 * 3600 * 1000;
+    deadlines.add(thirtyDays, () => fired.push(1));
+    const afterAdd = readings;
+    await vi.advanceTimersByTimeAsync(100);
+    expect(readings).toBe(afterAdd);
+    // At the longest delay the timer wakes once, finds the deadline not due, and arms for the rest.
+    await vi.advanceTimersByTimeAsync(2 ** 31 - 1 - 100);
+    expect(fired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(thirtyDays - (2 ** 31 - 1));
+    expect(fired).toEqual([1]);
+  });
 });
 
 describe("Deadlines and the event loop", () => {
