@@ -22,6 +22,7 @@ import { bundleSettings } from "./bundle-settings.mjs";
 import { leanDecoder } from "./lean-decoder.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 import { enumLiterals } from "./enum-literals.mjs";
+import { asciiOnly } from "./ascii-only.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = join(root, "dist");
@@ -109,6 +110,8 @@ for (const bundle of bundles) {
       const notice = `/*! Contains ${packages.join(", ")}: see each package's own license. */\n`;
       text = text.startsWith("#!") ? text.replace(/^.*\n/, (hashbang) => hashbang + notice) : notice + text;
     }
+    // One-byte source strings for V8: the comments esbuild keeps escaped to ASCII (see ascii-only.mjs).
+    text = await asciiOnly(text, relative(root, file.path));
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);
   }

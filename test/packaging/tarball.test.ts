@@ -94,4 +94,15 @@ describe("the tarball", () => {
     // grpc-js stays a dependency of the grpc-js entry: users pass their own grpc-js objects in.
     expect(await imports("dist/src/grpc-js.js")).toContain("@grpc/grpc-js");
   });
+
+  it("ships its scripts as pure ASCII, which V8 keeps as one-byte strings (scripts/ascii-only.mjs)", async () => {
+    const scripts = packed.files.filter((f) => f.endsWith(".js"));
+    expect(scripts).toContain("dist/src/index.js");
+    const nonAscii: string[] = [];
+    for (const file of scripts) {
+      const at = (await read(file)).search(/[^\x00-\x7f]/);
+      if (at >= 0) nonAscii.push(`${file} at ${at}`);
+    }
+    expect(nonAscii).toEqual([]);
+  });
 });
