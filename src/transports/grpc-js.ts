@@ -9,6 +9,7 @@ import { GRPC_TIMEOUT_HEADER, MAX_TIMEOUT_MS } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Endpoint, GrpcJsOptions, TlsOptions } from "../options.js";
 import { answerTooLargeError, notSentError } from "../status.js";
+import { foreignContentTypeError } from "./answer-content-type.js";
 import { LazyHeadersResult } from "./lazy-headers-result.js";
 import { statusDetails } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
@@ -201,6 +202,13 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
             try {
               if (error || message === undefined) {
                 reject(error ? callFailure(error, head, receiveLimit) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+                return;
+              }
+              // A message in an answer that did not say it was gRPC is not taken as one (see answer-content-type.ts).
+              const contentType = head?.get("content-type")[0];
+              const foreign = foreignContentTypeError(typeof contentType === "string" ? contentType : "", () => metadataToHeaders(head));
+              if (foreign) {
+                reject(foreign);
                 return;
               }
               answer = new LazyHeadersResult(message, metadataToHeaders, head, undefined);

@@ -1,7 +1,8 @@
-// The default transport takes an answer as gRPC only when its content type says so: `application/grpc`
+// Both gRPC transports take an answer as gRPC only when its content type says so: `application/grpc`
 // or `application/grpc+proto`, any case, parameters allowed. An HTTP 200 with another type (a proxy's
 // HTML page, gRPC-Web, JSON) is refused even when its body happens to frame a valid message, rather than
-// decoded as one. (grpc-js does not look at the answer's content type: this is the connect transport's.)
+// decoded as one. (grpc-js itself does not look at the answer's content type: our grpc-js transport does,
+// once grpc-js has decoded the message.)
 import { ClarifaiClient, Code } from "clarifai-grpc-es";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectTypedError } from "../fault/harness.js";
@@ -12,7 +13,6 @@ const TYPE_HEADER = "x-answer-content-type";
 const TIMEOUT_MS = 5000;
 
 let server: H2HostileServer;
-let client: ClarifaiClient;
 beforeAll(async () => {
   // Answers every call with a correct gRPC answer (one SUCCESS message, grpc-status 0) under the content
   // type the request names; "-" for none.
@@ -25,16 +25,21 @@ beforeAll(async () => {
       stream.end(grpcFrame(okGetTaskPayload("t")));
     });
   });
-  client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: server.baseUrl, transport: "connect", timeoutMs: TIMEOUT_MS, retry: false });
 });
 afterAll(async () => {
-  await client.close();
   await server.close();
 });
 
-const get = (type: string) => client.tasks.get("t", { headers: { [TYPE_HEADER]: type } });
+describe.each(["connect", "grpc-js"] as const)("the answer's content type, on the %s transport", (transport) => {
+  let client: ClarifaiClient;
+  beforeAll(() => {
+    client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: server.baseUrl, transport, timeoutMs: TIMEOUT_MS, retry: false });
+  });
+  afterAll(async () => {
+    await client.close();
+  });
+  const get = (type: string) => client.tasks.get("t", { headers: { [TYPE_HEADER]: type } });
 
-describe("the answer's content type, on the connect transport", () => {
   it.each(["application/grpc", "application/grpc+proto", "Application/GRPC+Proto", "application/grpc;charset=utf-8"])("%j is gRPC", async (type) => {
     expect((await get(type)).id).toBe("t");
   });

@@ -69,11 +69,13 @@ export function mustSucceed(spec: ResponseSpec): boolean {
 }
 
 /**
- * `true` when no reading of the protocol allows success: a non-200 status, a non-OK or missing
- * `grpc-status`, a reset before the trailers, or a message that is cut short at the end of the stream.
+ * `true` when no reading of the protocol allows success: a non-200 status, a content type that is not
+ * gRPC, a non-OK or missing `grpc-status`, a reset before the trailers, or a message that is cut short
+ * at the end of the stream.
  */
 export function mustFail(spec: ResponseSpec): boolean {
   if (spec.httpStatus !== 200) return true;
+  if (!/^application\/grpc(\+proto)?($|;)/i.test(spec.contentType ?? "")) return true;
   if (spec.trailersOnly) return true; // trailers-only carries no message, and a unary call needs one
   if (spec.ending !== "end") return true;
   if (spec.trailers === null || spec.trailers.grpcStatus !== "0") return true;
