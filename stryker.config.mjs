@@ -46,8 +46,8 @@ export const groups = [
     // how an answer becomes a message or a failure, what each HTTP/2 ending means, the shared deadline
     // timer, the result whose headers are built on demand. Against the fault suites that pin it on
     // real sockets (hostile servers, bad statuses, deadlines and aborts, kills, interop, security) and
-    // the client tests of Node's failures and gRPC statuses, compression, size limits, connections and
-    // closing.
+    // the client tests of Node's failures and gRPC statuses, compression, size limits, connections,
+    // keepalive and closing.
     name: "transport",
     mutate: [
       "src/transports/node-http2.ts",
@@ -78,6 +78,7 @@ export const groups = [
       "test/client/deadline.test.ts",
       "test/client/deadlines.test.ts",
       "test/client/lazy-headers-result.test.ts",
+      "test/client/keepalive.test.ts",
     ],
   },
   {

@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeGrpcTimeout, parseGrpcTimeout } from "../../src/deadline.js";
 import { ALL_TRANSPORTS, TRANSPORTS } from "../fault/harness.js";
+import { okMultiTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 
 let emulator: Emulator;
@@ -65,6 +66,24 @@ describe.each(TRANSPORTS)("deadlines over %s", (transport) => {
       expect(told!).toBeGreaterThan(0);
     }
     await client.close();
+  });
+
+  it("a call without a deadline (timeoutMs: Infinity) tells the server none: no grpc-timeout", async () => {
+    const told: IncomingHttpHeaders[] = [];
+    const answering = await startH2Server((stream, headers) => {
+      told.push(headers);
+      stream.resume();
+      stream.once("end", () => respondOk(stream, okMultiTaskPayload([])));
+    });
+    const client = make(answering.baseUrl);
+    try {
+      expect(await client.tasks.list({}, { timeoutMs: Infinity })).toEqual([]);
+      expect(told).toHaveLength(1);
+      expect(told[0]!["grpc-timeout"]).toBeUndefined();
+    } finally {
+      await client.close();
+      await answering.close();
+    }
   });
 
   it("a deadline shorter than the client's timeoutMs wins over it, and a call within it succeeds", async () => {

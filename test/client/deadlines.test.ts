@@ -6,6 +6,14 @@ import { Deadlines } from "../../src/transports/deadlines.js";
 /** Timers that keep the event loop alive (Node lists one "Timeout" per such timer). */
 const liveTimers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 
+/** Advances the fake timers step by step (ms), checking after each step what has fired so far. */
+async function expectFiring(fired: readonly unknown[], steps: readonly (readonly [number, readonly unknown[]])[]): Promise<void> {
+  for (const [ms, firedSoFar] of steps) {
+    await vi.advanceTimersByTimeAsync(ms);
+    expect(fired).toEqual(firedSoFar);
+  }
+}
+
 describe("Deadlines on fake timers", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -72,6 +80,47 @@ describe("Deadlines on fake timers", () => {
     expect(fired).toEqual([1]);
   });
 
+  it("deadlines added in the order they fall due fire each at its own time", async () => {
+    const deadlines = new Deadlines(() => Date.now());
+    const fired: number[] = [];
+    for (const ms of [100, 200, 300]) deadlines.add(ms, () => fired.push(ms));
+    await expectFiring(fired, [
+      [100, [100]],
+      [99, [100]],
+      [1, [100, 200]],
+      [100, [100, 200, 300]],
+    ]);
+  });
+
+  it("a deadline added by a firing one fires at its own time, before a later one already pending", async () => {
+    const deadlines = new Deadlines(() => Date.now());
+    const fired: string[] = [];
+    deadlines.add(100, () => {
+      fired.push("first");
+      deadlines.add(100, () => fired.push("added"));
+    });
+    deadlines.add(500, () => fired.push("later"));
+    await expectFiring(fired, [
+      [199, ["first"]],
+      [1, ["first", "added"]],
+      [300, ["first", "added", "later"]],
+    ]);
+  });
+
+  it("a deadline cancelled by a firing one never fires, and leaves no timer behind", async () => {
+    const deadlines = new Deadlines(() => Date.now());
+    const fired: string[] = [];
+    let cancelSecond = () => {};
+    deadlines.add(100, () => {
+      fired.push("first");
+      cancelSecond();
+    });
+    cancelSecond = deadlines.add(200, () => fired.push("second"));
+    await expectFiring(fired, [[100, ["first"]]]);
+    expect(vi.getTimerCount()).toBe(0);
+    await expectFiring(fired, [[1000, ["first"]]]);
+  });
+
   it("a deadline past Node's longest timer (24.8 days) arms the longest, rather than one that fires at once", async () => {
     // Node runs a timer longer than 2^31 - 1 ms after 1 ms (the fake timers do the same): armed with
     // the whole delay, the timer would wake every millisecond, read the clock, find nothing due and
@@ -111,6 +160,15 @@ describe("Deadlines and the event loop", () => {
     const cancelC = deadlines.add(90_000, () => {});
     expect(liveTimers()).toBe(before + 1);
     cancelC();
+    expect(liveTimers()).toBe(before);
+  });
+
+  it("a deadline of Infinity ms never fires and arms no timer, pending or cancelled", () => {
+    const before = liveTimers();
+    const deadlines = new Deadlines();
+    const cancel = deadlines.add(Number.POSITIVE_INFINITY, () => expect.unreachable("an infinite deadline fired"));
+    expect(liveTimers()).toBe(before);
+    cancel();
     expect(liveTimers()).toBe(before);
   });
 });

@@ -97,6 +97,12 @@ describe.each(transports)("maxReceiveBytes on the %s transport", (transport) => 
   });
 });
 
+it("on the connect transport, the failure says the answer's message is more than the limit, and which option set it", async () => {
+  reply = { message: answer };
+  const read = await failureOf(getTask({ transport: "connect", maxReceiveBytes: answer.length - 1 }));
+  expect(read.message).toContain(`the answer's message is more than ${answer.length - 1} bytes, the most the client accepts (maxReceiveBytes)`);
+});
+
 describe("maxReceiveBytes, what else limits", () => {
   it("connect: a gzipped answer is held to the limit once inflated, whatever its size on the wire", async () => {
     reply = { message: answer, compressed: { encoding: "gzip" } };

@@ -3,11 +3,16 @@
 // test/fault/bad-status.test.ts), checked on the functions themselves. Through a facade
 // call most of this is hidden: src/status.ts reads the Node error in the cause chain again and reaches
 // the same verdict. The raw `v2` client gets these ConnectErrors as they are, so their codes, texts and
-// "not sent" marks are behaviour of their own (mutation testing found them pinned by no test).
+// "not sent" marks are behaviour of their own (mutation testing found them pinned by no test). On a real
+// socket, what the raw client gets of each kind of answer: an HTTP status without or over a gRPC one, a
+// message cut short or misframed or not protobuf, headers and trailers as sent, and a request that
+// cannot be encoded or framed.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ClarifaiClient } from "clarifai-grpc-es";
-import { constants } from "node:http2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { answer, validSpec, type BodyChunk, type ResponseSpec } from "../support/hostile/garbage.js";
+import { grpcFrame, okGetTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 import { fromHttp2Reset, fromNodeError } from "../../src/transports/node-errors.js";
 import { trailerError } from "../../src/transports/trailer-status.js";
@@ -135,15 +140,50 @@ describe("trailerError", () => {
   });
 });
 
+/** A gRPC answer (HTTP 200, grpc-status 0 in trailers) whose body is these chunks. */
+const okWithBody = (...body: BodyChunk[]): ResponseSpec => ({ ...validSpec, body });
+/** A frame of a SUCCESS GetTask answer whose length prefix says `lengthDelta` bytes more than it carries. */
+const misframed = (lengthDelta: number): BodyChunk => ({ kind: "frame", flag: 0, valid: true, random: new Uint8Array(), lengthDelta, truncateTo: null });
+const raw = (bytes: Uint8Array): BodyChunk => ({ kind: "raw", bytes });
+
+/** How the server of the real-socket tests answers, by the request's mode. */
+const answers: Record<string, (stream: ServerHttp2Stream) => void> = {
+  // A proxy in front of the server, overloaded: its own page, no gRPC status.
+  "http-503": (s) => answer(s, { ...validSpec, httpStatus: 503, contentType: "text/html", body: [raw(Buffer.from("<html>upstream unavailable</html>"))], trailers: null }),
+  // A correct gRPC success under an HTTP error status: the HTTP status decides.
+  "http-502-grpc-ok": (s) => answer(s, { ...validSpec, httpStatus: 502 }),
+  "rst-no-error": (s) => s.close(constants.NGHTTP2_NO_ERROR),
+  "no-message": (s) => answer(s, okWithBody()),
+  "three-bytes": (s) => answer(s, okWithBody(raw(new Uint8Array([0, 0, 0])))),
+  "empty-message": (s) => answer(s, okWithBody(raw(grpcFrame(new Uint8Array())))),
+  "prefix-says-less": (s) => answer(s, okWithBody(misframed(-4))),
+  "prefix-says-more": (s) => answer(s, okWithBody(misframed(10))),
+  "not-protobuf": (s) => answer(s, okWithBody(raw(grpcFrame(new Uint8Array([0xff, 0xff, 0xff, 0xff]))))),
+  // Two cookies of a load balancer: Node gives set-cookie as an array, the others as one text.
+  cookies: (s) => {
+    s.respond({ ":status": 200, "content-type": "application/grpc", "set-cookie": ["lb=node-1; Path=/", "session=abc; HttpOnly"] }, { waitForTrailers: true });
+    s.once("wantTrailers", () => s.sendTrailers({ "grpc-status": "0" }));
+    s.end(grpcFrame(okGetTaskPayload("t")));
+  },
+  // The status in the headers, then the message, and no trailers.
+  "status-in-headers": (s) => {
+    s.respond({ ":status": 200, "content-type": "application/grpc", "grpc-status": "0" });
+    s.end(grpcFrame(okGetTaskPayload("t")));
+  },
+};
+
 describe("what the raw v2 client gets from the connect transport, on a real socket", () => {
   const MODE_HEADER = "x-answer-mode";
   let server: H2HostileServer;
   let client: ClarifaiClient;
   beforeAll(async () => {
-    // "refuse": the stream is reset with REFUSED_STREAM; "hang": never answered.
+    // "refuse": the stream is reset with REFUSED_STREAM; a mode of `answers`: answered so once the
+    // request has arrived; any other ("hang"): never answered.
     server = await startH2Server((stream, headers) => {
       stream.resume();
-      if (headers[MODE_HEADER] === "refuse") stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      const mode = String(headers[MODE_HEADER]);
+      if (mode === "refuse") stream.close(constants.NGHTTP2_REFUSED_STREAM);
+      else if (mode in answers) stream.once("end", () => answers[mode]!(stream));
     });
     client = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: server.baseUrl, transport: "connect", retry: false });
   });
@@ -175,5 +215,113 @@ describe("what the raw v2 client gets from the connect transport, on a real sock
     expect(told, error.rawMessage).not.toBeNull();
     expect(Number(told![1])).toBeGreaterThan(0);
     expect(Number(told![1])).toBeLessThanOrEqual(50);
+  });
+
+  it("an HTTP 503 without a gRPC status (a proxy's page): UNAVAILABLE from the HTTP status, marked as the server's answer", async () => {
+    const error = await failureOf("http-503");
+    expect(error.code).toBe(Code.Unavailable);
+    expect(error.rawMessage).toBe("HTTP 503 from the server");
+    expect(error.metadata.get("grpc-status")).toBe(String(Code.Unavailable));
+    expect(error.metadata.get("content-type")).toBe("text/html");
+  });
+
+  it("an HTTP 502 whose body is a correct gRPC success (grpc-status 0): still the HTTP status's failure", async () => {
+    const error = await failureOf("http-502-grpc-ok");
+    expect(error.code).toBe(Code.Unavailable);
+    expect(error.rawMessage).toBe("HTTP 502 from the server");
+  });
+
+  it("a stream closed with NO_ERROR before any header: INTERNAL, the answer ended without a gRPC status", async () => {
+    const error = await failureOf("rst-no-error");
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe("protocol error: the answer ended without a gRPC status");
+  });
+
+  it.each(["no-message", "three-bytes"])("a gRPC OK whose body holds no whole message prefix (%s): INTERNAL, the answer carried no message", async (mode) => {
+    const error = await failureOf(mode);
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe("protocol error: the answer carried no message");
+  });
+
+  it("a gRPC OK with one empty message (a 5-byte frame): the message with every field unset", async () => {
+    const answer = await client.v2.getTask({ taskId: "t" }, { timeoutMs: 5000, headers: { [MODE_HEADER]: "empty-message" } });
+    expect(answer.task).toBeUndefined();
+    expect(answer.status).toBeUndefined();
+  });
+
+  it.each([
+    ["prefix-says-less", -4],
+    ["prefix-says-more", 10],
+  ] as const)("a message whose length prefix disagrees with the body (%s): INTERNAL, naming both lengths", async (mode, delta) => {
+    const carried = okGetTaskPayload("fuzz-task").length;
+    const error = await failureOf(mode);
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe(`protocol error: expected one message of ${carried + delta} bytes, got ${carried}`);
+  });
+
+  it("a message that is not protobuf: INTERNAL, naming the type it should have been", async () => {
+    const error = await failureOf("not-protobuf");
+    expect(error.code).toBe(Code.Internal);
+    expect(error.rawMessage).toBe("the answer is not a valid clarifai.api.SingleTaskResponse");
+  });
+
+  it("each set-cookie of the answer's headers stays a cookie of its own", async () => {
+    let header: Headers | undefined;
+    await client.v2.getTask({ taskId: "t" }, { timeoutMs: 5000, headers: { [MODE_HEADER]: "cookies" }, onHeader: (h) => (header = h) });
+    expect(header?.getSetCookie()).toEqual(["lb=node-1; Path=/", "session=abc; HttpOnly"]);
+  });
+
+  it("an answer with its status in the headers and no trailers: the message, and empty trailers", async () => {
+    let trailer: Headers | undefined;
+    const answer = await client.v2.getTask({ taskId: "t" }, { timeoutMs: 5000, headers: { [MODE_HEADER]: "status-in-headers" }, onTrailer: (t) => (trailer = t) });
+    expect(answer.task?.id).toBe("t");
+    expect([...trailer!.keys()]).toEqual([]);
+  });
+
+  it("a request that cannot be encoded: INVALID_ARGUMENT, marked as not sent, and nothing reaches the server", async () => {
+    const before = server.streams;
+    const error = await client.v2.listTasks({ page: -1 }, { timeoutMs: 5000 }).then(
+      () => expect.unreachable("the call succeeded"),
+      (e: unknown) => e as ConnectError,
+    );
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toBe("the request could not be encoded: cannot encode field clarifai.api.ListTasksRequest.page to binary: invalid uint32: -1");
+    expect(notSent(error)).toBe(true);
+    expect(server.streams).toBe(before);
+  });
+
+  it("a baseUrl with a path prefix: the call goes to <prefix>/<service>/<method>", async () => {
+    const prefixed = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: `${server.baseUrl}/gateway/v1/`, transport: "connect", retry: false });
+    try {
+      const arrived = new Promise<string | undefined>((resolve) =>
+        server.events.once("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
+          respondOk(stream, okGetTaskPayload("t"));
+          resolve(headers[":path"]);
+        }),
+      );
+      expect((await prefixed.v2.getTask({ taskId: "t" }, { timeoutMs: 5000 })).task?.id).toBe("t");
+      expect(await arrived).toBe("/gateway/v1/clarifai.api.V2/GetTask");
+    } finally {
+      await prefixed.close();
+    }
+  });
+
+  it("a request that cannot be framed (Node throws while the stream is being written): INTERNAL with Node's error, not a hang", async () => {
+    // Only a request of more than 4 GiB makes framing throw for real (its length does not fit the
+    // prefix), so the throw is made: the one Buffer.allocUnsafe that runs from the transport's module.
+    const allocUnsafe = Buffer.allocUnsafe;
+    const spy = vi.spyOn(Buffer, "allocUnsafe").mockImplementation((size: number) => {
+      if (new Error().stack?.includes("node-http2")) throw new RangeError("the request is too large to frame");
+      return allocUnsafe.call(Buffer, size);
+    });
+    try {
+      const error = await failureOf("hang");
+      expect(error.code).toBe(Code.Internal);
+      expect(error.rawMessage).toBe("the request is too large to frame");
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

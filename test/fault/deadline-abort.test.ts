@@ -69,6 +69,24 @@ describe.each(TRANSPORTS)("deadlines and aborts over %s", (transport) => {
     await client.close();
   });
 
+  it("a signal that aborts in an interceptor, before the call goes on to the transport: CANCELED at once, nothing sent", async () => {
+    const controller = new AbortController();
+    const client = clientFor(transport, silent.baseUrl, {
+      timeoutMs: 10_000,
+      interceptors: [
+        (next) => (req) => {
+          controller.abort(new Error("changed my mind"));
+          return next(req);
+        },
+      ],
+    });
+    const before = silent.streams;
+    const error = await expectTypedError(client.tasks.get("t", { signal: controller.signal }), 0);
+    expect(error.grpcCode).toBe(Code.Canceled);
+    expect(silent.streams).toBe(before);
+    await client.close();
+  });
+
   it("the deadline cuts a retry backoff short: DEADLINE_EXCEEDED on time, no further attempt", async () => {
     const client = clientFor(transport, unavailable.baseUrl, { retry: { maxAttempts: 5, initialBackoffMs: 50, sleep: endlessSleep } });
     const before = unavailable.streams;

@@ -172,14 +172,77 @@ export function nextConnection(server: HostileServer): Promise<net.Socket> {
   return once(server.events, "connection").then(([socket]) => socket as net.Socket);
 }
 
+/** An HTTP/2 frame: its 9-byte header (length, type, flags, stream id) and payload. */
+export function h2Frame(type: number, flags: number, streamId: number, payload: Uint8Array = new Uint8Array()): Buffer {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(payload.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(streamId, 5);
+  return Buffer.concat([head, payload]);
+}
+
+/** A 4-byte big-endian number, the payload of RST_STREAM and part of GOAWAY's. */
+const u32 = (n: number) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+};
+
 /** A GOAWAY frame (type 7, stream 0): the last stream the sender processed, and its error code. */
 export function goawayFrame(lastStreamId: number, errorCode: number = http2.constants.NGHTTP2_NO_ERROR): Buffer {
-  const frame = Buffer.alloc(17);
-  frame.writeUIntBE(8, 0, 3);
-  frame[3] = 7;
-  frame.writeUInt32BE(lastStreamId, 9);
-  frame.writeUInt32BE(errorCode, 13);
-  return frame;
+  return h2Frame(7, 0, 0, Buffer.concat([u32(lastStreamId), u32(errorCode)]));
+}
+
+/** An RST_STREAM frame (type 3) ending `streamId` with this error code. */
+export function rstStreamFrame(streamId: number, errorCode: number): Buffer {
+  return h2Frame(3, 0, streamId, u32(errorCode));
+}
+
+/** One frame the client sent, as {@link speakFrames} hands it over (SETTINGS and PINGs it has acknowledged). */
+export interface ClientFrame {
+  readonly type: number;
+  readonly flags: number;
+  readonly streamId: number;
+  readonly payload: Buffer;
+}
+
+const CLIENT_PREFACE_LENGTH = 24;
+
+/**
+ * Speaks HTTP/2 frame by frame on `socket` as a server: the SETTINGS preface, the ACK of the client's
+ * SETTINGS, and — unless `onFrame` returns `"answered"` for it — the ACK of each PING. Every frame the
+ * client sends after its preface goes to `onFrame`, which writes whatever else the server says.
+ */
+export function speakFrames(socket: net.Socket, onFrame: (frame: ClientFrame) => "answered" | void): void {
+  socket.write(SETTINGS_FRAME);
+  let pending = Buffer.alloc(0);
+  let prefaceSeen = false;
+  socket.on("data", (chunk: Buffer) => {
+    pending = Buffer.concat([pending, chunk]);
+    if (!prefaceSeen) {
+      if (pending.length < CLIENT_PREFACE_LENGTH) return;
+      pending = pending.subarray(CLIENT_PREFACE_LENGTH);
+      prefaceSeen = true;
+    }
+    while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
+      const length = pending.readUIntBE(0, 3);
+      const frame: ClientFrame = { type: pending[3]!, flags: pending[4]!, streamId: pending.readUInt32BE(5) & 0x7fffffff, payload: pending.subarray(9, 9 + length) };
+      pending = pending.subarray(9 + length);
+      const isAck = (frame.flags & 1) !== 0;
+      if (frame.type === 4 && !isAck) socket.write(h2Frame(4, 1, 0));
+      const answered = onFrame(frame);
+      if (frame.type === 6 && !isAck && answered !== "answered") socket.write(h2Frame(6, 1, 0, frame.payload));
+    }
+  });
+}
+
+/**
+ * A server that speaks HTTP/2 frame by frame (see {@link speakFrames}): `onFrame` gets each frame of a
+ * client and the socket it came on, to answer it byte by byte.
+ */
+export function startFrameServer(onFrame: (frame: ClientFrame, socket: net.Socket) => "answered" | void): Promise<HostileServer> {
+  return startTcp((socket) => speakFrames(socket, (frame) => onFrame(frame, socket)));
 }
 
 /** Options of {@link startRawGoawayServer}. */
@@ -193,8 +256,6 @@ export interface RawGoawayOptions {
   /** Handles the streams of the later connections, which a real HTTP/2 server serves. */
   readonly onStream?: (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => void;
 }
-
-const CLIENT_PREFACE_LENGTH = 24;
 
 /**
  * A server whose first connections speak HTTP/2 frame by frame: SETTINGS, the ACK of the client's
@@ -219,30 +280,12 @@ export async function startRawGoawayServer(options: RawGoawayOptions = {}): Prom
       socket.pipe(upstream).pipe(socket);
       return;
     }
-    socket.write(SETTINGS_FRAME);
-    let pending = Buffer.alloc(0);
-    let prefaceSeen = false;
     let requests = 0;
-    socket.on("data", (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      if (!prefaceSeen) {
-        if (pending.length < CLIENT_PREFACE_LENGTH) return;
-        pending = pending.subarray(CLIENT_PREFACE_LENGTH);
-        prefaceSeen = true;
-      }
-      while (pending.length >= 9 && pending.length >= 9 + pending.readUIntBE(0, 3)) {
-        const length = pending.readUIntBE(0, 3);
-        const [type, flags] = [pending[3]!, pending[4]!];
-        const payload = pending.subarray(9, 9 + length);
-        pending = pending.subarray(9 + length);
-        if (type === 4 && (flags & 1) === 0) socket.write(Buffer.from([0, 0, 0, 4, 1, 0, 0, 0, 0]));
-        if (type === 6 && (flags & 1) === 0) socket.write(Buffer.concat([Buffer.from([0, 0, 8, 6, 1, 0, 0, 0, 0]), payload]));
-        if (type === 1) {
-          rawRequests++;
-          raw.events.emit("stream");
-          if (++requests === after) socket.write(goawayFrame(lastStreamId));
-        }
-      }
+    speakFrames(socket, ({ type }) => {
+      if (type !== 1) return;
+      rawRequests++;
+      raw.events.emit("stream");
+      if (++requests === after) socket.write(goawayFrame(lastStreamId));
     });
   });
   healthy.events.on("stream", (...args: unknown[]) => raw.events.emit("stream", ...args));
