@@ -51,6 +51,7 @@ export const groups = [
     name: "transport",
     mutate: [
       "src/transports/node-http2.ts",
+      "src/transports/answer-content-type.ts",
       "src/transports/node-errors.ts",
       "src/transports/trailer-status.ts",
       "src/transports/deadlines.ts",

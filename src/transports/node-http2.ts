@@ -15,6 +15,7 @@ import { lazyConnectError } from "../lazy-connect-error.js";
 import type { Compression, Endpoint, TlsOptions } from "../options.js";
 import { answerTooLargeError, notSentError } from "../status.js";
 import { USER_AGENT } from "../version.js";
+import { foreignContentTypeError } from "./answer-content-type.js";
 import { Deadlines } from "./deadlines.js";
 import { fromHttp2Reset, fromNodeError } from "./node-errors.js";
 import { gunzipBytes, gzipBytes } from "./gzip.js";
@@ -285,10 +286,8 @@ function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHe
     metadata.set("grpc-status", String(codeFromHttpStatus(status)));
     return new ConnectError(`HTTP ${status} from the server`, codeFromHttpStatus(status), metadata);
   }
-  const type = head["content-type"] ?? "";
-  if (!/^application\/grpc(\+proto)?($|;)/i.test(type)) {
-    return new ConnectError(`the server answered with content type ${JSON.stringify(type)}, not gRPC`, Code.Internal, toHeaders(head));
-  }
+  const foreign = foreignContentTypeError(head["content-type"] ?? "", () => toHeaders(head));
+  if (foreign) return foreign;
   const source = statusSource(head, tail);
   if (!source || source["grpc-status"] === "0") return undefined;
   return serverStatus(head, tail, source);
