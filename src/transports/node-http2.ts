@@ -177,6 +177,14 @@ export function createNodeHttp2Transport(options: NodeHttp2TransportOptions): Cl
     async close() {
       if (closed) return;
       closed = true;
+      // No connection after close. connect-node's session manager checks a connection idle for a while
+      // with a PING before a call goes out on it, and opens a new one when the check fails; aborting the
+      // connection fails it, so a call waiting on the check at close() opened a connection, and went out
+      // on it. The manager hands these options to `http2.connect` for every connection it opens: from
+      // now on, opening one throws before any socket exists, and the waiting call fails instead.
+      nodeOptions.createConnection = () => {
+        throw lazyConnectError("the transport is closed", Code.Canceled);
+      };
       // connect-node's own reason would be a ConnectError built with a `Headers`: see lazy-connect-error.ts.
       sessions.abort(lazyConnectError("connection aborted", Code.Canceled));
     },

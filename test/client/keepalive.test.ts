@@ -2,18 +2,19 @@
 // transport sets it up (src/transports/keepalive.ts), checks a connection left idle for longer than the
 // PING interval (30 s) with a PING before the next call goes out on it; the transport tells it of an
 // answer's bytes as they come, at most once a second, so a connection busy with a slow answer counts as
-// alive. A call that ends while that check is under way sends nothing on the connection.
+// alive. A call that ends while that check is under way sends nothing on the connection, and a client
+// closed during it opens no new one (connect-node reconnects when the check fails).
 // The clock both read is Date.now(), faked here (only Date: every timer stays real) so that 30 s pass
 // at once; the tests wait on the server's events and on the calls, never on time.
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ClarifaiClient } from "clarifai-grpc-es";
 import { once } from "node:events";
 import { constants, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
-import type { Socket } from "node:net";
+import net, { type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { guardEachTest } from "../support/hostile/process-guard.js";
 import { grpcFrame, okGetTaskPayload, respondOk } from "../support/hostile/grpc-wire.js";
-import { goawayFrame, h2Frame, rstStreamFrame, startFrameServer, startH2Server, type HostileServer } from "../support/hostile/servers.js";
+import { goawayFrame, h2Frame, nextConnection, rstStreamFrame, startFrameServer, startH2Server, type HostileServer } from "../support/hostile/servers.js";
 
 const CALL_HEADER = "x-call";
 const T0 = Date.UTC(2026, 0, 1);
@@ -168,4 +169,28 @@ describe("the connect transport's keepalive", () => {
     if (!connection!.closed) await once(connection!, "close");
   });
 
+  it("close() while a call waits on the check opens no connection after it: the call fails, nothing goes out", async () => {
+    const { server, log } = await observed();
+    const client = clientFor(server);
+    await call(client, "first");
+    vi.setSystemTime(T0 + 31_000);
+    const [session] = [...server.sessions] as [ServerHttp2Session];
+    let closing: Promise<void> | undefined;
+    session.once("ping", () => (closing = client.close()));
+    const error = (await call(client, "held").catch((e: unknown) => e)) as ConnectError;
+    expect(error.code).toBe(Code.Canceled);
+    await closing;
+    // The connection the check was on ends; then a probe connects. The server accepts connections in
+    // the order they came, so one the client opened after close() would be accepted before the probe.
+    // (Its 'error', the client's CANCEL, would reject events.once: wait for 'close' alone.)
+    if (!session.closed) await new Promise((resolve) => session.once("close", resolve));
+    const accepted: (number | undefined)[] = [];
+    server.events.on("connection", (socket: Socket) => accepted.push(socket.remotePort));
+    const probe = net.connect(server.port, "127.0.0.1");
+    await once(probe, "connect");
+    while (!accepted.includes(probe.localPort)) await nextConnection(server);
+    probe.destroy();
+    expect(server.connections).toBe(2); // the first, and the probe
+    expect(log).toEqual(["call first", "ping"]);
+  });
 });
