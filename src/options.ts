@@ -303,7 +303,8 @@ export function resolveClientOptions(
 
 function resolveCompression(options: Partial<Compression> | undefined): Compression {
   const c = { ...DEFAULT_COMPRESSION, ...Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) } as Compression;
-  if (!Array.isArray(c.accept) || c.accept.some((e) => e !== "gzip")) throw new TypeError(`compression.accept must be [] or ["gzip"], got ${JSON.stringify(c.accept)}`);
+  // gzip is the only encoding, so at most one entry: a repeated one would be advertised twice.
+  if (!Array.isArray(c.accept) || c.accept.length > 1 || c.accept.some((e) => e !== "gzip")) throw new TypeError(`compression.accept must be [] or ["gzip"], got ${JSON.stringify(c.accept)}`);
   if (c.send !== "identity" && c.send !== "gzip") throw new TypeError(`compression.send must be "identity" or "gzip", got ${JSON.stringify(c.send)}`);
   if (!Number.isFinite(c.minBytes) || c.minBytes < 0) throw new TypeError(`compression.minBytes must be a non-negative number, got ${c.minBytes}`);
   return Object.freeze({ ...c, accept: Object.freeze([...c.accept]) });

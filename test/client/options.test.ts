@@ -1,7 +1,7 @@
 // Construction: env defaults, base URL forms, unknown keys, PAT checks, inspect without secrets.
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { ClarifaiClient, DEFAULT_TIMEOUT_MS } from "clarifai-grpc-es";
+import { ClarifaiClient, DEFAULT_COMPRESSION, DEFAULT_TIMEOUT_MS } from "clarifai-grpc-es";
 import { parseBaseUrl, resolveClientOptions } from "../../src/options.js";
 
 describe("client options", () => {
@@ -64,5 +64,43 @@ describe("client options", () => {
       expect(text).not.toContain("very-secret-pat");
     }
     expect(inspect(client)).toContain("api.clarifai.com");
+  });
+});
+
+describe("the compression option", () => {
+  const resolve = (compression: unknown) => resolveClientOptions({ compression } as never, {}).compression;
+
+  it("defaults to nothing advertised and nothing compressed, frozen", () => {
+    const c = resolve(undefined);
+    expect(c).toEqual({ accept: [], send: "identity", minBytes: 1024 });
+    expect(c).toEqual(DEFAULT_COMPRESSION);
+    expect(Object.isFrozen(c) && Object.isFrozen(c.accept)).toBe(true);
+  });
+
+  it("fills what is not given (or given as undefined) from the default, and keeps a copy of accept", () => {
+    const accept: "gzip"[] = ["gzip"];
+    const c = resolve({ accept, minBytes: undefined });
+    expect(c).toEqual({ accept: ["gzip"], send: "identity", minBytes: 1024 });
+    accept.pop();
+    expect(c.accept).toEqual(["gzip"]);
+    expect(resolve({ send: "gzip", minBytes: 0 })).toEqual({ accept: [], send: "gzip", minBytes: 0 });
+  });
+
+  it.each([
+    [{ accept: "gzip" }, /^compression\.accept must be \[\] or \["gzip"\], got "gzip"$/],
+    [{ accept: ["br"] }, /^compression\.accept must be \[\] or \["gzip"\], got \["br"\]$/],
+    [{ accept: ["gzip", "gzip"] }, /^compression\.accept must be \[\] or \["gzip"\], got \["gzip","gzip"\]$/],
+    [{ accept: ["gzip", "identity"] }, /^compression\.accept must be/],
+    [{ send: "br" }, /^compression\.send must be "identity" or "gzip", got "br"$/],
+    [{ send: null }, /^compression\.send must be/],
+    [{ minBytes: -1 }, /^compression\.minBytes must be a non-negative number, got -1$/],
+    [{ minBytes: Number.NaN }, /^compression\.minBytes must be a non-negative number, got NaN$/],
+    [{ minBytes: Infinity }, /^compression\.minBytes must be/],
+    [{ minBytes: "10" }, /^compression\.minBytes must be/],
+    [{ level: 9 }, /options\.compression: unknown option "level"/],
+  ])("refuses %j with a TypeError naming the field", (compression, message) => {
+    expect(() => resolve(compression)).toThrow(TypeError);
+    expect(() => resolve(compression)).toThrow(message);
+    expect(() => new ClarifaiClient({ pat: "p", compression } as never)).toThrow(message);
   });
 });
