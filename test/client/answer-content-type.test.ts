@@ -3,14 +3,45 @@
 // HTML page, gRPC-Web, JSON) is refused even when its body happens to frame a valid message, rather than
 // decoded as one. (grpc-js itself does not look at the answer's content type: our grpc-js transport does,
 // once grpc-js has decoded the message.)
-import { ClarifaiClient, Code } from "clarifai-grpc-es";
+//
+// The check itself is also called directly, below. The pattern is made when its module loads, and the
+// transports load theirs lazily, inside the first test that makes a call: to Stryker's per-test coverage
+// the pattern looks run by that one test alone, so its mutants were tried against it and nothing else
+// (an unanchored pattern survived). Imported here, it loads before any test runs: Stryker then takes
+// its mutants as static and runs every test of the group against them.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { ClarifaiClient } from "clarifai-grpc-es";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { foreignContentTypeError } from "../../src/transports/answer-content-type.js";
 import { expectTypedError } from "../fault/harness.js";
 import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 
 const TYPE_HEADER = "x-answer-content-type";
+/** A header of the answer's own, as a proxy adds one. */
+const PROXY = { header: "x-proxy-node", value: "edge-7" };
 const TIMEOUT_MS = 5000;
+
+const GRPC_TYPES = ["application/grpc", "application/grpc+proto", "Application/GRPC+Proto", "application/grpc;charset=utf-8"];
+/** Not gRPC; "-" stands for no content type at all. */
+const FOREIGN_TYPES = ["text/html", "application/json", "application/grpc+json", "application/grpc-web", "text/plain;x=application/grpc", "application/grpcx", "-"];
+const sent = (type: string) => (type === "-" ? "" : type);
+const refusal = (type: string) => `the server answered with content type ${JSON.stringify(sent(type))}, not gRPC`;
+
+describe("foreignContentTypeError", () => {
+  it.each(GRPC_TYPES)("%j is gRPC: no error, and the headers are not made", (type) => {
+    expect(foreignContentTypeError(type, () => expect.unreachable("headers made for a gRPC answer"))).toBeUndefined();
+  });
+
+  it.each(FOREIGN_TYPES)("%j is not: INTERNAL, naming the type, with the headers given", (type) => {
+    const headers = new Headers({ [PROXY.header]: PROXY.value });
+    const error = foreignContentTypeError(sent(type), () => headers);
+    expect(error).toBeInstanceOf(ConnectError);
+    expect(error!.code).toBe(Code.Internal);
+    expect(error!.rawMessage).toBe(refusal(type));
+    expect(error!.metadata.get(PROXY.header)).toBe(PROXY.value);
+  });
+});
 
 let server: H2HostileServer;
 beforeAll(async () => {
@@ -40,16 +71,13 @@ describe.each(["connect", "grpc-js"] as const)("the answer's content type, on th
   });
   const get = (type: string) => client.tasks.get("t", { headers: { [TYPE_HEADER]: type } });
 
-  it.each(["application/grpc", "application/grpc+proto", "Application/GRPC+Proto", "application/grpc;charset=utf-8"])("%j is gRPC", async (type) => {
+  it.each(GRPC_TYPES)("%j is gRPC", async (type) => {
     expect((await get(type)).id).toBe("t");
   });
 
-  it.each(["text/html", "application/json", "application/grpc+json", "application/grpc-web", "text/plain;x=application/grpc", "application/grpcx", "-"])(
-    "%j is refused as INTERNAL, naming the type, though the body frames a valid message",
-    async (type) => {
-      const error = await expectTypedError(get(type), TIMEOUT_MS);
-      expect(error.grpcCode).toBe(Code.Internal);
-      expect(error.message).toContain(`the server answered with content type ${JSON.stringify(type === "-" ? "" : type)}, not gRPC`);
-    },
-  );
+  it.each(FOREIGN_TYPES)("%j is refused as INTERNAL, naming the type, though the body frames a valid message", async (type) => {
+    const error = await expectTypedError(get(type), TIMEOUT_MS);
+    expect(error.grpcCode).toBe(Code.Internal);
+    expect(error.message).toContain(refusal(type));
+  });
 });
