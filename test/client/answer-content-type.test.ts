@@ -2,7 +2,8 @@
 // or `application/grpc+proto`, any case, parameters allowed. An HTTP 200 with another type (a proxy's
 // HTML page, gRPC-Web, JSON) is refused even when its body happens to frame a valid message, rather than
 // decoded as one. (grpc-js itself does not look at the answer's content type: our grpc-js transport does,
-// once grpc-js has decoded the message.)
+// once grpc-js has decoded the message.) The refusal carries the answer's headers as its metadata: the
+// raw v2 client's ConnectError has them, and the facade's ClarifaiError has that ConnectError as cause.
 //
 // The check itself is also called directly, below. The pattern is made when its module loads, and the
 // transports load theirs lazily, inside the first test that makes a call: to Stryker's per-test coverage
@@ -18,7 +19,7 @@ import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 
 const TYPE_HEADER = "x-answer-content-type";
-/** A header of the answer's own, as a proxy adds one. */
+/** A header of the answer's own, as a proxy adds one: every answer of the server below carries it. */
 const PROXY = { header: "x-proxy-node", value: "edge-7" };
 const TIMEOUT_MS = 5000;
 
@@ -51,7 +52,7 @@ beforeAll(async () => {
     const type = String(headers[TYPE_HEADER]);
     stream.resume();
     stream.once("end", () => {
-      stream.respond({ ":status": 200, ...(type === "-" ? {} : { "content-type": type }) }, { waitForTrailers: true });
+      stream.respond({ ":status": 200, [PROXY.header]: PROXY.value, ...(type === "-" ? {} : { "content-type": type }) }, { waitForTrailers: true });
       stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
       stream.end(grpcFrame(okGetTaskPayload("t")));
     });
@@ -79,5 +80,21 @@ describe.each(["connect", "grpc-js"] as const)("the answer's content type, on th
     const error = await expectTypedError(get(type), TIMEOUT_MS);
     expect(error.grpcCode).toBe(Code.Internal);
     expect(error.message).toContain(refusal(type));
+  });
+
+  it("the refusal carries the answer's headers: the raw v2 client's error as its metadata, the facade's error on its cause", async () => {
+    const raw = await client.v2.getTask({ taskId: "t" }, { headers: { [TYPE_HEADER]: "text/html" } }).then(
+      () => expect.unreachable("a text/html answer was taken"),
+      (e: unknown) => e,
+    );
+    expect(raw).toBeInstanceOf(ConnectError);
+    const facade = await expectTypedError(get("text/html"), TIMEOUT_MS);
+    expect(facade.cause).toBeInstanceOf(ConnectError);
+    for (const error of [raw as ConnectError, facade.cause as ConnectError]) {
+      expect(error.code).toBe(Code.Internal);
+      expect(error.rawMessage).toBe(refusal("text/html"));
+      expect(error.metadata.get(PROXY.header)).toBe(PROXY.value);
+      expect(error.metadata.get("content-type")).toBe("text/html");
+    }
   });
 });
