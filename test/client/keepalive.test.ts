@@ -84,6 +84,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe("the connect transport's keepalive", () => {
@@ -169,14 +170,31 @@ describe("the connect transport's keepalive", () => {
     if (!connection!.closed) await once(connection!, "close");
   });
 
-  it("close() while a call waits on the check opens no connection after it: the call fails, nothing goes out", async () => {
+  it("close() while a call waits on the check opens no connection after it, and makes no Headers: the call fails, nothing goes out", async () => {
     const { server, log } = await observed();
     const client = clientFor(server);
     await call(client, "first");
     vi.setSystemTime(T0 + 31_000);
     const [session] = [...server.sessions] as [ServerHttp2Session];
     let closing: Promise<void> | undefined;
-    session.once("ping", () => (closing = client.close()));
+    // From close() on, every `Headers` made is counted. The failed check makes connect-node try a new
+    // connection, which close() makes fail with a ConnectError of its own, made without a `Headers`
+    // (lazy-connect-error.ts): a process's first `Headers` loads Node's fetch. Any other failure there
+    // (a TypeError of http2.connect's, say) would become a ConnectError made by its constructor, with one.
+    let headersMade = 0;
+    const RealHeaders = globalThis.Headers;
+    session.once("ping", () => {
+      vi.stubGlobal(
+        "Headers",
+        class extends RealHeaders {
+          constructor(init?: ConstructorParameters<typeof Headers>[0]) {
+            super(init);
+            headersMade++;
+          }
+        },
+      );
+      closing = client.close();
+    });
     const error = (await call(client, "held").catch((e: unknown) => e)) as ConnectError;
     expect(error.code).toBe(Code.Canceled);
     await closing;
@@ -192,5 +210,6 @@ describe("the connect transport's keepalive", () => {
     probe.destroy();
     expect(server.connections).toBe(2); // the first, and the probe
     expect(log).toEqual(["call first", "ping"]);
+    expect(headersMade).toBe(0);
   });
 });
