@@ -11,10 +11,16 @@ const GRPC = /^application\/grpc(\+proto)?($|;)/i;
 
 /**
  * The INTERNAL error for an answer whose content type `type` is not gRPC (`""` when it had none), with
- * the answer's headers as its metadata; `undefined` when the type is gRPC.
+ * the answer's headers as its metadata, marked as the server's answer; `undefined` when the type is gRPC.
  * @internal
  */
 export function foreignContentTypeError(type: string, headers: () => Headers): ConnectError | undefined {
   if (GRPC.test(type)) return undefined;
-  return new ConnectError(`the server answered with content type ${JSON.stringify(type)}, not gRPC`, Code.Internal, headers());
+  const metadata = headers();
+  // Marked as the server's answer, as the transports mark an HTTP status without a gRPC one: the message
+  // quotes the server's text, and status.ts reads the text of the client's own errors for what they
+  // prove (a type reading "ECONNREFUSED" made a refused write look never sent, one reading "certificate"
+  // made it a TLS failure). An answer came, so nothing here says the request went unseen.
+  metadata.set("grpc-status", String(Code.Internal));
+  return new ConnectError(`the server answered with content type ${JSON.stringify(type)}, not gRPC`, Code.Internal, metadata);
 }

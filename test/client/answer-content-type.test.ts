@@ -14,8 +14,8 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ClarifaiClient } from "clarifai-grpc-es";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foreignContentTypeError } from "../../src/transports/answer-content-type.js";
-import { expectTypedError } from "../fault/harness.js";
 import { grpcFrame, okGetTaskPayload } from "../support/hostile/grpc-wire.js";
+import { expectTypedError, validTask } from "../fault/harness.js";
 import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
 
 const TYPE_HEADER = "x-answer-content-type";
@@ -41,6 +41,8 @@ describe("foreignContentTypeError", () => {
     expect(error!.code).toBe(Code.Internal);
     expect(error!.rawMessage).toBe(refusal(type));
     expect(error!.metadata.get(PROXY.header)).toBe(PROXY.value);
+    // Marked as the server's answer (as an HTTP status is): its text is not read as the client's own.
+    expect(error!.metadata.get("grpc-status")).toBe(String(Code.Internal));
   });
 });
 
@@ -81,6 +83,21 @@ describe.each(["connect", "grpc-js"] as const)("the answer's content type, on th
     expect(error.grpcCode).toBe(Code.Internal);
     expect(error.message).toContain(refusal(type));
   });
+
+  // The type is the server's text: that it reads like a refused connection or a certificate problem
+  // proves nothing about the request, which reached whoever answered. (Before the refusal was marked as
+  // the server's answer, these made a refused write look never sent, and the certificate one gave the
+  // hint of a TLS trust failure.)
+  it.each(["text/plain; x=ECONNREFUSED", "text/html; x=REFUSED_STREAM", "text/html; x=certificate has expired", "text/plain; x=wrong version number"])(
+    "a write refused for its content type %j has an unknown outcome, whatever the type's text says",
+    async (type) => {
+      const error = await expectTypedError(client.tasks.create(validTask("ct-write"), { headers: { [TYPE_HEADER]: type } }), TIMEOUT_MS);
+      expect(error.grpcCode).toBe(Code.Internal);
+      expect(error.outcomeUnknown).toBe(true);
+      expect(error.message).toContain(refusal(type));
+      expect(error.message).not.toMatch(/tls|trust|\bca\b/i);
+    },
+  );
 
   it("the refusal carries the answer's headers: the raw v2 client's error as its metadata, the facade's error on its cause", async () => {
     const raw = await client.v2.getTask({ taskId: "t" }, { headers: { [TYPE_HEADER]: "text/html" } }).then(
