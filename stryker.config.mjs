@@ -83,6 +83,20 @@ export const groups = [
     ],
   },
   {
+    name: "options",
+    mutate: ["src/options.ts", "src/unknown-keys.ts"],
+    tests: [
+      "test/client/options.test.ts",
+      "test/client/compression.test.ts",
+      "test/client/max-receive.test.ts",
+      "test/client/deadline.test.ts",
+      "test/client/first-hour.test.ts",
+      "test/client/auth.test.ts",
+      "test/client/retry-rules.test.ts",
+      "test/rest/transport.test.ts",
+    ],
+  },
+  {
     // The emulator's request handling (its socket side, server.ts and emulator.ts, is not mutated:
     // its mutants are about connection lifecycles that only time-bound tests can observe).
     name: "emulator",

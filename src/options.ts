@@ -272,7 +272,8 @@ export function resolveClientOptions(
   rejectUnknownKeys("ClarifaiClient options.compression", options.compression, new Set(["accept", "send", "minBytes"]));
   const envPat = env["CLARIFAI_PAT"];
   const pat = options.pat ?? envPat ?? "";
-  const patSource: PatSource = options.pat !== undefined ? "option" : envPat !== undefined && envPat !== "" ? "env" : "none";
+  // An empty PAT, from either place, is "none" (below): only a PAT that is there has a source.
+  const patSource: PatSource = options.pat !== undefined ? "option" : "env";
   validatePat(pat);
   const transport = options.transport ?? "connect";
   if (transport !== "connect" && transport !== "grpc-js" && transport !== "rest" && (typeof transport !== "object" || typeof transport.unary !== "function")) {

@@ -2,7 +2,9 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { ClarifaiClient, DEFAULT_COMPRESSION, DEFAULT_TIMEOUT_MS } from "clarifai-grpc-es";
-import { parseBaseUrl, resolveClientOptions } from "../../src/options.js";
+import type { Interceptor } from "@connectrpc/connect";
+import { checkCallOptions, parseBaseUrl, resolveClientOptions } from "../../src/options.js";
+import { rejectUnknownKeys } from "../../src/unknown-keys.js";
 
 describe("client options", () => {
   it("fills defaults from the environment", () => {
@@ -102,5 +104,104 @@ describe("the compression option", () => {
     expect(() => resolve(compression)).toThrow(TypeError);
     expect(() => resolve(compression)).toThrow(message);
     expect(() => new ClarifaiClient({ pat: "p", compression } as never)).toThrow(message);
+  });
+});
+
+describe("the base URL", () => {
+  it("is trimmed, and a bare host means TLS even when its query holds a URL", () => {
+    expect(parseBaseUrl("  http://127.0.0.1:9000/ \n")).toEqual({ url: "http://127.0.0.1:9000", address: "127.0.0.1:9000", tls: false });
+    expect(parseBaseUrl("api.example.com/v2?next=http://elsewhere")).toEqual({ url: "https://api.example.com/v2", address: "api.example.com:443", tls: true });
+  });
+
+  it("loses every trailing slash of its path, and only those", () => {
+    expect(parseBaseUrl("https://h/a/b//").url).toBe("https://h/a/b");
+    expect(parseBaseUrl("https://h//a/").url).toBe("https://h//a");
+  });
+
+  it("refuses credentials, a password alone included", () => {
+    for (const url of ["https://user:pw@h", "https://user@h", "https://:secret-pw@h"]) expect(() => parseBaseUrl(url)).toThrow("baseUrl must not carry credentials; use the pat option");
+  });
+
+  it("quotes a URL that does not parse without what may be credentials", () => {
+    const refusal = (shown: string) => `baseUrl ${JSON.stringify(shown)} is not a URL; expected e.g. "https://api.clarifai.com" or "http://127.0.0.1:50051"`;
+    const cases = [
+      ["https://user:secret-pw@exa mple.com", "https://***@exa mple.com"],
+      ["user:secret-pw@exa mple.com", "***@exa mple.com"],
+      ["http://exa mple.com", "http://exa mple.com"],
+    ];
+    for (const [url, shown] of cases) {
+      expect(() => parseBaseUrl(url!)).toThrow(TypeError);
+      expect(() => parseBaseUrl(url!)).toThrow(refusal(shown!));
+    }
+  });
+});
+
+describe("resolving the client options", () => {
+  it("leaves the ids empty and the PAT's source none when nothing is given", () => {
+    const o = resolveClientOptions({}, {});
+    expect([o.pat, o.patSource, o.userId, o.appId]).toEqual(["", "none", "", ""]);
+    expect(resolveClientOptions({}, { CLARIFAI_PAT: "" }).patSource).toBe("none");
+    expect(resolveClientOptions({ pat: "" }, { CLARIFAI_PAT: "from-env" }).patSource).toBe("none");
+    expect(resolveClientOptions({}, { CLARIFAI_PAT: "from-env" }).patSource).toBe("env");
+    expect(resolveClientOptions({ pat: "p" }, { CLARIFAI_PAT: "from-env" }).patSource).toBe("option");
+  });
+
+  it("takes tracing on by default, and keeps a copy of the interceptors", () => {
+    expect(resolveClientOptions({}, {}).tracing).toBe(true);
+    expect(resolveClientOptions({ tracing: false }, {}).tracing).toBe(false);
+    const interceptor: Interceptor = (next) => next;
+    const interceptors = [interceptor];
+    const o = resolveClientOptions({ interceptors }, {});
+    interceptors.pop();
+    expect(o.interceptors).toEqual([interceptor]);
+  });
+
+  it("accepts every documented key", () => {
+    const credentials = {} as never;
+    const o = resolveClientOptions({ tls: { ca: "PEM" }, grpcJs: { credentials, channelOptions: {} }, tracing: false, headers: { "x-a": "1" } }, {});
+    expect([o.tls, o.grpcJs.credentials, o.headers]).toEqual([{ ca: "PEM" }, credentials, { "x-a": "1" }]);
+  });
+
+  it.each([
+    [{ timeoutMs: 0 }, "timeoutMs must be a positive number of milliseconds, got 0"],
+    [{ maxReceiveBytes: "10" }, 'maxReceiveBytes must be a positive whole number of bytes (at most 2^53 - 1), got "10"'],
+    [{ maxReceiveBytes: 1.5 }, "maxReceiveBytes must be a positive whole number of bytes (at most 2^53 - 1), got 1.5"],
+    [{ transport: { stream: () => undefined } }, 'ClarifaiClient options.transport must be "connect", "grpc-js", "rest" or a connect Transport'],
+    [{ transport: Object.assign(() => undefined, { unary: () => undefined }) }, 'ClarifaiClient options.transport must be "connect", "grpc-js", "rest" or a connect Transport'],
+    [{ transport: "rest", tls: { ca: "PEM" } }, 'tls.ca cannot be used with transport "rest": the rest transport trusts the CAs the runtime\'s fetch trusts; in Node, add yours with NODE_EXTRA_CA_CERTS'],
+    [{ tls: "PEM" }, "ClarifaiClient options.tls must be an object"],
+    [{ timeout: 5 }, 'ClarifaiClient options: unknown option "timeout"; known: pat, userId, appId, baseUrl, transport, tls, grpcJs, timeoutMs, retry, maxReceiveBytes, headers, interceptors, compression, tracing'],
+    [{ grpcJs: { channel: 1, interceptor: 2 } }, 'ClarifaiClient options.grpcJs: unknown options "channel", "interceptor"; known: credentials, channelOptions, client'],
+  ])("refuses %j, saying exactly what is wrong", (options, message) => {
+    expect(() => resolveClientOptions(options as never, {})).toThrow(new TypeError(message));
+  });
+
+  it("takes a connect Transport of its own, and tls.ca on the gRPC transports", () => {
+    const transport = { unary: () => undefined, stream: () => undefined } as never;
+    expect(resolveClientOptions({ transport }, {}).transport).toBe(transport);
+    for (const t of ["connect", "grpc-js"] as const) expect(resolveClientOptions({ transport: t, tls: { ca: "PEM" } }, {}).tls).toEqual({ ca: "PEM" });
+  });
+});
+
+describe("per-call options", () => {
+  it("accept every documented key and name the unknown ones", () => {
+    const signal = new AbortController().signal;
+    expect(() => checkCallOptions({ signal, timeoutMs: 1, deadline: 1, headers: {}, userAppId: { userId: "u", appId: "a" }, validate: false })).not.toThrow();
+    expect(() => checkCallOptions(undefined)).not.toThrow();
+    expect(() => checkCallOptions({ timeout: 5 })).toThrow(new TypeError('call options: unknown option "timeout"; known: signal, timeoutMs, deadline, headers, userAppId, validate'));
+  });
+});
+
+describe("rejectUnknownKeys", () => {
+  const known = new Set(["a", "b"]);
+  it("lets undefined and null through and refuses what is not an object", () => {
+    expect(() => rejectUnknownKeys("x", undefined, known)).not.toThrow();
+    expect(() => rejectUnknownKeys("x", null as never, known)).not.toThrow();
+    expect(() => rejectUnknownKeys("x", 5 as never, known)).toThrow(new TypeError("x must be an object"));
+  });
+
+  it("names one unknown key in the singular, several in the plural, with the known ones", () => {
+    expect(() => rejectUnknownKeys("x", { a: 1, c: 2 }, known)).toThrow(new TypeError('x: unknown option "c"; known: a, b'));
+    expect(() => rejectUnknownKeys("x", { c: 1, d: 2 }, known)).toThrow(new TypeError('x: unknown options "c", "d"; known: a, b'));
   });
 });
