@@ -212,6 +212,18 @@ function toHeaders(node: IncomingHttpHeaders | undefined): Headers {
   return out;
 }
 
+/**
+ * The answer's headers as the metadata of a failure of `code` built from the answer, marked as the
+ * server's answer as a gRPC status is (`grpc-status`): such a failure's text quotes the server, or says
+ * what the server did, and status.ts reads the text of the client's own failures for what they prove
+ * (that nothing was sent, that TLS failed).
+ */
+function answerMetadata(head: IncomingHttpHeaders | undefined, code: Code): Headers {
+  const metadata = toHeaders(head);
+  metadata.set("grpc-status", String(code));
+  return metadata;
+}
+
 /** A successful answer as it came off the stream: headers, trailers, and the body's bytes. */
 interface Answer {
   readonly head: IncomingHttpHeaders | undefined;
@@ -270,7 +282,7 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
  * for a write that would report an outcome as unknown when the server's answer is in hand.
  */
 function decodeAnswer<O extends DescMessage>(answer: Answer, output: O, acceptsGzip: boolean, limit: ReceiveLimit): UnaryResult<O> | Promise<UnaryResult<O>> {
-  const message = decodeBody(answer.body, answer.head?.["grpc-encoding"], output, acceptsGzip, limit);
+  const message = decodeBody(answer.body, answer.head, output, acceptsGzip, limit);
   // Only a compressed answer waits for zlib; an identity one is decoded here, without another promise.
   return message instanceof Promise ? message.then((m) => new LazyHeadersResult(m, toHeaders, answer.head, answer.tail)) : new LazyHeadersResult(message, toHeaders, answer.head, answer.tail);
 }
@@ -289,10 +301,7 @@ function statusError(head: IncomingHttpHeaders | undefined, tail: IncomingHttpHe
     // or server that sends its own (a 429 with RESOURCE_EXHAUSTED and its text) is taken at its word.
     const own = statusSource(head, tail);
     if (own !== undefined && own["grpc-status"] !== "0") return serverStatus(head, tail, own);
-    const metadata = toHeaders(head);
-    // Marked as the server's answer, like a gRPC status: its text is not the client's own.
-    metadata.set("grpc-status", String(codeFromHttpStatus(status)));
-    return new ConnectError(`HTTP ${status} from the server`, codeFromHttpStatus(status), metadata);
+    return new ConnectError(`HTTP ${status} from the server`, codeFromHttpStatus(status), answerMetadata(head, codeFromHttpStatus(status)));
   }
   const foreign = foreignContentTypeError(head["content-type"] ?? "", () => toHeaders(head));
   if (foreign) return foreign;
@@ -324,13 +333,17 @@ function transportError(stream: ClientHttp2Stream, streamError: unknown): Connec
  * Decodes the single response message of a unary call (gunzipped when the server compressed it, which
  * it may only do when the client advertised gzip or sent its request gzipped: `acceptsGzip`).
  */
-function decodeBody<O extends DescMessage>(body: Buffer, encoding: string | string[] | undefined, output: O, acceptsGzip: boolean, limit: ReceiveLimit): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
+function decodeBody<O extends DescMessage>(body: Buffer, head: IncomingHttpHeaders | undefined, output: O, acceptsGzip: boolean, limit: ReceiveLimit): UnaryResult<O>["message"] | Promise<UnaryResult<O>["message"]> {
   if (body.length < 5) throw new ConnectError("protocol error: the answer carried no message", Code.Internal);
   const length = body.readUInt32BE(1);
   if (body.length !== 5 + length) throw new ConnectError(`protocol error: expected one message of ${length} bytes, got ${body.length - 5}`, Code.Internal);
   const payload = body.subarray(5);
   if ((body[0]! & 1) === 0) return decode(output, payload);
-  if (encoding !== "gzip") throw new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal);
+  const encoding = head?.["grpc-encoding"];
+  if (encoding !== "gzip") {
+    // The encoding is the server's text (an encoding named "ECONNREFUSED" made a write look never sent).
+    throw new ConnectError(`protocol error: a compressed message with encoding ${JSON.stringify(encoding ?? "identity")}`, Code.Internal, answerMetadata(head, Code.Internal));
+  }
   if (!acceptsGzip) throw new ConnectError("protocol error: a message compressed with gzip, which the client did not advertise (compression.accept is [], and the request was not gzipped)", Code.Internal);
   return gunzipBytes(payload, limit.inflate).then(
     (plain) => decode(output, plain),

@@ -1,0 +1,61 @@
+// What an answer carries is the server's word, never evidence of what the client could not send.
+// src/status.ts reads the text and Node error codes of the client's own failures (a refused connection,
+// a refused stream, a certificate the client does not trust) to decide that a request was never sent
+// (a write may then be retried, and its outcome is known) or that TLS failed (UNAVAILABLE, with a
+// hint); a failure built from a server's answer is marked as the server's (its metadata carries
+// `grpc-status`) so that none of that is read from it. Each case here is a write answered by a server
+// (or anything in the way) whose bytes read like such a failure: its outcome must stay unknown, its
+// code the one the answer gave, with no TLS hint and no retry. Each failed before its transport marked
+// that answer as the server's.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ClarifaiClient, Code } from "clarifai-grpc-es";
+import { expectTypedError, validTask } from "../fault/harness.js";
+import { grpcFrame, okMultiTaskPayload } from "../support/hostile/grpc-wire.js";
+import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
+
+const TIMEOUT_MS = 5000;
+/** Texts status.ts would read, in the client's own failures, as "never sent" or as a TLS failure. */
+const CLIENT_TEXTS = ["ECONNREFUSED", "REFUSED_STREAM", "certificate has expired", "wrong version number"];
+
+const client = (baseUrl: string, transport: "connect" | "grpc-js" | "rest", retry = false) =>
+  new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl, transport, timeoutMs: TIMEOUT_MS, retry: retry ? undefined : false, compression: { accept: ["gzip"] } });
+
+describe("a compressed answer whose grpc-encoding reads like a client failure", () => {
+  const ENCODING_HEADER = "x-answer-encoding";
+  let server: H2HostileServer;
+  beforeAll(async () => {
+    // A gRPC OK whose one message is flagged compressed, in the encoding the request names.
+    server = await startH2Server((stream, headers) => {
+      stream.resume();
+      stream.once("end", () => {
+        stream.respond({ ":status": 200, "content-type": "application/grpc", "grpc-encoding": String(headers[ENCODING_HEADER]) }, { waitForTrailers: true });
+        stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+        stream.end(grpcFrame(okMultiTaskPayload(["t"]), { flag: 1 }));
+      });
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  describe.each(["connect", "grpc-js"] as const)("on the %s transport", (transport) => {
+    let c: ClarifaiClient;
+    beforeAll(() => {
+      c = client(server.baseUrl, transport);
+    });
+    afterAll(async () => {
+      await c.close();
+    });
+
+    // The connect transport names the encoding in its refusal. grpc-js does not; its compression filter
+    // fails the call without a status of its own (1.14: a ServiceError with no code, hence UNKNOWN).
+    it.each(CLIENT_TEXTS)("encoding %j: a failed write whose outcome is unknown, no TLS hint", async (text) => {
+      const error = await expectTypedError(c.tasks.create(validTask("encoding"), { headers: { [ENCODING_HEADER]: text } }), TIMEOUT_MS);
+      expect(error.grpcCode).toBe(transport === "connect" ? Code.Internal : Code.Unknown);
+      expect(error.outcomeUnknown).toBe(true);
+      expect(error.hint).toBe("");
+      expect(error.message).not.toMatch(/tls|trust|\bca\b/i);
+      if (transport === "connect") expect(error.message).toContain(`a compressed message with encoding ${JSON.stringify(text)}`);
+    });
+  });
+});
