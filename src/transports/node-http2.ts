@@ -49,7 +49,7 @@ export interface NodeHttp2TransportOptions {
   readonly maxReceiveBytes: number;
 }
 
-const { NGHTTP2_CANCEL, HTTP2_HEADER_STATUS } = constants;
+const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM, HTTP2_HEADER_STATUS } = constants;
 
 /**
  * The largest answer a transport takes (`maxReceiveBytes`, compressed or inflated), made once per
@@ -266,7 +266,7 @@ function exchange(stream: ClientHttp2Stream, request: Buffer, sessions: Http2Ses
       if (failure) return settle(failure);
       // Headers came, no failure in them, yet no status anywhere: a stream reset after its headers, or
       // trailers without `grpc-status` (a proxy that cut the upstream's). Not a success (grpc-js agrees).
-      if (statusSource(head, tail) === undefined) return settle(transportError(stream, streamError) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
+      if (statusSource(head, tail) === undefined) return settle(transportError(stream, streamError, head) ?? new ConnectError("protocol error: the answer ended without a gRPC status", Code.Internal));
       settle(undefined, { head, tail, body: Buffer.concat(chunks) });
     } catch (e) {
       settle(new ConnectError(`the answer could not be read: ${e instanceof Error ? e.message : String(e)}`, Code.Internal, undefined, undefined, e));
@@ -322,8 +322,18 @@ function statusSource(head: IncomingHttpHeaders | undefined, tail: IncomingHttpH
   return tail?.["grpc-status"] !== undefined ? tail : head?.["grpc-status"] !== undefined ? head : undefined;
 }
 
-/** Why a stream ended without an answer: its error, or the code of the RST_STREAM that ended it. */
-function transportError(stream: ClientHttp2Stream, streamError: unknown): ConnectError | undefined {
+/**
+ * Why a stream ended without an answer: its error, or the code of the RST_STREAM that ended it. `head`:
+ * the answer's headers, when they came before the end.
+ */
+function transportError(stream: ClientHttp2Stream, streamError: unknown, head?: IncomingHttpHeaders): ConnectError | undefined {
+  if (head !== undefined && stream.rstCode === NGHTTP2_REFUSED_STREAM) {
+    // REFUSED_STREAM says the server did not process the stream (RFC 9113 §8.7), yet it had answered it:
+    // that proves nothing about the request. The reset is the server's doing once its answer had begun,
+    // so it fails as the server's answer (UNAVAILABLE, as grpc-js says), never as a stream not sent.
+    const text = `the HTTP/2 stream was reset with REFUSED_STREAM (0x${NGHTTP2_REFUSED_STREAM.toString(16)}) after the answer's headers came`;
+    return new ConnectError(text, Code.Unavailable, answerMetadata(head, Code.Unavailable), undefined, streamError);
+  }
   if (streamError !== undefined) return fromNodeError(streamError, stream.rstCode);
   if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) return fromHttp2Reset(stream.rstCode);
   return undefined;

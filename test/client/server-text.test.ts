@@ -7,11 +7,12 @@
 // (or anything in the way) whose bytes read like such a failure: its outcome must stay unknown, its
 // code the one the answer gave, with no TLS hint and no retry. Each failed before its transport marked
 // that answer as the server's.
+import { constants } from "node:http2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClarifaiClient, Code } from "clarifai-grpc-es";
 import { expectTypedError, validTask } from "../fault/harness.js";
 import { grpcFrame, okMultiTaskPayload } from "../support/hostile/grpc-wire.js";
-import { startH2Server, type H2HostileServer } from "../support/hostile/servers.js";
+import { headersFrame, rstStreamFrame, startFrameServer, startH2Server, type H2HostileServer, type HostileServer } from "../support/hostile/servers.js";
 
 const TIMEOUT_MS = 5000;
 /** Texts status.ts would read, in the client's own failures, as "never sent" or as a TLS failure. */
@@ -59,3 +60,57 @@ describe("a compressed answer whose grpc-encoding reads like a client failure", 
     });
   });
 });
+
+/** A server that answers each request (its HEADERS frame) with `answer(streamId)`, written at once. */
+async function frameServer(answer: (streamId: number) => Buffer[]): Promise<HostileServer> {
+  const server: HostileServer = await startFrameServer((frame, socket) => {
+    if (frame.type !== 1) return;
+    server.events.emit("request");
+    socket.write(Buffer.concat(answer(frame.streamId)));
+  });
+  return server;
+}
+
+const TYPED: readonly (readonly [string, string])[] = [
+  [":status", "200"],
+  ["content-type", "application/grpc"],
+];
+const BARE: readonly (readonly [string, string])[] = [[":status", "200"]];
+
+describe.each([
+  { headers: "with a gRPC content type", head: TYPED },
+  { headers: "with nothing but :status", head: BARE },
+])("a stream reset with REFUSED_STREAM after the answer's headers came ($headers)", ({ head }) => {
+  // REFUSED_STREAM says the server did not process the stream (RFC 9113 §8.7); one that had answered
+  // it with headers did, so this proves nothing about the request. It is the server's (or a proxy's)
+  // doing, not the client's: a write is not retried, and its outcome is unknown.
+  let server: HostileServer;
+  beforeAll(async () => {
+    server = await frameServer((stream) => [headersFrame(stream, head), rstStreamFrame(stream, constants.NGHTTP2_REFUSED_STREAM)]);
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it.each(["connect"] as const)("on the %s transport: a write is not retried, its outcome unknown", async (transport) => {
+    const c = client(server.baseUrl, transport, true);
+    const requests = requestsOn(server);
+    try {
+      const error = await expectTypedError(c.tasks.create(validTask("refused")), TIMEOUT_MS);
+      // A bare 200 is refused for its content type by the connect transport, before its reset is read.
+      expect(error.grpcCode).toBe(transport === "connect" && head === BARE ? Code.Internal : Code.Unavailable);
+      expect(error.outcomeUnknown).toBe(true);
+      expect(error.attempts).toBe(1);
+      expect(requests()).toBe(1);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+/** How many requests `server` has received since this was called. */
+function requestsOn(server: HostileServer): () => number {
+  let n = 0;
+  server.events.on("request", () => n++);
+  return () => n;
+}

@@ -199,6 +199,29 @@ export function rstStreamFrame(streamId: number, errorCode: number): Buffer {
   return h2Frame(3, 0, streamId, u32(errorCode));
 }
 
+/** An HPACK integer with an `n`-bit prefix, its first byte or'ed with `flags` (RFC 7541 §5.1). */
+function hpackInteger(value: number, n: number, flags = 0): number[] {
+  const max = (1 << n) - 1;
+  if (value < max) return [flags | value];
+  const out = [flags | max];
+  for (value -= max; value >= 128; value >>= 7) out.push((value & 127) | 128);
+  out.push(value);
+  return out;
+}
+
+/**
+ * A HEADERS frame (type 1, END_HEADERS, and END_STREAM when `endStream`) carrying `headers` in this
+ * order, each as an HPACK literal without indexing and without Huffman coding, pseudo-headers
+ * included: exactly these fields, and nothing Node's own `respond()` would add (a `date`).
+ */
+export function headersFrame(streamId: number, headers: readonly (readonly [string, string])[], endStream = false): Buffer {
+  const block = headers.flatMap(([name, value]) => {
+    const [n, v] = [Buffer.from(name, "latin1"), Buffer.from(value, "latin1")];
+    return [0, ...hpackInteger(n.length, 7), ...n, ...hpackInteger(v.length, 7), ...v];
+  });
+  return h2Frame(1, 4 | (endStream ? 1 : 0), streamId, Buffer.from(block));
+}
+
 /** One frame the client sent, as {@link speakFrames} hands it over (SETTINGS and PINGs it has acknowledged). */
 export interface ClientFrame {
   readonly type: number;
