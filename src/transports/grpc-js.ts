@@ -79,20 +79,23 @@ export function metadataToHeaders(metadata: { getMap(): Record<string, string | 
 
 /**
  * A grpc-js failure as a ConnectError (the status numbers are the same), keeping the original as
- * `cause`. `header` is the response header the call received, if any. A status that came with
- * response metadata (headers, or the content-type of a trailers-only answer) was sent by the server,
- * and keeps its `grpc-status` in the metadata, as connect's own errors from a response do: its text is
- * the server's, never evidence of what the client failed to send. grpc-js' own statuses (no
- * connection, name resolution, …) carry none.
+ * `cause`. `header` is the response header the call received, if any: `undefined` when none came, empty
+ * when they came with nothing but `:status`. A status that came after response headers, or with
+ * response metadata (the content-type of a trailers-only answer), was sent by the server, and keeps its
+ * `grpc-status` in the metadata, as connect's own errors from a response do: its text is the server's,
+ * never evidence of what the client failed to send. grpc-js' own statuses (no connection, name
+ * resolution, …) carry none.
  * @internal
  */
 export function connectErrorFromGrpcJs(error: Partial<grpc.ServiceError> & Error, header?: Headers): ConnectError {
   const code = typeof error.code === "number" && error.code > 0 && error.code <= 16 ? (error.code as unknown as Code) : Code.Unknown;
   const received = error.metadata ? Object.keys(error.metadata.getMap()).length > 0 : false;
   // One of grpc-js' own statuses (a deadline, no connection): nothing to carry, so no `Headers`, whose
-  // first use in a process loads Node's fetch (lazy-connect-error.ts).
-  if (!received && (header === undefined || [...header.keys()].length === 0)) return lazyConnectError(error.details || error.message, code, error);
-  // Past that, the status came with response metadata: the server sent it.
+  // first use in a process loads Node's fetch (lazy-connect-error.ts). Headers that came empty still
+  // came: grpc-js hands the server's status over with no metadata when the answer carried none, and its
+  // text (say, "ECONNREFUSED") made a write look never sent.
+  if (!received && header === undefined) return lazyConnectError(error.details || error.message, code, error);
+  // Past that, the status came with a response: the server sent it.
   const metadata = metadataToHeaders(error.metadata);
   header?.forEach((v, k) => {
     if (!metadata.has(k)) metadata.append(k, v);

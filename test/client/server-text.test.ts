@@ -92,7 +92,7 @@ describe.each([
     await server.close();
   });
 
-  it.each(["connect"] as const)("on the %s transport: a write is not retried, its outcome unknown", async (transport) => {
+  it.each(["connect", "grpc-js"] as const)("on the %s transport: a write is not retried, its outcome unknown", async (transport) => {
     const c = client(server.baseUrl, transport, true);
     const requests = requestsOn(server);
     try {
@@ -105,6 +105,43 @@ describe.each([
     } finally {
       await c.close();
     }
+  });
+});
+
+describe("a gRPC status after headers that carry nothing but :status", () => {
+  // grpc-js hands the status over with no metadata at all, as it hands over its own (no connection, a
+  // refused stream): that headers came is what says the server sent it.
+  const answers: Record<string, HostileServer> = {};
+  beforeAll(async () => {
+    for (const text of CLIENT_TEXTS) {
+      answers[text] = await frameServer((stream) => [
+        headersFrame(stream, BARE),
+        headersFrame(stream, [["grpc-status", String(Code.Unavailable)], ["grpc-message", text]], true),
+      ]);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(answers).map((s) => s.close()));
+  });
+
+  describe.each(["connect", "grpc-js"] as const)("on the %s transport", (transport) => {
+    it.each(CLIENT_TEXTS)("grpc-message %j: a write is not retried, its outcome unknown, no TLS hint", async (text) => {
+      const server = answers[text]!;
+      const c = client(server.baseUrl, transport, true);
+      const requests = requestsOn(server);
+      try {
+        const error = await expectTypedError(c.tasks.create(validTask("status")), TIMEOUT_MS);
+        // The connect transport refuses a 200 without a gRPC content type; grpc-js takes the status.
+        expect(error.grpcCode).toBe(transport === "connect" ? Code.Internal : Code.Unavailable);
+        expect(error.outcomeUnknown).toBe(true);
+        expect(error.attempts).toBe(1);
+        expect(requests()).toBe(1);
+        expect(error.hint).toBe("");
+        expect(error.message).not.toMatch(/tls|trust|\bca\b/i);
+      } finally {
+        await c.close();
+      }
+    });
   });
 });
 
