@@ -97,6 +97,14 @@ export const groups = [
     ],
   },
   {
+    // The builders that turn the documentation's examples into Task and Collector messages: what they
+    // fill in, their documented defaults, and the issues they report for bad input. Against their own
+    // tests (and the logging test, which builds a task and a collector of each kind).
+    name: "builders",
+    mutate: ["src/builders/**/*.ts"],
+    tests: ["test/builders/*.test.ts", "test/logging/to-json.test.ts"],
+  },
+  {
     // The emulator's request handling (its socket side, server.ts and emulator.ts, is not mutated:
     // its mutants are about connection lifecycles that only time-bound tests can observe).
     name: "emulator",
