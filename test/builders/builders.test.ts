@@ -18,16 +18,7 @@ import {
   type LabelingTaskSpec,
 } from "../../src/builders/index.js";
 import { deprecatedTaskFields } from "../../src/validation/index.js";
-
-function issuesOf(fn: () => unknown): { path: string; message: string }[] {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return [...(e as ValidationError).issues];
-  }
-  throw new Error("expected a ValidationError");
-}
+import { issuesOf } from "./issues-of.js";
 
 const base: LabelingTaskSpec = {
   name: "Annotate water",
