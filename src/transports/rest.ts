@@ -80,6 +80,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/**
+ * What an HTTP error's message says of a redirect: where it pointed (`Location`), and that it was not
+ * followed; `""` for any other answer. (A browser's fetch hides a redirect's status and headers.)
+ */
+function redirectNote(response: Response): string {
+  if (response.type === "opaqueredirect") return " (a redirect, not followed)";
+  const location = response.status >= 300 && response.status < 400 ? response.headers.get("location") : null;
+  return location === null ? "" : ` (a redirect to ${location}, not followed)`;
+}
+
 /** Response headers plus the code the transport derived, marking the failure as the server's answer. */
 function serverMetadata(headers: Headers, code: Code): Headers {
   const metadata = new Headers(headers);
@@ -96,10 +106,10 @@ function serverMetadata(headers: Headers, code: Code): Headers {
  * body carries a `status` (the API answers a Clarifai failure as HTTP 4xx/5xx with the status in the
  * body; the client checks it, as for every transport). What it rejects with: a `ConnectError` whose
  * code comes from the HTTP status as connect's `codeFromHttpStatus` maps it (for an answer without a
- * status: a proxy's 502 page, a 404 from something that is not the API), UNAVAILABLE when `fetch`
- * itself fails (the network error kept as `cause`), INTERNAL for a body that does not decode,
- * DEADLINE_EXCEEDED when the attempt's `timeoutMs` runs out, and the signal's reason, as it is, on
- * abort.
+ * status: a proxy's 502 page, a 404 from something that is not the API, a redirect, which is not
+ * followed), UNAVAILABLE when `fetch` itself fails (the network error kept as `cause`), INTERNAL for a
+ * body that does not decode, DEADLINE_EXCEEDED when the attempt's `timeoutMs` runs out, and the
+ * signal's reason, as it is, on abort.
  *
  * @throws TypeError when `tls.ca` is given (see {@link RestTransportOptions.tls}).
  * @internal
@@ -157,7 +167,10 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
     };
     try {
       const url = `${base}${request.path}${request.query ? `?${request.query}` : ""}`;
-      const response = await fetch(url, { method: request.method, headers, body: request.body, signal: controller.signal });
+      // A redirect is not followed: it is the server's answer. Followed, the request went on to whoever
+      // it named (a 303, or a 301/302 to a POST, as a GET whose answer was taken as the write's), and that
+      // hop's failure (a refused connection, a TLS handshake) read as proof the write was never sent.
+      const response = await fetch(url, { method: request.method, headers, body: request.body, signal: controller.signal, redirect: "manual" });
       const text = await readBody(response, options.maxReceiveBytes);
       let json: unknown;
       try {
@@ -179,7 +192,7 @@ export function createRestTransport(options: RestTransportOptions): ClientTransp
       const key = attempt.headers[AUTHORIZATION_HEADER];
       const body = key === undefined ? text.trim() : createRedactor(...authorizationSecrets(key))(text.trim());
       const snippet = body.slice(0, SNIPPET_CHARS);
-      const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${request.method} ${request.path}${snippet ? `: ${snippet}` : ""}`;
+      const message = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""} from ${request.method} ${request.path}${redirectNote(response)}${snippet ? `: ${snippet}` : ""}`;
       throw new ConnectError(message, code, serverMetadata(response.headers, code));
     } catch (e) {
       throw failure(e);

@@ -6,11 +6,13 @@
 // `grpc-status`) so that none of that is read from it. Each case here is a write answered by a server
 // (or anything in the way) whose bytes read like such a failure: its outcome must stay unknown, its
 // code the one the answer gave, with no TLS hint and no retry. Each failed before its transport marked
-// that answer as the server's.
+// that answer as the server's (over rest: before it stopped following redirects).
 import { constants } from "node:http2";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ClarifaiClient, Code } from "clarifai-grpc-es";
 import { expectTypedError, validTask } from "../fault/harness.js";
+import { closedPort } from "../support/closed-port.js";
+import { startHttp1Server, type Http1Server } from "../support/http1.js";
 import { grpcFrame, okMultiTaskPayload } from "../support/hostile/grpc-wire.js";
 import { headersFrame, rstStreamFrame, startFrameServer, startH2Server, type H2HostileServer, type HostileServer } from "../support/hostile/servers.js";
 
@@ -151,3 +153,66 @@ function requestsOn(server: HostileServer): () => number {
   server.events.on("request", () => n++);
   return () => n;
 }
+
+describe("a redirect answering a write over rest", () => {
+  // fetch follows redirects by default: the request then went to whoever the server named, and that
+  // hop's failure (a refused connection, a TLS handshake with a plaintext server) read as the client's
+  // own, though the write had reached the server that redirected it. A 303 (or a 301/302 to a POST)
+  // also turns the write into a GET of the new URL, whose answer was taken as the write's.
+  let server: Http1Server;
+  let posts = 0;
+  let closed: number;
+  beforeAll(async () => {
+    closed = await closedPort();
+    server = await startHttp1Server((req, res) => {
+      if (req.method === "GET") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: { code: 10000 }, tasks: [{ id: "someone-elses" }] }));
+        return;
+      }
+      posts++;
+      const [status, location] = REDIRECTS[String(req.headers[REDIRECT_HEADER])]!(server.baseUrl);
+      res.writeHead(status, { location }).end();
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const REDIRECT_HEADER = "x-redirect";
+  const REDIRECTS: Record<string, (self: string) => [number, string]> = {
+    "307 to a closed port": () => [307, `http://127.0.0.1:${closed}/v2/tasks`],
+    "307 to https on a plaintext server": (self) => [307, `${self.replace("http:", "https:")}/v2/tasks`],
+    "303 to a URL that answers a GET with a task": (self) => [303, `${self}/v2/tasks`],
+  };
+
+  it.each(Object.keys(REDIRECTS))("%s: the redirect is the server's answer, not followed; the write's outcome is unknown", async (redirect) => {
+    const c = client(server.baseUrl, "rest", true);
+    const before = posts;
+    try {
+      const error = await expectTypedError(c.tasks.create(validTask("redirected"), { headers: { [REDIRECT_HEADER]: redirect } }), TIMEOUT_MS);
+      expect(error.grpcCode).toBe(Code.Unknown);
+      expect(error.message).toContain(`HTTP ${redirect.slice(0, 3)} `);
+      expect(error.message).toContain(`(a redirect to ${REDIRECTS[redirect]!(server.baseUrl)[1]}, not followed)`);
+      expect(error.outcomeUnknown).toBe(true);
+      expect(error.attempts).toBe(1);
+      expect(posts - before).toBe(1);
+      expect(error.hint).toBe("");
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("a browser's fetch hides a redirect (an opaque redirect of status 0): the same failure, saying it was one", async () => {
+    const opaque = Object.defineProperties(new Response(null), { type: { value: "opaqueredirect" }, status: { value: 0 }, ok: { value: false }, statusText: { value: "" } });
+    vi.stubGlobal("fetch", async (_url: string, init: RequestInit) => (init.redirect === "manual" ? opaque : expect.unreachable("a redirect followed")));
+    const c = client(server.baseUrl, "rest");
+    try {
+      const error = await expectTypedError(c.tasks.create(validTask("opaque")), TIMEOUT_MS);
+      expect(error.grpcCode).toBe(Code.Unknown);
+      expect(error.message).toContain("HTTP 0 from POST /v2/users/u/apps/a/tasks (a redirect, not followed)");
+      expect(error.outcomeUnknown).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+      await c.close();
+    }
+  });
+});
