@@ -128,9 +128,10 @@ function machineWorker(spec: ModelWorkerSpec | WorkflowWorkerSpec): MessageInitS
         case: "model",
         value: {
           id: m.id,
+          // Unlike the ids (`create` leaves `undefined` unset), a modelVersion message would be sent even empty.
           ...(m.versionId !== undefined ? { modelVersion: { id: m.versionId } } : {}),
-          ...(m.userId !== undefined ? { userId: m.userId } : {}),
-          ...(m.appId !== undefined ? { appId: m.appId } : {}),
+          userId: m.userId,
+          appId: m.appId,
         },
       },
     };
@@ -139,7 +140,7 @@ function machineWorker(spec: ModelWorkerSpec | WorkflowWorkerSpec): MessageInitS
   return {
     worker: {
       case: "workflow",
-      value: { id: w.id, ...(w.userId !== undefined ? { userId: w.userId } : {}), ...(w.appId !== undefined ? { appId: w.appId } : {}) },
+      value: { id: w.id, userId: w.userId, appId: w.appId },
     },
   };
 }

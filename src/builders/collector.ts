@@ -112,23 +112,27 @@ export function collectorPatch(spec: CollectorPatchSpec): Collector {
   return c;
 }
 
-// Only the given fields are set, so results equal the documentation's JSON through `fromJson`.
+// Only the given fields are set (`create` leaves a field given as `undefined` unset, as if left out),
+// so results equal the documentation's JSON through `fromJson`.
 function collectorInit(spec: CollectorPatchSpec): Exclude<MessageInitShape<typeof CollectorSchema>, Collector> {
-  const init: Exclude<MessageInitShape<typeof CollectorSchema>, Collector> = { id: spec.id };
-  if (spec.description !== undefined) init.description = spec.description;
-  if (spec.preQueueWorkflowId !== undefined) init.preQueueWorkflowId = spec.preQueueWorkflowId;
-  if (spec.postQueueWorkflowId !== undefined) init.postQueueWorkflowId = spec.postQueueWorkflowId;
-  if (spec.preQueueRandomSample !== undefined) init.preQueueRandomSample = spec.preQueueRandomSample;
-  if (spec.collectOutputs !== undefined) init.collectOutputs = spec.collectOutputs;
+  const init: Exclude<MessageInitShape<typeof CollectorSchema>, Collector> = {
+    id: spec.id,
+    description: spec.description,
+    preQueueWorkflowId: spec.preQueueWorkflowId,
+    postQueueWorkflowId: spec.postQueueWorkflowId,
+    preQueueRandomSample: spec.preQueueRandomSample,
+    collectOutputs: spec.collectOutputs,
+  };
+  // Unlike the fields above, a collectorSource message would be sent even empty.
   const s = spec.source;
   if (s !== undefined) {
     init.collectorSource = {
       apiPostModelOutputsCollectorSource: {
+        modelUserId: s.modelUserId,
+        modelAppId: s.modelAppId,
         modelId: s.modelId,
+        modelVersionId: s.modelVersionId,
         postInputsKeyId: s.postInputsKeyId,
-        ...(s.modelUserId !== undefined ? { modelUserId: s.modelUserId } : {}),
-        ...(s.modelAppId !== undefined ? { modelAppId: s.modelAppId } : {}),
-        ...(s.modelVersionId !== undefined ? { modelVersionId: s.modelVersionId } : {}),
       },
     };
   }

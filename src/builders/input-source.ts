@@ -29,5 +29,5 @@ export function inputSourceInit(
   issues: ValidationIssue[],
 ): MessageInitShape<typeof TaskInputSourceSchema> {
   const type = enumFromSpec(TaskInputSource_TaskInputSourceTypeSchema, spec.type, `${path}.type`, issues);
-  return spec.id === undefined ? { type } : { type, id: spec.id };
+  return { type, id: spec.id };
 }

@@ -158,18 +158,21 @@ function workersInit(spec: LabelingWorkersSpec, issues: ValidationIssue[]): Mess
   return { strategy, workers, strategyInfo: info };
 }
 
-/** The fields shared by every task builder, left out when not given so that results equal `fromJson`. @internal */
+/**
+ * The fields shared by every task builder, left out when not given so that results equal `fromJson`
+ * (`create` leaves a field given as `undefined` unset, as if left out). @internal
+ */
 export function commonTaskInit(spec: TaskCommonSpec, issues: ValidationIssue[]): TaskInit {
   const init: TaskInit = {
+    id: spec.id,
     name: spec.name,
+    description: spec.description,
     inputSource: inputSourceInit(spec.inputSource, "task.inputSource", issues),
+    sampleMs: spec.sampleMs,
+    deletePreviousAnnotations: spec.deletePreviousAnnotations,
+    metadata: structuredClone(spec.metadata),
   };
-  if (spec.id !== undefined) init.id = spec.id;
-  if (spec.description !== undefined) init.description = spec.description;
-  if (spec.sampleMs !== undefined) init.sampleMs = spec.sampleMs;
   if (spec.priority !== undefined) init.priority = enumFromSpec(Task_TaskPrioritySchema, spec.priority, "task.priority", issues);
-  if (spec.deletePreviousAnnotations !== undefined) init.deletePreviousAnnotations = spec.deletePreviousAnnotations;
-  if (spec.metadata !== undefined) init.metadata = structuredClone(spec.metadata);
   if (spec.status !== undefined) init.status = { code: enumFromSpec(StatusCodeSchema, spec.status, "task.status.code", issues) };
   return init;
 }

@@ -55,15 +55,11 @@ export function reviewInit(
   const strategy = enumFromSpec(TaskReview_TaskReviewStrategySchema, spec.strategy, `${path}.strategy`, issues);
   const users = (spec.reviewers ?? []).map((id) => ({ id }));
   if ("samplePercentage" in spec) {
-    const info: { samplePercentage: number; approvalThreshold?: number } = { samplePercentage: spec.samplePercentage };
-    if (spec.approvalThreshold !== undefined) info.approvalThreshold = spec.approvalThreshold;
+    const info = { samplePercentage: spec.samplePercentage, approvalThreshold: spec.approvalThreshold };
     return { strategy, users, strategyInfo: { case: "manualStrategyInfo", value: info } };
   }
   if ("approvalThresholdLabelers" in spec) {
-    const info: { approvalThresholdLabelers: number; approvalThresholdReviewers?: number } = {
-      approvalThresholdLabelers: spec.approvalThresholdLabelers,
-    };
-    if (spec.approvalThresholdReviewers !== undefined) info.approvalThresholdReviewers = spec.approvalThresholdReviewers;
+    const info = { approvalThresholdLabelers: spec.approvalThresholdLabelers, approvalThresholdReviewers: spec.approvalThresholdReviewers };
     return { strategy, users, strategyInfo: { case: "consensusStrategyInfo", value: info } };
   }
   return { strategy, users };
