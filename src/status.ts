@@ -196,8 +196,18 @@ export function isPlaintextPeer(reason: unknown): boolean {
 }
 
 // A certificate that is trusted but not valid now, or not for this host: no CA helps, so the hint says
-// what is wrong. (Node checks the host name only once the chain is trusted.)
+// what is wrong. (Node checks the host name only once the chain is trusted.) The host check comes first:
+// its message quotes the certificate's names (its common name, when it lists none else), which are the
+// server's text; a certificate named "certificate has expired" gave the hint of an expired one.
 const certProblems: readonly { readonly code: string; readonly text: RegExp; readonly hint: (ctx: FailureContext) => string }[] = [
+  {
+    code: "ERR_TLS_CERT_ALTNAME_INVALID",
+    text: /does not match certificate's altnames/i,
+    hint: ({ address }) => {
+      const host = address ? ` (${address.slice(0, address.lastIndexOf(":"))})` : "";
+      return `the server's TLS certificate does not list the host of the base URL${host}; address the server by a name its certificate lists, or give the server a certificate for this one`;
+    },
+  },
   {
     code: "CERT_HAS_EXPIRED",
     text: /certificate has expired/i,
@@ -207,14 +217,6 @@ const certProblems: readonly { readonly code: string; readonly text: RegExp; rea
     code: "CERT_NOT_YET_VALID",
     text: /certificate is not yet valid/i,
     hint: () => "the server's TLS certificate is not valid yet (check this machine's clock, or the certificate's start date)",
-  },
-  {
-    code: "ERR_TLS_CERT_ALTNAME_INVALID",
-    text: /does not match certificate's altnames/i,
-    hint: ({ address }) => {
-      const host = address ? ` (${address.slice(0, address.lastIndexOf(":"))})` : "";
-      return `the server's TLS certificate does not list the host of the base URL${host}; address the server by a name its certificate lists, or give the server a certificate for this one`;
-    },
   },
 ];
 
@@ -328,7 +330,10 @@ export function toClarifaiError(reason: unknown, ctx: FailureContext, callerSign
     grpcCode,
     description: redact(text),
     statusDetails: detailsOf(ce),
-    hint: plaintext ? plaintextHint(ctx.address) : cert ? certHint(ce, ctx) : noCommonProtocol ? noCommonProtocolHint(ctx) : keyHint(grpcCode, ctx.keySource),
+    // A certificate's hint first: a refused certificate's message may quote its names (the server's
+    // text: one named "wrong version number" read as a plaintext server), while a plaintext server's
+    // never reads as a certificate problem.
+    hint: cert ? certHint(ce, ctx) : plaintext ? plaintextHint(ctx.address) : noCommonProtocol ? noCommonProtocolHint(ctx) : keyHint(grpcCode, ctx.keySource),
     outcomeUnknown,
     attempts,
     previousErrors,

@@ -7,7 +7,10 @@
 // (or anything in the way) whose bytes read like such a failure: its outcome must stay unknown, its
 // code the one the answer gave, with no TLS hint and no retry. Each failed before its transport marked
 // that answer as the server's (over rest: before it stopped following redirects).
-import { constants } from "node:http2";
+import { once } from "node:events";
+import { readFileSync } from "node:fs";
+import { constants, createSecureServer, type Http2SecureServer } from "node:http2";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ClarifaiClient, Code } from "clarifai-grpc-es";
 import { expectTypedError, validTask } from "../fault/harness.js";
@@ -212,6 +215,40 @@ describe("a redirect answering a write over rest", () => {
       expect(error.outcomeUnknown).toBe(true);
     } finally {
       vi.unstubAllGlobals();
+      await c.close();
+    }
+  });
+});
+
+describe("a certificate whose name reads like another TLS failure", () => {
+  // Node's refusal of a certificate for the wrong host quotes the certificate's common name when it has
+  // no subjectAltName: cn-only.crt, from the test CA, is named "certificate has expired, wrong version
+  // number". The handshake did fail (nothing was sent, nothing retried), but on the host check, and the
+  // hint must say so, not that the certificate expired or that the server does not speak TLS.
+  let server: Http2SecureServer;
+  let baseUrl: string;
+  const certs = new URL("../support/certs/", import.meta.url);
+  const pem = (name: string) => readFileSync(new URL(name, certs));
+  beforeAll(async () => {
+    server = createSecureServer({ key: pem("server.key"), cert: pem("cn-only.crt") });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    baseUrl = `https://localhost:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it.each(["connect", "grpc-js"] as const)("over %s: the host check's hint, not an expired certificate's or a plaintext server's", async (transport) => {
+    const c = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl, transport, tls: { ca: pem("ca.crt") }, timeoutMs: TIMEOUT_MS });
+    try {
+      const error = await expectTypedError(c.tasks.create(validTask("cn")), TIMEOUT_MS);
+      expect(error.message).toContain("is not cert's CN: certificate has expired, wrong version number");
+      expect(error.grpcCode).toBe(Code.Unavailable);
+      expect(error.outcomeUnknown).toBe(false);
+      expect(error.attempts).toBe(1);
+      expect(error.hint).toMatch(/^the server's TLS certificate does not list the host of the base URL \(localhost\)/);
+    } finally {
       await c.close();
     }
   });
