@@ -16,7 +16,7 @@ import {
 } from "../../gen/clarifai/api/resources_pb.js";
 import { type StatusCode, StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import type { ValidationIssue } from "../validation/issue.js";
-import { annotationDataTypes } from "./annotation-data-types.js";
+import { annotationDataTypesField } from "./annotation-data-types.js";
 import { commonTaskInit, finishTask, type TaskCommonSpec } from "./labeling-task.js";
 import { enumFromSpec, type AnnotationDataTypeName, type NameOrValue, type StatusCodeName } from "./names.js";
 import { type ManualReviewSpec, type NoReviewSpec, reviewInit } from "./review.js";
@@ -156,16 +156,7 @@ function conceptInit(
   }
   const config: Exclude<MessageInitShape<typeof TaskConceptAutoAnnotationConfigSchema>, TaskConceptAutoAnnotationConfig> = {};
   if (spec.annotationDataTypes !== undefined) {
-    let bits = 0;
-    if (typeof spec.annotationDataTypes === "number") bits = spec.annotationDataTypes;
-    else {
-      try {
-        bits = annotationDataTypes(...spec.annotationDataTypes);
-      } catch (e) {
-        issues.push({ path: `${path}.annotationDataTypes`, message: (e as Error).message });
-      }
-    }
-    config.annotationDataTypes = bits;
+    config.annotationDataTypes = annotationDataTypesField(spec.annotationDataTypes, `${path}.annotationDataTypes`, issues);
   }
   if (spec.threshold !== undefined) {
     const t = spec.threshold;
