@@ -5,32 +5,14 @@
 import { describe, expect, test } from "vitest";
 import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { issuesOf } from "./issues-of.js";
+import { auto, js, labeling } from "./specs.js";
 import {
   autoAnnotationTask,
   type AutoAnnotationTaskSpec,
   collector,
   collectorPatch,
   labelingTask,
-  type LabelingTaskSpec,
 } from "../../src/builders/index.js";
-
-/** A JavaScript caller's value that TypeScript would refuse. */
-const js = <T>(value: unknown): T => value as T;
-
-const labeling: LabelingTaskSpec = {
-  name: "Annotate water",
-  type: "CONCEPTS_CLASSIFICATION",
-  concepts: ["water"],
-  workers: { strategy: "DYNAMIC", users: ["w1"] },
-  inputSource: { type: "ALL_INPUTS" },
-};
-
-const auto: AutoAnnotationTaskSpec = {
-  name: "Auto-annotate water",
-  worker: { model: { id: "general" } },
-  concepts: [{ id: "water" }],
-  inputSource: { type: "ALL_INPUTS" },
-};
 
 describe("a misspelled name is an issue at the field's own path", () => {
   // The first issue is the name's; the message quotes what was given, so the caller can find it.
