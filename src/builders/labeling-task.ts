@@ -20,14 +20,27 @@ import { throwIfInvalid } from "../validation/assert.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { validateTask } from "../validation/task.js";
 import { type InputSourceSpec, inputSourceInit } from "./input-source.js";
-import { enumFromSpec, type NameOrValue, type StatusCodeName, type TaskPriorityName } from "./names.js";
+import {
+  enumFromSpec,
+  type NameOrValue,
+  type PartitionTypeName,
+  type StatusCodeName,
+  type TaskPriorityName,
+  type TaskTypeName,
+} from "./names.js";
 import { type ReviewSpec, reviewInit } from "./review.js";
+import { withoutEchoes } from "./spec-issues.js";
 
 // The plain-object half of protobuf-es's init shape (the other half is a ready message), so it can be spread.
 type TaskInit = Exclude<MessageInitShape<typeof TaskSchema>, Task>;
 
 type Strategy<K extends "DYNAMIC" | "FULL" | "PARTITIONED"> = NameOrValue<typeof TaskWorker_TaskWorkerStrategy, K>;
-type Partition<K extends "EVENLY" | "WEIGHTED"> = NameOrValue<
+// The values a labeling task takes, by name: the spec types below and the builder's check read them.
+// TYPE_NOT_SET is the auto-annotation task's type, and a partition without a type is refused.
+const LABELING_TASK_TYPES = ["CONCEPTS_CLASSIFICATION", "BOUNDING_BOX_DETECTION", "POLYGON_DETECTION"] as const satisfies readonly TaskTypeName[];
+const PARTITION_TYPES = ["EVENLY", "WEIGHTED"] as const satisfies readonly PartitionTypeName[];
+
+type Partition<K extends (typeof PARTITION_TYPES)[number]> = NameOrValue<
   typeof TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
   K
 >;
@@ -99,8 +112,11 @@ export interface TaskCommonSpec {
 
 /** What {@link labelingTask} takes. */
 export interface LabelingTaskSpec extends TaskCommonSpec {
-  /** What the labelers produce; `TYPE_NOT_SET` is for auto-annotation tasks and not allowed here. */
-  readonly type: NameOrValue<typeof Task_TaskType, "CONCEPTS_CLASSIFICATION" | "BOUNDING_BOX_DETECTION" | "POLYGON_DETECTION">;
+  /**
+   * What the labelers produce: `"CONCEPTS_CLASSIFICATION"`, `"BOUNDING_BOX_DETECTION"` or
+   * `"POLYGON_DETECTION"`. `TYPE_NOT_SET` is for auto-annotation tasks and not allowed here.
+   */
+  readonly type: NameOrValue<typeof Task_TaskType, (typeof LABELING_TASK_TYPES)[number]>;
   /** The ids of the concepts to label, e.g. `["water"]`. */
   readonly concepts: readonly string[];
   /** The labelers and the assignment strategy. */
@@ -128,7 +144,7 @@ export function labelingTask(spec: LabelingTaskSpec): Task {
   const issues: ValidationIssue[] = [];
   const init: TaskInit = {
     ...commonTaskInit(spec, issues),
-    type: enumFromSpec(Task_TaskTypeSchema, spec.type, "task.type", issues),
+    type: enumFromSpec(Task_TaskTypeSchema, spec.type, "task.type", issues, { names: LABELING_TASK_TYPES, of: "a labeling task" }),
     concepts: spec.concepts.map((id) => ({ concept: { id } })),
     worker: workersInit(spec.workers, issues),
     review: reviewInit(spec.review ?? { strategy: "NONE" }, "task.review", issues),
@@ -149,6 +165,7 @@ function workersInit(spec: LabelingWorkersSpec, issues: ValidationIssue[]): Mess
         p.type,
         "task.worker.partitionedStrategyInfo.type",
         issues,
+        { names: PARTITION_TYPES, of: "a partitioned worker" },
       ),
       workersPerInput: p.workersPerInput,
       // Copied so that the task does not share (and later see changes to) the caller's object.
@@ -180,7 +197,6 @@ export function commonTaskInit(spec: TaskCommonSpec, issues: ValidationIssue[]):
 /** Creates the message, validates it, and throws when the spec or the message has issues. @internal */
 export function finishTask(init: TaskInit, issues: ValidationIssue[]): Task {
   const task = create(TaskSchema, init);
-  issues.push(...validateTask(task, "task"));
-  throwIfInvalid(issues);
+  throwIfInvalid(withoutEchoes(issues, validateTask(task, "task")));
   return task;
 }

@@ -12,7 +12,7 @@ import type {
   TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy,
 } from "../../gen/clarifai/api/resources_pb.js";
 import type { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
-import { findEnumValue, notAValueMessage, type EnumName } from "../validation/enums.js";
+import { type EnumName, type EnumSubset, enumValueName, findEnumValue, notAValueMessage } from "../validation/enums.js";
 import type { ValidationIssue } from "../validation/issue.js";
 
 /**
@@ -42,8 +42,13 @@ export type TaskPriorityName = EnumName<typeof Task_TaskPriority>;
 export type StatusCodeName = EnumName<typeof StatusCode>;
 
 /**
- * Reads an enum value given by name or number; an unknown name becomes an issue at `path` (and 0), so a
- * JavaScript caller's typo is reported with the other problems instead of being sent as "not set".
+ * Reads an enum value given by name or number. A name that is not a value, or (with `subset`) a value
+ * the field does not take there, becomes an issue at `path`, so a JavaScript caller's typo is reported
+ * with the other problems instead of being sent as "not set".
+ *
+ * The value returned for it is outside the enum: the rules report such a value at `path` only (an echo
+ * the builders drop, see spec-issues.ts), where 0 would have them judge a task of the unset kind (a misspelled
+ * task type read as TYPE_NOT_SET had user workers refused as an auto-annotation task's).
  *
  * @internal
  */
@@ -52,11 +57,14 @@ export function enumFromSpec<E extends number>(
   value: string | number,
   path: string,
   issues: ValidationIssue[],
+  subset?: EnumSubset,
 ): E {
-  // Numbers pass through: validateTask reports a number outside the enum with the field's name.
-  if (typeof value === "number") return value as E;
   const found = findEnumValue(schema, value);
-  if (found !== undefined) return found;
-  issues.push({ path, message: notAValueMessage(JSON.stringify(value), schema, value) });
-  return 0 as E;
+  // A number outside the enum passes through: the rules report it with the field's name.
+  if (found === undefined && typeof value === "number") return value as E;
+  const name = found === undefined ? undefined : enumValueName(schema, found);
+  if (name !== undefined && (subset === undefined || subset.names.includes(name))) return found as E;
+  const subject = typeof value === "number" ? `${value} (${name})` : JSON.stringify(value);
+  issues.push({ path, message: notAValueMessage(subject, schema, typeof value === "string" ? value : undefined, subset) });
+  return (Math.min(...schema.values.map((v) => v.number)) - 1) as E;
 }

@@ -65,15 +65,29 @@ export function enumValue<E extends number>(schema: GenEnum<E>, nameOrValue: str
 }
 
 /**
+ * The values a field takes where it takes only some of its enum's: their names, and where, for
+ * messages (`{ names: ["EVENLY", "WEIGHTED"], of: "a partitioned worker" }`). @internal
+ */
+export interface EnumSubset {
+  readonly names: readonly string[];
+  readonly of: string;
+}
+
+/**
  * The message for something that is not a value of `schema`:
- * `"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)`.
+ * `"DYNAMC" is not a TaskWorkerStrategy (WORKER_STRATEGY_NOT_SET, PARTITIONED, FULL, DYNAMIC)`, or,
+ * with `subset`, not one of the values the field takes there:
+ * `"EVENLYY" is not a TaskWorkerPartitionedStrategy of a partitioned worker (EVENLY, WEIGHTED)`.
  *
  * @param subject - what is wrong, as it should appear (a quoted name, or a field and its number).
+ * @param given - the name the caller wrote, to suggest the nearest of the names listed.
  * @internal
  */
-export function notAValueMessage(subject: string, schema: DescEnum, given?: string): string {
-  const guess = given === undefined ? undefined : closestName(given, schema.values.map((v) => v.name));
-  return `${subject} is not ${withArticle(describeEnum(schema))}${guess ? `; did you mean "${guess}"?` : ""}`;
+export function notAValueMessage(subject: string, schema: DescEnum, given?: string, subset?: EnumSubset): string {
+  const names = subset?.names ?? schema.values.map((v) => v.name);
+  const guess = given === undefined ? undefined : closestName(given, names);
+  const kind = subset === undefined ? describeEnum(schema) : `${schema.name} of ${subset.of} (${names.join(", ")})`;
+  return `${subject} is not ${withArticle(kind)}${guess ? `; did you mean "${guess}"?` : ""}`;
 }
 
 /**

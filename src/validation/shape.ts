@@ -123,7 +123,8 @@ export function withShape<S extends DescMessage>(
   return [...shape.issues, ...ruled.filter((r) => !echoes(r))];
 }
 
-function isWithin(inner: string, outer: string): boolean {
+/** Whether the field at path `inner` is the one at `outer` or inside it (`a.b` and `a.b[0].c` are within `a.b`). @internal */
+export function isWithin(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
 }
 
