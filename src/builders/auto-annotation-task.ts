@@ -20,6 +20,7 @@ import { annotationDataTypesField } from "./annotation-data-types.js";
 import { commonTaskInit, finishTask, type TaskCommonSpec } from "./labeling-task.js";
 import { enumFromSpec, type AnnotationDataTypeName, type NameOrValue, type StatusCodeName } from "./names.js";
 import { type ManualReviewSpec, type NoReviewSpec, reviewInit } from "./review.js";
+import { listAt, objectAt, requireSpec } from "./spec-issues.js";
 
 /** A model as an auto-annotation worker. */
 export interface ModelWorkerSpec {
@@ -106,23 +107,32 @@ export interface AutoAnnotationTaskSpec extends TaskCommonSpec {
  * @throws ValidationError listing every problem.
  */
 export function autoAnnotationTask(spec: AutoAnnotationTaskSpec): Task {
+  requireSpec(spec, "task", "autoAnnotationTask");
   const issues: ValidationIssue[] = [];
   const init: Exclude<MessageInitShape<typeof TaskSchema>, Task> = {
     ...commonTaskInit(spec, issues),
     type: Task_TaskType.TYPE_NOT_SET,
     worker: {
       strategy: enumFromSpec(TaskWorker_TaskWorkerStrategySchema, spec.strategy ?? "FULL", "task.worker.strategy", issues),
-      workers: [machineWorker(spec.worker)],
+      workers: [machineWorker(spec.worker, issues)],
     },
-    concepts: spec.concepts.map((c, i) => conceptInit(c, `task.concepts[${i}].autoAnnotationConfig`, issues)),
+    concepts: listAt(spec.concepts, "task.concepts", "concepts", '[{ id: "water" }]', issues).map((c, i) => conceptInit(c, i, issues)),
     review: reviewInit(spec.review ?? { strategy: "NONE" }, "task.review", issues),
   };
   return finishTask(init, issues);
 }
 
-function machineWorker(spec: ModelWorkerSpec | WorkflowWorkerSpec): MessageInitShape<typeof WorkerSchema> {
+// A worker the spec does not give is an empty one (and a model or workflow it does not give, an empty
+// model or workflow): the task still has its one worker, and what the rules say of the empty one is an
+// echo of the builder's issue.
+function machineWorker(given: ModelWorkerSpec | WorkflowWorkerSpec, issues: ValidationIssue[]): MessageInitShape<typeof WorkerSchema> {
+  const path = "task.worker.workers[0]";
+  const either = '{ model: { id: "general" } } or { workflow: { id: "wf" } }';
+  const spec = objectAt(given, path, "worker", either, issues);
+  if (spec === undefined) return {};
   if (spec.model !== undefined) {
-    const m = spec.model;
+    const m = objectAt(spec.model, `${path}.model`, "worker.model", '{ id: "general" }', issues);
+    if (m === undefined) return { worker: { case: "model", value: {} } };
     return {
       worker: {
         case: "model",
@@ -136,7 +146,12 @@ function machineWorker(spec: ModelWorkerSpec | WorkflowWorkerSpec): MessageInitS
       },
     };
   }
-  const w = spec.workflow;
+  if (spec.workflow === undefined) {
+    issues.push({ path, message: `worker must be an object such as ${either}; it is an object with neither` });
+    return {};
+  }
+  const w = objectAt(spec.workflow, `${path}.workflow`, "worker.workflow", '{ id: "wf" }', issues);
+  if (w === undefined) return { worker: { case: "workflow", value: {} } };
   return {
     worker: {
       case: "workflow",
@@ -146,20 +161,25 @@ function machineWorker(spec: ModelWorkerSpec | WorkflowWorkerSpec): MessageInitS
 }
 
 function conceptInit(
-  spec: AutoAnnotationConceptSpec,
-  path: string,
+  given: AutoAnnotationConceptSpec,
+  index: number,
   issues: ValidationIssue[],
 ): MessageInitShape<typeof TaskConceptSchema> {
+  // An empty task concept: the rules' "needs a concept with an id" inside it echoes this issue.
+  const spec = objectAt(given, `task.concepts[${index}]`, `concepts[${index}]`, '{ id: "water" }', issues);
+  if (spec === undefined) return {};
+  const path = `task.concepts[${index}].autoAnnotationConfig`;
   const concept = { id: spec.id };
-  if (spec.annotationDataTypes === undefined && spec.threshold === undefined && spec.statusCode === undefined) {
+  // null is "not given", as in protobuf JSON.
+  if (spec.annotationDataTypes == null && spec.threshold == null && spec.statusCode == null) {
     return { concept };
   }
   const config: Exclude<MessageInitShape<typeof TaskConceptAutoAnnotationConfigSchema>, TaskConceptAutoAnnotationConfig> = {};
-  if (spec.annotationDataTypes !== undefined) {
+  if (spec.annotationDataTypes != null) {
     config.annotationDataTypes = annotationDataTypesField(spec.annotationDataTypes, `${path}.annotationDataTypes`, issues);
   }
-  if (spec.threshold !== undefined) {
-    const t = spec.threshold;
+  const t = spec.threshold == null ? undefined : objectAt(spec.threshold, `${path}.thresholdRange`, `concepts[${index}].threshold`, "{ lower: 0.7, upper: 1 }", issues);
+  if (t !== undefined) {
     config.thresholdRange = {
       lower: t.lower,
       upper: t.upper,
@@ -167,6 +187,6 @@ function conceptInit(
       isUpperInclusive: t.upperInclusive ?? true,
     };
   }
-  if (spec.statusCode !== undefined) config.statusCode = enumFromSpec(StatusCodeSchema, spec.statusCode, `${path}.statusCode`, issues);
+  if (spec.statusCode != null) config.statusCode = enumFromSpec(StatusCodeSchema, spec.statusCode, `${path}.statusCode`, issues);
   return { concept, autoAnnotationConfig: config };
 }

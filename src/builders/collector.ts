@@ -6,6 +6,8 @@ import { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import { validateCollector, validateCollectorPatch } from "../validation/collector.js";
 import { throwIfInvalid } from "../validation/assert.js";
+import type { ValidationIssue } from "../validation/issue.js";
+import { objectAt, requireSpec, withoutEchoes } from "./spec-issues.js";
 
 /** The model whose PostModelOutputs calls a collector watches, and where the inputs go. */
 export interface CollectorSourceSpec {
@@ -86,8 +88,10 @@ export interface CollectorPatchSpec {
  * @throws ValidationError listing every problem (paths like `collector.collectorSource.apiPostModelOutputsCollectorSource.modelId`).
  */
 export function collector(spec: CollectorSpec): Collector {
-  const c = create(CollectorSchema, collectorInit(spec));
-  throwIfInvalid(validateCollector(c));
+  requireSpec(spec, "collector", "collector");
+  const issues: ValidationIssue[] = [];
+  const c = create(CollectorSchema, collectorInit(spec, issues));
+  throwIfInvalid(withoutEchoes(issues, validateCollector(c)));
   return c;
 }
 
@@ -100,7 +104,9 @@ export function collector(spec: CollectorSpec): Collector {
  * @throws ValidationError listing every problem.
  */
 export function collectorPatch(spec: CollectorPatchSpec): Collector {
-  const c = create(CollectorSchema, collectorInit(spec));
+  requireSpec(spec, "collector", "collectorPatch");
+  const issues: ValidationIssue[] = [];
+  const c = create(CollectorSchema, collectorInit(spec, issues));
   const { paused } = spec;
   if (typeof paused === "boolean") c.status = create(StatusSchema, { code: paused ? StatusCode.COLLECTOR_INACTIVE : StatusCode.COLLECTOR_ACTIVE });
   // Only a boolean says which: a string such as "no" would otherwise pause as surely as `true`.
@@ -108,13 +114,13 @@ export function collectorPatch(spec: CollectorPatchSpec): Collector {
     paused === undefined || typeof paused === "boolean"
       ? []
       : [{ path: "collector.paused", message: `paused must be true (pause) or false (resume), got ${typeof paused} ${JSON.stringify(paused)}` }];
-  throwIfInvalid([...validateCollectorPatch(c), ...pausedIssues]);
+  throwIfInvalid([...withoutEchoes(issues, validateCollectorPatch(c)), ...pausedIssues]);
   return c;
 }
 
 // Only the given fields are set (`create` leaves a field given as `undefined` unset, as if left out),
 // so results equal the documentation's JSON through `fromJson`.
-function collectorInit(spec: CollectorPatchSpec): Exclude<MessageInitShape<typeof CollectorSchema>, Collector> {
+function collectorInit(spec: CollectorPatchSpec, issues: ValidationIssue[]): Exclude<MessageInitShape<typeof CollectorSchema>, Collector> {
   const init: Exclude<MessageInitShape<typeof CollectorSchema>, Collector> = {
     id: spec.id,
     description: spec.description,
@@ -123,8 +129,11 @@ function collectorInit(spec: CollectorPatchSpec): Exclude<MessageInitShape<typeo
     preQueueRandomSample: spec.preQueueRandomSample,
     collectOutputs: spec.collectOutputs,
   };
-  // Unlike the fields above, a collectorSource message would be sent even empty.
-  const s = spec.source;
+  // Unlike the fields above, a collectorSource message would be sent even empty. null is "not given",
+  // as in protobuf JSON.
+  const path = "collector.collectorSource.apiPostModelOutputsCollectorSource";
+  const example = '{ modelId: "general", postInputsKeyId: "key-1" }';
+  const s = spec.source == null ? undefined : objectAt(spec.source, path, "source", example, issues);
   if (s !== undefined) {
     init.collectorSource = {
       apiPostModelOutputsCollectorSource: {

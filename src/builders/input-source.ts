@@ -8,6 +8,7 @@ import {
 } from "../../gen/clarifai/api/resources_pb.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { enumFromSpec, type NameOrValue } from "./names.js";
+import { objectAt } from "./spec-issues.js";
 
 type SourceType<K extends "ALL_INPUTS" | "DATASET" | "SAVED_SEARCH"> = NameOrValue<typeof TaskInputSource_TaskInputSourceType, K>;
 
@@ -27,7 +28,9 @@ export function inputSourceInit(
   spec: InputSourceSpec,
   path: string,
   issues: ValidationIssue[],
-): MessageInitShape<typeof TaskInputSourceSchema> {
-  const type = enumFromSpec(TaskInputSource_TaskInputSourceTypeSchema, spec.type, `${path}.type`, issues);
-  return { type, id: spec.id };
+): MessageInitShape<typeof TaskInputSourceSchema> | undefined {
+  const source = objectAt(spec, path, "inputSource", '{ type: "DATASET", id: "ds-1" }', issues);
+  if (source === undefined) return undefined;
+  const type = enumFromSpec(TaskInputSource_TaskInputSourceTypeSchema, source.type, `${path}.type`, issues);
+  return { type, id: source.id };
 }

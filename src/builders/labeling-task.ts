@@ -29,7 +29,7 @@ import {
   type TaskTypeName,
 } from "./names.js";
 import { type ReviewSpec, reviewInit } from "./review.js";
-import { withoutEchoes } from "./spec-issues.js";
+import { listAt, objectAt, requireSpec, withoutEchoes } from "./spec-issues.js";
 
 // The plain-object half of protobuf-es's init shape (the other half is a ready message), so it can be spread.
 type TaskInit = Exclude<MessageInitShape<typeof TaskSchema>, Task>;
@@ -141,29 +141,36 @@ export interface LabelingTaskSpec extends TaskCommonSpec {
  * @throws ValidationError listing every problem (paths like `task.worker.partitionedStrategyInfo.weights.u1`).
  */
 export function labelingTask(spec: LabelingTaskSpec): Task {
+  requireSpec(spec, "task", "labelingTask");
   const issues: ValidationIssue[] = [];
   const init: TaskInit = {
     ...commonTaskInit(spec, issues),
     type: enumFromSpec(Task_TaskTypeSchema, spec.type, "task.type", issues, { names: LABELING_TASK_TYPES, of: "a labeling task" }),
-    concepts: spec.concepts.map((id) => ({ concept: { id } })),
+    concepts: listAt(spec.concepts, "task.concepts", "concepts", '["water"]', issues).map((id) => ({ concept: { id } })),
     worker: workersInit(spec.workers, issues),
     review: reviewInit(spec.review ?? { strategy: "NONE" }, "task.review", issues),
   };
   return finishTask(init, issues);
 }
 
-function workersInit(spec: LabelingWorkersSpec, issues: ValidationIssue[]): MessageInitShape<typeof TaskWorkerSchema> {
+function workersInit(given: LabelingWorkersSpec, issues: ValidationIssue[]): MessageInitShape<typeof TaskWorkerSchema> | undefined {
+  const spec = objectAt(given, "task.worker", "workers", '{ strategy: "DYNAMIC", users: ["u1"] }', issues);
+  if (spec === undefined) return undefined;
   const strategy = enumFromSpec(TaskWorker_TaskWorkerStrategySchema, spec.strategy, "task.worker.strategy", issues);
-  const workers = spec.users.map((id) => ({ worker: { case: "user" as const, value: { id } } }));
-  if (spec.partition === undefined) return { strategy, workers };
-  const p = spec.partition;
+  const users = listAt(spec.users, "task.worker.workers", "workers.users", '["u1"]', issues);
+  const workers = users.map((id) => ({ worker: { case: "user" as const, value: { id } } }));
+  // null is "not given", as in protobuf JSON; the rules say when PARTITIONED needs a partition.
+  if (spec.partition == null) return { strategy, workers };
+  const ip = "task.worker.partitionedStrategyInfo";
+  const p = objectAt(spec.partition, ip, "workers.partition", '{ type: "EVENLY", workersPerInput: 1 }', issues);
+  if (p === undefined) return { strategy, workers };
   const info: MessageInitShape<typeof TaskWorkerSchema>["strategyInfo"] = {
     case: "partitionedStrategyInfo",
     value: {
       type: enumFromSpec(
         TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema,
         p.type,
-        "task.worker.partitionedStrategyInfo.type",
+        `${ip}.type`,
         issues,
         { names: PARTITION_TYPES, of: "a partitioned worker" },
       ),

@@ -9,6 +9,7 @@ import {
 } from "../../gen/clarifai/api/resources_pb.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { enumFromSpec, type NameOrValue } from "./names.js";
+import { listAt, objectAt } from "./spec-issues.js";
 
 type Strategy<K extends "NONE" | "MANUAL" | "CONSENSUS"> = NameOrValue<typeof TaskReview_TaskReviewStrategy, K>;
 
@@ -48,12 +49,16 @@ export type ReviewSpec = NoReviewSpec | ManualReviewSpec | ConsensusReviewSpec;
 
 /** @internal */
 export function reviewInit(
-  spec: ReviewSpec,
+  given: ReviewSpec,
   path: string,
   issues: ValidationIssue[],
-): MessageInitShape<typeof TaskReviewSchema> {
+): MessageInitShape<typeof TaskReviewSchema> | undefined {
+  const spec = objectAt(given, path, "review", '{ strategy: "NONE" }', issues);
+  if (spec === undefined) return undefined;
   const strategy = enumFromSpec(TaskReview_TaskReviewStrategySchema, spec.strategy, `${path}.strategy`, issues);
-  const users = (spec.reviewers ?? []).map((id) => ({ id }));
+  // null is "not given", as in protobuf JSON.
+  const reviewers = spec.reviewers == null ? [] : listAt(spec.reviewers, `${path}.users`, "review.reviewers", '["r1"]', issues);
+  const users = reviewers.map((id) => ({ id }));
   if ("samplePercentage" in spec) {
     const info = { samplePercentage: spec.samplePercentage, approvalThreshold: spec.approvalThreshold };
     return { strategy, users, strategyInfo: { case: "manualStrategyInfo", value: info } };
