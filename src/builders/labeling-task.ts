@@ -18,6 +18,7 @@ import {
 import { type StatusCode, StatusCodeSchema } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { throwIfInvalid } from "../validation/assert.js";
 import type { ValidationIssue } from "../validation/issue.js";
+import { describe } from "../validation/shape.js";
 import { validateTask } from "../validation/task.js";
 import { type InputSourceSpec, inputSourceInit } from "./input-source.js";
 import {
@@ -89,7 +90,10 @@ export type LabelingWorkersSpec = SharedWorkersSpec | PartitionedWorkersSpec;
 export interface TaskCommonSpec {
   /** The task id, for updates (PatchTasks sends the whole task). Default: empty, the server generates one. */
   readonly id?: string;
-  /** A short display name, e.g. `"Annotate water"`. */
+  /**
+   * A short title that tells the task apart in a list, e.g. `"Annotate water"`. Required, not blank:
+   * every task of the documentation has one.
+   */
   readonly name: string;
   /** Free text shown to workers. Default: empty. */
   readonly description?: string;
@@ -196,6 +200,11 @@ export function commonTaskInit(spec: TaskCommonSpec, issues: ValidationIssue[]):
     deletePreviousAnnotations: spec.deletePreviousAnnotations,
     metadata: structuredClone(spec.metadata),
   };
+  // The API's own rules on a name are not documented; every example names its task, and a task listed
+  // without one cannot be told apart.
+  if (typeof spec.name !== "string" || spec.name.trim() === "") {
+    issues.push({ path: "task.name", message: `name is required: a title that tells the task apart in a list, such as "Annotate water"; it is ${describe(spec.name)}` });
+  }
   if (spec.priority !== undefined) init.priority = enumFromSpec(Task_TaskPrioritySchema, spec.priority, "task.priority", issues);
   if (spec.status !== undefined) init.status = { code: enumFromSpec(StatusCodeSchema, spec.status, "task.status.code", issues) };
   return init;
