@@ -38,8 +38,12 @@ export interface ConsensusReviewSpec {
    * Required, > 0. Written to `approvalThresholdLabelers`, never to the deprecated `approvalThreshold`.
    */
   readonly approvalThresholdLabelers: number;
-  /** How many reviewers must approve; -1 means every reviewer. Default: 0 (the server's default). */
-  readonly approvalThresholdReviewers?: number;
+  /**
+   * Which reviewers must approve an input that the labelers did not agree on: `1` (any one reviewer;
+   * each input goes to one of them) or `-1` (every reviewer; a rejection is final). These are the only
+   * values upstream allows; other counts are refused. Default: 0 (not set), which the server reads as 1.
+   */
+  readonly approvalThresholdReviewers?: 1 | -1 | 0;
   /** The reviewers' user ids. Default: none. */
   readonly reviewers?: readonly string[];
 }

@@ -55,7 +55,7 @@ describe("labelingTask: review settings", () => {
   });
 
   test("a consensus review's approvalThresholdReviewers is sent when given (-1: every reviewer), 0 when not", () => {
-    const info = (approvalThresholdReviewers?: number) =>
+    const info = (approvalThresholdReviewers?: 1 | -1) =>
       labelingTask({
         ...labeling,
         review: { strategy: "CONSENSUS", approvalThresholdLabelers: 1, ...(approvalThresholdReviewers === undefined ? {} : { approvalThresholdReviewers }) },
