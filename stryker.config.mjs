@@ -97,6 +97,32 @@ export const groups = [
     ],
   },
   {
+    // The call path every facade and raw `v2` call takes (the order of its steps, what an early abort,
+    // a closed client or a spent deadline become, connect interceptors around each attempt), the
+    // resource namespaces that shape requests and answers, and listAll's page walk. Against the client
+    // tests that call through it (the emulator, listAll, signals, close, deadlines, retries, tracing,
+    // the failure funnel), not the fault suites: those pin the transports, and every mutant here is
+    // covered by nearly every test, so each test file costs its run time once per mutant.
+    name: "call",
+    mutate: ["src/call.ts", "src/caller.ts", "src/pagination.ts", "src/resources/*.ts"],
+    tests: [
+      "test/client/emulator.test.ts",
+      "test/client/list-all.test.ts",
+      "test/client/first-hour.test.ts",
+      "test/client/close.test.ts",
+      "test/client/signals.test.ts",
+      "test/client/abort.test.ts",
+      "test/client/options.test.ts",
+      "test/client/retry.test.ts",
+      "test/client/deadline.test.ts",
+      "test/client/failures.test.ts",
+      "test/client/status-funnel.test.ts",
+      "test/client/auth.test.ts",
+      "test/client/upstream.test.ts",
+      "test/tracing/tracing.test.ts",
+    ],
+  },
+  {
     // The builders that turn the documentation's examples into Task and Collector messages: what they
     // fill in, their documented defaults, and the issues they report for bad input. Against their own
     // tests (and the logging test, which builds a task and a collector of each kind).
