@@ -107,7 +107,9 @@ export const groups = [
     mutate: ["src/call.ts", "src/caller.ts", "src/pagination.ts", "src/resources/*.ts"],
     tests: [
       "test/client/emulator.test.ts",
+      "test/client/call-path.test.ts",
       "test/client/list-all.test.ts",
+      "test/client/resource-requests.test.ts",
       "test/client/first-hour.test.ts",
       "test/client/close.test.ts",
       "test/client/signals.test.ts",
