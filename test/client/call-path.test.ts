@@ -2,15 +2,15 @@
 // `<baseUrl>/<service>/<method>`) and the response it gets back (unary), on facade and raw calls; and
 // the raw `v2` client's signal handling, which leaves no listener behind on the caller's signal.
 import { getEventListeners } from "node:events";
-import { createRouterTransport, type Interceptor } from "@connectrpc/connect";
+import { ConnectError, createRouterTransport, type Interceptor } from "@connectrpc/connect";
 import { expect, it } from "vitest";
-import { ClarifaiClient, StatusCode, V2 } from "clarifai-grpc-es";
+import { ClarifaiClient, ClarifaiError, Code, StatusCode, V2 } from "clarifai-grpc-es";
 
 const ok = { status: { code: StatusCode.SUCCESS } };
 
-function client(interceptors: Interceptor[] = []) {
+function client(interceptors: Interceptor[] = [], tracing?: boolean) {
   const transport = createRouterTransport(({ service }) => service(V2, { getTask: (req) => ({ ...ok, task: { id: req.taskId } }) }));
-  return new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: "https://api.example.test", transport, interceptors });
+  return new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", baseUrl: "https://api.example.test", transport, interceptors, ...(tracing === undefined ? {} : { tracing }) });
 }
 
 it("an interceptor sees a unary POST to the method's URL, and a unary response, on facade and raw calls", async () => {
@@ -32,4 +32,35 @@ it("a raw call with the caller's signal leaves no listener on it once it has ans
   const controller = new AbortController();
   for (let i = 0; i < 3; i++) await c.v2.getTask({ taskId: `t${i}` }, { signal: controller.signal });
   expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+});
+
+it("without tracing, a raw call on a closed client fails as connect's clients do: FAILED_PRECONDITION, nothing sent", async () => {
+  const c = client([], false);
+  await c.close();
+  const e = await c.v2.getTask({ taskId: "t" }).then(() => expect.unreachable("resolved"), (x: unknown) => x);
+  expect(e).toBeInstanceOf(ConnectError);
+  expect((e as ConnectError).code).toBe(Code.FailedPrecondition);
+  expect((e as ConnectError).message).toMatch(/closed/);
+});
+
+it("a facade call that fails before its first attempt lists no earlier attempts", async () => {
+  const c = client();
+  const aborted = await c.tasks.get("t", { signal: AbortSignal.abort() }).then(() => expect.unreachable("resolved"), (x: unknown) => x as ClarifaiError);
+  expect(aborted.grpcCode).toBe(Code.Canceled);
+  expect(aborted.previousErrors).toEqual([]);
+  await c.close();
+  const closed = await c.tasks.get("t").then(() => expect.unreachable("resolved"), (x: unknown) => x as ClarifaiError);
+  expect(closed.grpcCode).toBe(Code.FailedPrecondition);
+  expect(closed.previousErrors).toEqual([]);
+});
+
+it("the first attempt is given the call's whole timeout, not what a clock read later leaves of it", async () => {
+  const router = createRouterTransport(({ service }) => service(V2, { getTask: (req) => ({ ...ok, task: { id: req.taskId } }) }));
+  const timeouts: (number | undefined)[] = [];
+  const transport: typeof router = { ...router, unary: (method, signal, timeoutMs, ...rest) => (timeouts.push(timeoutMs), router.unary(method, signal, timeoutMs, ...rest)) };
+  // A clock that moves a second on every read: a timeout computed from two reads would come out short.
+  let t = 0;
+  const c = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", transport, retry: { now: () => (t += 1000) } });
+  await c.tasks.get("t", { timeoutMs: 5000 });
+  expect(timeouts).toEqual([5000]);
 });
