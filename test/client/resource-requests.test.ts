@@ -88,12 +88,18 @@ describe("input refused before sending", () => {
     expect(seen).toEqual([]);
   });
 
-  it("an invalid collector is refused unless validate is false, which sends it as written", async () => {
+  it("an invalid collector or task is refused, naming its RPC, unless validate is false, which sends it as written", async () => {
     const { client, seen } = recording();
     const bad = { id: "" };
-    for (const run of [() => client.collectors.create(bad), () => client.collectors.update(bad)]) {
+    const runs: [string, () => Promise<unknown>][] = [
+      ["PostCollectors", () => client.collectors.create(bad)],
+      ["PatchCollectors", () => client.collectors.update(bad)],
+      ["PatchTasks", () => client.tasks.update({ id: "t", sampleMs: -1 })],
+    ];
+    for (const [method, run] of runs) {
       const e = await failure(run());
       expect(e).toBeInstanceOf(ValidationError);
+      expect(e.method).toBe(method);
     }
     expect(seen).toEqual([]);
     await client.collectors.create([bad], { validate: false });
