@@ -17,7 +17,7 @@ describe("where code generation from strings is refused", () => {
       const { validateTask, labelingTask } = await import(${JSON.stringify(pathToFileURL(join(root, "dist/src/index.js")).href)});
       let generated = "allowed";
       try { new Function("return 1"); } catch (e) { generated = e.constructor.name; }
-      const good = labelingTask({ type: "CONCEPTS_CLASSIFICATION", concepts: ["cat"], workers: { strategy: "DYNAMIC", users: ["worker-1"] }, inputSource: { type: "DATASET", id: "ds-1" } });
+      const good = labelingTask({ name: "n", type: "CONCEPTS_CLASSIFICATION", concepts: ["cat"], workers: { strategy: "DYNAMIC", users: ["worker-1"] }, inputSource: { type: "DATASET", id: "ds-1" } });
       const bad = { ...good, input_source: {}, worker: { ...good.worker, workers: [{ worker: { case: "user", value: { id: 5 } } }] } };
       console.log(JSON.stringify({ generated, good: validateTask(good), bad: validateTask(bad).map((i) => i.path + ": " + i.message) }));
     `;
