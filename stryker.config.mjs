@@ -80,6 +80,7 @@ export const groups = [
       "test/client/deadlines.test.ts",
       "test/client/lazy-headers-result.test.ts",
       "test/client/keepalive.test.ts",
+      "test/client/server-text.test.ts",
     ],
   },
   {
