@@ -64,3 +64,17 @@ it("the first attempt is given the call's whole timeout, not what a clock read l
   await c.tasks.get("t", { timeoutMs: 5000 });
   expect(timeouts).toEqual([5000]);
 });
+
+it("without interceptors, calls hand the transport the client's own signal: no signal, Headers or connect call per attempt", async () => {
+  const router = createRouterTransport(({ service }) => service(V2, { getTask: (req) => ({ ...ok, task: { id: req.taskId } }) }));
+  const signals: AbortSignal[] = [];
+  const transport: typeof router = { ...router, unary: (method, signal, ...rest) => (signals.push(signal!), router.unary(method, signal, ...rest)) };
+  const c = new ClarifaiClient({ pat: "pat-123456", userId: "u", appId: "a", transport });
+  await c.tasks.get("t1");
+  await c.v2.getTask({ taskId: "t2" });
+  expect(signals).toHaveLength(2);
+  // Through connect's interceptor chain each attempt would get a signal of its own, linked to this one.
+  expect(signals[1]).toBe(signals[0]);
+  await c.close();
+  expect(signals[0]!.aborted).toBe(true);
+});
