@@ -16,7 +16,7 @@ import { Code, ConnectError, createContextValues, type Interceptor } from "@conn
 import { runUnaryCall } from "@connectrpc/connect/protocol";
 import { linkSignals, type LinkedSignal } from "./abort.js";
 import type { HeadersInput, RequestMetadata } from "./auth.js";
-import { defaultNow, timeLeftMs, type DeadlineOptions } from "./deadline.js";
+import { defaultNow, timeLeftMs } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { redactError, type Redactor } from "./redact.js";
@@ -46,8 +46,14 @@ export interface CallPathParts {
   readonly url: string;
 }
 
-/** Options of a raw call (the `v2` client's, in connect's terms). @internal */
-export interface RawCallOptions extends DeadlineOptions {
+/**
+ * Options of a raw call (the `v2` client's, in connect's terms). No absolute deadline: connect gives
+ * a relative timeout, and `toConnectTransport` turns its "0 or less" (none) into `Infinity`, so a raw
+ * call always has time left when it starts. @internal
+ */
+export interface RawCallOptions {
+  /** A positive number of ms or `Infinity`. Default: the client's `timeoutMs`. */
+  readonly timeoutMs?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly headers?: HeadersInput | undefined;
 }
@@ -173,7 +179,6 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
       try {
-        if (left <= 0) throw notSentError("the call's deadline had already passed; nothing was sent", Code.DeadlineExceeded);
         const response = await attempts(method, request, headers, left, signal, record, span, redact);
         span?.end(undefined, responseStatus(response.message));
         return response;
