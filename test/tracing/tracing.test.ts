@@ -279,6 +279,28 @@ describe.each(TRANSPORTS)("tracing on the $name transport", ({ name: transport, 
     expect(emulator.received).toEqual([]);
   });
 
+  it("records a raw v2 write whose request cannot be built as one attempt that applied nothing, not as an outcome unknown", async () => {
+    const client = newClient();
+    // A plain-JS caller's request whose field cannot be read: the message is never built, nothing is sent.
+    const request = {
+      get tasks(): never {
+        throw new Error("tasks cannot be read");
+      },
+    };
+    const raw = (await client.v2.postTasks(request).catch((e: unknown) => e)) as ConnectError;
+    expect(raw).toBeInstanceOf(ConnectError);
+    expect(raw.rawMessage).toBe("tasks cannot be read");
+
+    const span = onlySpan("clarifai.api.V2/PostTasks");
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    // PostTasks is a write and UNKNOWN an ambiguous code: only the record that no attempt was made
+    // keeps the span from saying the request may have been applied.
+    expect(span.status.message).toContain("tasks cannot be read");
+    expect(span.status.message).not.toMatch(/outcome unknown/);
+    expect(span.attributes).toMatchObject({ "rpc.grpc.status_code": Code.Unknown, "clarifai.attempts": 1 });
+    expect(emulator.received).toEqual([]);
+  });
+
   it("with tracing: false makes no span, records no duration and sends no traceparent", async () => {
     const client = newClient({ tracing: false });
     await client.tasks.list();
