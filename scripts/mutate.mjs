@@ -7,7 +7,8 @@
 // MUTATE_MIN_SCORE (default 85) over its mutants less its listed equivalents (as Stryker scores mutants
 // that `// Stryker disable` comments take out; the table shows the score with them counted too).
 // MUTATE_FILES (comma-separated, Stryker's `file:from-to` line ranges allowed) narrows what one named
-// group mutates while a survivor is being worked on; its report then holds only those mutants.
+// group mutates while a survivor is being worked on; its reports go to reports/mutation/<group>.narrowed.*
+// (read back with MUTATE_FILES set and `--from-reports`), so the group's last whole report stays.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,8 +18,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
 const minScore = Number(process.env["MUTATE_MIN_SCORE"] ?? 85);
 const equivalentsFile = "stryker.equivalent-mutants.txt";
-const reportOf = (group) => `reports/mutation/${group.name}.json`;
-
 const args = process.argv.slice(2);
 const fromReports = args.includes("--from-reports");
 const wanted = args.filter((a) => !a.startsWith("--"));
@@ -33,6 +32,8 @@ if (narrowed !== undefined && selected.length !== 1) {
   console.error("MUTATE_FILES narrows one group: name it, e.g. npm run mutate -- validation");
   process.exit(2);
 }
+const reportBase = (group) => `reports/mutation/${group.name}${narrowed === undefined ? "" : ".narrowed"}`;
+const reportOf = (group) => `${reportBase(group)}.json`;
 
 const started = performance.now();
 const failedGroups = [];
@@ -47,7 +48,7 @@ if (!fromReports) {
     try {
       await new Stryker({
         mutate: narrowed ?? group.mutate,
-        htmlReporter: { fileName: `reports/mutation/${group.name}.html` },
+        htmlReporter: { fileName: `${reportBase(group)}.html` },
         jsonReporter: { fileName: reportOf(group) },
       }).runMutationTest();
     } catch (error) {
