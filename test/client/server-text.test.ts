@@ -104,6 +104,9 @@ describe.each([
       const error = await expectTypedError(c.tasks.create(validTask("refused")), TIMEOUT_MS);
       // A bare 200 is refused for its content type by the connect transport, before its reset is read.
       expect(error.grpcCode).toBe(transport === "connect" && head === BARE ? Code.Internal : Code.Unavailable);
+      // What it says: on the connect transport, the reset and that it came after the answer had begun.
+      const said = transport === "grpc-js" ? /^Stream refused by server$/ : head === BARE ? /^the server answered with content type "", not gRPC$/ : /^the HTTP\/2 stream was reset with REFUSED_STREAM \(0x7\) after the answer's headers came$/;
+      expect(error.description).toMatch(said);
       expect(error.outcomeUnknown).toBe(true);
       expect(error.attempts).toBe(1);
       expect(requests()).toBe(1);
