@@ -53,3 +53,26 @@ describe("a misspelled task type or partition type is one issue listing the valu
     ]);
   });
 });
+
+test("two misspelled names are two issues, and neither is followed by its echoes", () => {
+  const workers = { strategy: "PARTITIONED", users: ["u1", "u2"], partition: { type: "EVENLYY", workersPerInput: 1, weights: { u1: 1, u2: 1 } } };
+  expect(issuesOf(() => labelingTask({ ...labeling, type: js("CONCEPTS_CLASIFICATION"), workers: js(workers) })).map((i) => i.path)).toEqual([
+    "task.type",
+    "task.worker.partitionedStrategyInfo.type",
+  ]);
+});
+
+describe("a number outside the enum is passed on to the rules, which name the field and the enum's values", () => {
+  test("task type", () => {
+    expect(issuesOf(() => labelingTask({ ...labeling, type: js(99) }))).toEqual([
+      { path: "task.type", message: "type 99 is not a TaskType (TYPE_NOT_SET, CONCEPTS_CLASSIFICATION, BOUNDING_BOX_DETECTION, POLYGON_DETECTION)" },
+    ]);
+  });
+
+  test("partition type", () => {
+    const workers = { strategy: "PARTITIONED", users: ["u1", "u2"], partition: { type: 7, workersPerInput: 1, weights: { u1: 1, u2: 1 } } };
+    expect(issuesOf(() => labelingTask({ ...labeling, workers: js(workers) }))).toEqual([
+      { path: "task.worker.partitionedStrategyInfo.type", message: "type 7 is not a TaskWorkerPartitionedStrategy (PARTITIONED_WORKER_STRATEGY_NOT_SET, EVENLY, WEIGHTED)" },
+    ]);
+  });
+});
