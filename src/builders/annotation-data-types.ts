@@ -5,7 +5,7 @@ import { throwIfInvalid } from "../validation/assert.js";
 import { findEnumValue, notAValueMessage } from "../validation/enums.js";
 import type { ValidationIssue } from "../validation/issue.js";
 import { describe } from "../validation/shape.js";
-import type { AnnotationDataTypeName, NameOrValue } from "./names.js";
+import { givenValueText, type AnnotationDataTypeName, type NameOrValue } from "./names.js";
 
 /**
  * The bit set of the given annotation data types, for `autoAnnotationConfig.annotationDataTypes`.
@@ -45,7 +45,7 @@ function annotationDataTypeBits(types: readonly unknown[], path: string, issues:
   for (const t of types) {
     const value = typeof t === "string" || typeof t === "number" ? findEnumValue(AnnotationDataTypeSchema, t) : undefined;
     if (value === undefined) {
-      issues.push({ path, message: notAValueMessage(JSON.stringify(t), AnnotationDataTypeSchema, typeof t === "string" ? t : undefined) });
+      issues.push({ path, message: notAValueMessage(givenValueText(t), AnnotationDataTypeSchema, typeof t === "string" ? t : undefined) });
     } else {
       bits |= value;
     }

@@ -7,6 +7,7 @@ import { StatusSchema } from "../../gen/clarifai/api/status/status_pb.js";
 import { validateCollector, validateCollectorPatch } from "../validation/collector.js";
 import { throwIfInvalid } from "../validation/assert.js";
 import type { ValidationIssue } from "../validation/issue.js";
+import { describe } from "../validation/shape.js";
 import { objectAt, requireSpec, withoutEchoes } from "./spec-issues.js";
 
 /** The model whose PostModelOutputs calls a collector watches, and where the inputs go. */
@@ -113,7 +114,7 @@ export function collectorPatch(spec: CollectorPatchSpec): Collector {
   const pausedIssues =
     paused === undefined || typeof paused === "boolean"
       ? []
-      : [{ path: "collector.paused", message: `paused must be true (pause) or false (resume), got ${typeof paused} ${JSON.stringify(paused)}` }];
+      : [{ path: "collector.paused", message: `paused must be true (pause) or false (resume), got ${describe(paused)}` }];
   throwIfInvalid([...withoutEchoes(issues, validateCollectorPatch(c)), ...pausedIssues]);
   return c;
 }

@@ -14,6 +14,7 @@ import type {
 import type { StatusCode } from "../../gen/clarifai/api/status/status_code_pb.js";
 import { type EnumName, type EnumSubset, enumValueName, findEnumValue, notAValueMessage } from "../validation/enums.js";
 import type { ValidationIssue } from "../validation/issue.js";
+import { describe } from "../validation/shape.js";
 
 /**
  * Some values of a generated enum, by name or by value:
@@ -64,7 +65,17 @@ export function enumFromSpec<E extends number>(
   if (found === undefined && typeof value === "number") return value as E;
   const name = found === undefined ? undefined : enumValueName(schema, found);
   if (name !== undefined && (subset === undefined || subset.names.includes(name))) return found as E;
-  const subject = typeof value === "number" ? `${value} (${name})` : JSON.stringify(value);
+  const subject = typeof value === "number" ? `${value} (${name})` : givenValueText(value);
   issues.push({ path, message: notAValueMessage(subject, schema, typeof value === "string" ? value : undefined, subset) });
   return (Math.min(...schema.values.map((v) => v.number)) - 1) as E;
+}
+
+/**
+ * What a builder's issue calls a value it could not read as an enum value: a name in quotes, a number as
+ * it is, anything else described ("the bigint 1n", "a symbol"). Not `JSON.stringify` alone: it throws on
+ * a bigint (a TypeError instead of the issue) and writes `undefined` for a symbol or function and `null`
+ * for NaN. @internal
+ */
+export function givenValueText(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : typeof value === "number" ? String(value) : describe(value);
 }

@@ -36,4 +36,13 @@ describe("annotationDataTypes", () => {
     ]);
     expect(() => annotationDataTypes(js(["TAG"]))).toThrow(ValidationError);
   });
+
+  test("a value JSON cannot write (a bigint, a symbol, NaN) is named in the issue, not a TypeError or `undefined`", () => {
+    const names = "AnnotationDataType (ANNOTATION_DATA_TYPE_NOT_SET, TAG, BOUNDING_BOX, POLYGON, POINT, SPAN, MASK)";
+    expect(issuesOf(() => annotationDataTypes(js(1n), js(Symbol("TAG")), js(Number.NaN)))).toEqual([
+      { path: "annotationDataTypes", message: `the bigint 1n is not an ${names}` },
+      { path: "annotationDataTypes", message: `a symbol is not an ${names}` },
+      { path: "annotationDataTypes", message: `NaN is not an ${names}` },
+    ]);
+  });
 });

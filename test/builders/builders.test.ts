@@ -216,7 +216,11 @@ describe("collector / collectorPatch", () => {
     const issues = issuesOf(() => collectorPatch({ id: "", paused: "no" as unknown as boolean }));
     expect(issues).toEqual([
       { path: "collector.id", message: expect.any(String) },
-      { path: "collector.paused", message: 'paused must be true (pause) or false (resume), got string "no"' },
+      { path: "collector.paused", message: 'paused must be true (pause) or false (resume), got the string "no"' },
+    ]);
+    // A bigint, which JSON cannot write, is named like the rest (it made a TypeError).
+    expect(issuesOf(() => collectorPatch({ id: "c1", paused: 1n as unknown as boolean }))).toEqual([
+      { path: "collector.paused", message: "paused must be true (pause) or false (resume), got the bigint 1n" },
     ]);
   });
 });

@@ -76,3 +76,9 @@ describe("a number outside the enum is passed on to the rules, which name the fi
     ]);
   });
 });
+
+test("a name given as a value JSON cannot write (a bigint) is one issue naming it, not a TypeError", () => {
+  expect(issuesOf(() => labelingTask({ ...labeling, type: js(1n) }))).toEqual([
+    { path: "task.type", message: "the bigint 1n is not a TaskType of a labeling task (CONCEPTS_CLASSIFICATION, BOUNDING_BOX_DETECTION, POLYGON_DETECTION)" },
+  ]);
+});
