@@ -64,6 +64,17 @@ describe("createRedactor", () => {
     // A value without a scheme may be the key itself.
     expect(authorizationSecrets(" raw-key-0123 ")).toEqual(["raw-key-0123"]);
   });
+
+  it("reads the scheme as the value's first word, whatever the spacing, and credentials of any length", () => {
+    // Any run of spaces or tabs after the scheme; a one-character token is still a credential.
+    expect(authorizationSecrets("Key  \tk-0123")).toEqual(["k-0123", "Key  \tk-0123"]);
+    expect(authorizationSecrets("Bearer t")).toEqual(["t", "Bearer t"]);
+    // The first word is the scheme only when it starts with a letter: "1Key abc" is no scheme and a
+    // credential, so the whole value is the secret, not "abc".
+    expect(authorizationSecrets("1Key abc")).toEqual(["1Key abc"]);
+    // A bare scheme is the whole word: a key that contains or starts with a scheme's name is a key.
+    for (const key of ["mykey", "keyboard-0123", "xbearer"]) expect(authorizationSecrets(key), key).toEqual([key]);
+  });
 });
 
 describe("redactError", () => {
