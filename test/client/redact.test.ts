@@ -75,6 +75,10 @@ describe("createRedactor", () => {
     // A bare scheme is the whole word: a key that contains or starts with a scheme's name is a key.
     for (const key of ["mykey", "keyboard-0123", "xbearer"]) expect(authorizationSecrets(key), key).toEqual([key]);
   });
+
+  it("finds no secret in a value that is not a string (such a header is refused before anything is sent)", () => {
+    for (const value of [undefined, null, 5, ["Key k-0123"]]) expect(authorizationSecrets(value as unknown as string), String(value)).toEqual([]);
+  });
 });
 
 describe("redactError", () => {
