@@ -153,6 +153,20 @@ describe("a TLS handshake that fails on trust: nothing was sent, so a write's ou
   });
 });
 
+describe("a TLS handshake with no HTTP version in common, known by its Node code alone", () => {
+  // The code, with a text that does not say it (as a runtime other than OpenSSL's words might): not
+  // sent, never an outcome unknown, and a hint that names "the server" when the address is not known.
+  const refused = () => new ConnectError("x", Code.Internal, undefined, undefined, withCode("ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL", "handshake failed"));
+
+  it.each([
+    ["rest", "the server does not speak HTTP/1.1 (its TLS handshake refused it: an HTTP/2-only server, such as a gRPC server), and the rest transport sends HTTP/1.1 through fetch; use transport \"connect\" (the default) or \"grpc-js\" for it"],
+    ["connect", "the server does not speak HTTP/2 (its TLS handshake refused h2: an HTTP/1.1-only server), which gRPC needs; for a REST endpoint use transport \"rest\""],
+  ])("on the %s transport", (transport, hint) => {
+    const e = toClarifaiError(refused(), { method: "PostCollectors", idempotent: false, redact: identity, transport });
+    expect([e.grpcCode, e.outcomeUnknown, e.hint]).toEqual([Code.Unavailable, false, hint]);
+  });
+});
+
 describe("a TLS handshake with a server that does not speak TLS", () => {
   // OpenSSL reads a plaintext server's first bytes as a TLS record and says one of these, depending
   // on the bytes and the version.
