@@ -255,7 +255,7 @@ export async function runWithRetries<R extends { readonly message: object }>(run
         return response;
       }
       // The server answered with a failure status: it says what happened, and it was not applied.
-      failure = statusFailure(response.message, { method, idempotent: kind !== "write", redact: run.redact, attempts: n })!;
+      failure = statusFailure(response.message, { method, redact: run.redact, attempts: n })!;
       outcome = { response };
     } catch (error) {
       // An attempt aborted mid-flight may have been applied: leave nothingApplied false.

@@ -176,4 +176,6 @@ it("grpc-timeout is rounded up to its unit, but never told past 2^31 - 1 ms (a N
   expect(encodeGrpcTimeout(100_000_001)).toBe("100001S");
   expect(encodeGrpcTimeout(2 ** 31 - 1)).toBe("2147483S");
   expect(encodeGrpcTimeout(2 ** 31 - 1000)).toBe("2147483S");
+  // Past 2^31 - 1 ms it is rounded up as any other: the caller asked for that long.
+  expect(encodeGrpcTimeout(2 ** 31)).toBe("2147484S");
 });
