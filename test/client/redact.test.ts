@@ -5,7 +5,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { ConnectError, Code } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
-import { authorizationSecrets } from "../../src/auth.js";
+import { authorizationSecrets, createRequestMetadata } from "../../src/auth.js";
 import { hasUnreadMetadata, lazyConnectError } from "../../src/lazy-connect-error.js";
 import { createRedactor, MIN_REDACTED_LENGTH, REDACTED, redactError } from "../../src/redact.js";
 import { renderings } from "../support/renderings.js";
@@ -74,6 +74,13 @@ describe("createRedactor", () => {
     expect(authorizationSecrets("1Key abc")).toEqual(["1Key abc"]);
     // A bare scheme is the whole word: a key that contains or starts with a scheme's name is a key.
     for (const key of ["mykey", "keyboard-0123", "xbearer"]) expect(authorizationSecrets(key), key).toEqual([key]);
+  });
+
+  it("takes a call's secrets from its authorization header only, not from a header that happens to be named \"undefined\"", () => {
+    const metadata = createRequestMetadata("pat-0123456789", "option", {});
+    const text = "echo: Key other-0123456789";
+    expect(metadata.redactFor({ undefined: "Key other-0123456789" })(text)).toBe(text);
+    expect(metadata.redactFor({ Authorization: "Key other-0123456789" })(text)).toBe(`echo: Key ${REDACTED}`);
   });
 
   it("finds no secret in a value that is not a string (such a header is refused before anything is sent)", () => {
