@@ -39,7 +39,7 @@ export const groups = [
     mutate: ["src/auth.ts", "src/redact.ts"],
     tests: ["test/client/auth.test.ts", "test/client/redact.test.ts", "test/client/redact-walk.test.ts", "test/client/first-hour.test.ts", "test/client/options.test.ts", "test/client/auth-key.test.ts", "test/client/redact-more.test.ts",
       // A ClarifaiError's lists and -bin values scrubbed; what the transports' errors carry.
-      "test/client/redact-shared.test.ts", "test/client/transport-errors.test.ts"],
+      "test/client/redact-shared.test.ts", "test/client/transport-errors.test.ts", "test/client/redact-edges.test.ts"],
   },
   {
     // The documented rules, checked before anything is sent (and by the emulator).
