@@ -108,22 +108,7 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     return clean;
   }
   walk.seen.set(value, value);
-  if (isHeaders(value)) {
-    for (const [k, v] of [...value.entries()]) {
-      // Iteration yields each set-cookie value apart, and set() would leave only the one given: the
-      // cookies are scrubbed as a list below.
-      if (k === "set-cookie") continue;
-      const clean = scrubText(k, v, walk);
-      if (clean !== v) value.set(k, clean);
-    }
-    const cookies = value.getSetCookie();
-    const clean = cookies.map((c) => walk.redact(c));
-    if (clean.some((c, i) => c !== cookies[i])) {
-      value.delete("set-cookie");
-      for (const c of clean) value.append("set-cookie", c);
-    }
-    return value;
-  }
+  if (isHeaders(value)) return scrubHeaders(value, walk);
   if (value instanceof Map) {
     for (const [k, v] of value) {
       const clean = typeof v === "string" ? scrubText(k, v, walk) : scrub(v, walk, depth + 1);
@@ -132,11 +117,20 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     return value;
   }
   if (Array.isArray(value)) {
+    // A frozen list cannot be cleaned in place: a clean copy takes its place in its parent (as a masked
+    // copy of bytes does), and on every other path to it.
+    let out: unknown[] = value;
     for (let i = 0; i < value.length; i++) {
       const clean = scrub(value[i], walk, depth + 1);
-      if (clean !== value[i]) value[i] = clean;
+      if (clean === value[i]) continue;
+      if (out === value && Object.isFrozen(value)) walk.seen.set(value, (out = [...value]));
+      try {
+        out[i] = clean;
+      } catch {
+        // A read-only entry of a list that is not frozen: kept, as a frozen error keeps its text.
+      }
     }
-    return value;
+    return out;
   }
   if (!walkable(value)) return value;
   if (value instanceof Error && isClarifaiError(value)) scrubOwnLists(value, walk, depth);
@@ -147,6 +141,41 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     for (const key of ["message", "stack"] as const) if (!Object.prototype.hasOwnProperty.call(value, key)) scrubProperty(value, key, walk, depth);
   }
   return value;
+}
+
+/**
+ * `headers` scrubbed: in place, or, when they are immutable (a fetch response's), in a clean copy that
+ * takes their place in their parent and on every other path to them.
+ */
+function scrubHeaders(headers: Headers, walk: Walk): Headers {
+  let out = headers;
+  const write = (edit: (h: Headers) => void) => {
+    try {
+      edit(out);
+    } catch {
+      // Immutable headers refuse every edit, the first included: nothing was changed, so the copy is
+      // of the headers as they came. (Reading the global Headers costs nothing now: fetch made these.)
+      if (out !== headers) return;
+      walk.seen.set(headers, (out = new Headers(headers)));
+      edit(out);
+    }
+  };
+  for (const [k, v] of [...headers.entries()]) {
+    // Iteration yields each set-cookie value apart, and set() would leave only the one given: the
+    // cookies are scrubbed as a list below.
+    if (k === "set-cookie") continue;
+    const clean = scrubText(k, v, walk);
+    if (clean !== v) write((h) => h.set(k, clean));
+  }
+  const cookies = headers.getSetCookie();
+  const clean = cookies.map((c) => walk.redact(c));
+  if (clean.some((c, i) => c !== cookies[i])) {
+    write((h) => {
+      h.delete("set-cookie");
+      for (const c of clean) h.append("set-cookie", c);
+    });
+  }
+  return out;
 }
 
 /**

@@ -209,3 +209,24 @@ describe("a ClarifaiError's own lists", () => {
     expect(e.description).toBe(`d ${REDACTED}`);
   });
 });
+
+describe("what cannot be cleaned in place", () => {
+  it("a frozen list holding the key is replaced by a clean copy, on every path to it", () => {
+    const list = Object.freeze([`Key ${SECRET}`, "kept"]);
+    const error = Object.assign(new Error("x"), { list, again: { list } });
+    expect(() => redactError(error, redact)).not.toThrow();
+    expect(error.list).toEqual([`Key ${REDACTED}`, "kept"]);
+    expect(error.again.list).toBe(error.list);
+    expect(list[0]).toBe(`Key ${SECRET}`);
+  });
+
+  it("immutable Headers holding the key (a redirect's Location) are replaced by a clean copy, on every path to them", () => {
+    const headers = Response.redirect(`https://h.example/?k=${SECRET}`).headers;
+    const error = Object.assign(new Error("x"), { headers, again: [headers] });
+    expect(() => redactError(error, redact)).not.toThrow();
+    expect(error.headers).not.toBe(headers);
+    expect(error.headers.get("location")).toBe(`https://h.example/?k=${REDACTED}`);
+    expect(error.again[0]).toBe(error.headers);
+    expect(JSON.stringify([...error.headers])).not.toContain(SECRET);
+  });
+});
