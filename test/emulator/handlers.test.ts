@@ -414,12 +414,18 @@ describe("collectors", () => {
     ]);
     expect((await patch({ status: { code: StatusCode.COLLECTOR_INACTIVE } })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
     expect((await patch({ description: "paused" })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
+    // A status without a code (ZERO, as protobuf JSON writes `status: {}`) says nothing: the stored one stays.
+    expect((await patch({ status: { code: StatusCode.ZERO, description: "no code" } })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_INACTIVE);
     expect((await patch({ status: { code: StatusCode.COLLECTOR_ACTIVE } })).collectors[0]?.status?.code).toBe(StatusCode.COLLECTOR_ACTIVE);
     const notACollectorCode = await patch({ description: "x", status: { code: StatusCode.TASK_DONE } });
     expect([notACollectorCode.status?.code, notACollectorCode.status?.details]).toEqual([
       StatusCode.CONN_INVALID_REQUEST,
       "collectors[0].status.code: a collector's status is one of COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); TASK_DONE (54002) is not",
     ]);
+    const notACode = await patch({ status: { code: 99_999_999 } });
+    expect(notACode.status?.details).toBe(
+      "collectors[0].status.code: a collector's status is one of COLLECTOR_ACTIVE (52001), COLLECTOR_INACTIVE (52002), COLLECTOR_POST_INPUT_FAILED (52003); it (99999999) is not",
+    );
     // COLLECTOR_MISSING is the API's answer for a collector that does not exist, not a state of one.
     const missingAsState = await patch({ status: { code: StatusCode.COLLECTOR_MISSING } });
     expect([missingAsState.status?.code, missingAsState.status?.details]).toEqual([
