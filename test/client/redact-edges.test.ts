@@ -62,6 +62,8 @@ describe("set-cookie values", () => {
       expect(() => redactError(e, redact)).not.toThrow();
       expect(e.message).toBe(`m ${REDACTED}`);
       expect(response.headers.getSetCookie()).toEqual(["lb=node-1; Path=/", "session=abc"]);
+      // Nothing to clean, so no copy either: the error keeps the response's own headers.
+      expect(e.headers).toBe(response.headers);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
@@ -218,6 +220,26 @@ describe("what cannot be cleaned in place", () => {
     expect(error.list).toEqual([`Key ${REDACTED}`, "kept"]);
     expect(error.again.list).toBe(error.list);
     expect(list[0]).toBe(`Key ${SECRET}`);
+  });
+
+  it("a list is cleaned in place when it can be, and a frozen one is copied only when it holds the key", () => {
+    const open = [`Key ${SECRET}`, "kept"];
+    const frozenClean = Object.freeze(["kept"]);
+    const frozenTwice = Object.freeze([`a ${SECRET}`, "kept", `b ${SECRET}`]);
+    const error = Object.assign(new Error("x"), { open, frozenClean, frozenTwice });
+    redactError(error, redact);
+    expect(error.open).toBe(open);
+    expect(open).toEqual([`Key ${REDACTED}`, "kept"]);
+    expect(error.frozenClean).toBe(frozenClean);
+    // Every entry holding the key is clean in the one copy.
+    expect(error.frozenTwice).toEqual([`a ${REDACTED}`, "kept", `b ${REDACTED}`]);
+  });
+
+  it("immutable Headers without the key stay the same object", () => {
+    const headers = Response.redirect("https://h.example/elsewhere").headers;
+    const error = Object.assign(new Error("x"), { headers });
+    redactError(error, redact);
+    expect(error.headers).toBe(headers);
   });
 
   it("immutable Headers holding the key (a redirect's Location) are replaced by a clean copy, on every path to them", () => {
