@@ -156,8 +156,14 @@ function scrubHeaders(headers: Headers, walk: Walk): Headers {
       // Immutable headers refuse every edit, the first included: nothing was changed, so the copy is
       // of the headers as they came. (Reading the global Headers costs nothing now: fetch made these.)
       if (out !== headers) return;
-      walk.seen.set(headers, (out = new Headers(headers)));
-      edit(out);
+      try {
+        const copy = new Headers(headers);
+        edit(copy);
+        walk.seen.set(headers, (out = copy));
+      } catch {
+        // Not a Headers the global one can copy (a look-alike with the same tag): kept as it came, as
+        // a frozen error keeps its text; redaction never throws.
+      }
     }
   };
   for (const [k, v] of [...headers.entries()]) {

@@ -235,15 +235,30 @@ describe("what cannot be cleaned in place", () => {
     expect(error.frozenTwice).toEqual([`a ${REDACTED}`, "kept", `b ${REDACTED}`]);
   });
 
+  it("a Headers look-alike that refuses edits and cannot be copied is kept as it came: redaction does not throw", () => {
+    const lookAlike = {
+      [Symbol.toStringTag]: "Headers",
+      "not a header name": "x",
+      entries: () => [["x-echo", `Key ${SECRET}`]][Symbol.iterator](),
+      getSetCookie: () => [],
+      set: () => {
+        throw new TypeError("immutable");
+      },
+    };
+    const error = Object.assign(new Error("x"), { lookAlike });
+    expect(() => redactError(error, redact)).not.toThrow();
+    expect(error.lookAlike).toBe(lookAlike);
+  });
+
   it("immutable Headers without the key stay the same object", () => {
-    const headers = Response.redirect("https://h.example/elsewhere").headers;
+    const headers = Response.redirect("https://h.example/elsewhere", 302).headers;
     const error = Object.assign(new Error("x"), { headers });
     redactError(error, redact);
     expect(error.headers).toBe(headers);
   });
 
   it("immutable Headers holding the key (a redirect's Location) are replaced by a clean copy, on every path to them", () => {
-    const headers = Response.redirect(`https://h.example/?k=${SECRET}`).headers;
+    const headers = Response.redirect(`https://h.example/?k=${SECRET}`, 302).headers;
     const error = Object.assign(new Error("x"), { headers, again: [headers] });
     expect(() => redactError(error, redact)).not.toThrow();
     expect(error.headers).not.toBe(headers);
