@@ -117,19 +117,9 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
     return value;
   }
   if (Array.isArray(value)) {
-    // A frozen list cannot be cleaned in place: a clean copy takes its place in its parent (as a masked
-    // copy of bytes does), and on every other path to it.
-    let out: unknown[] = value;
-    for (let i = 0; i < value.length; i++) {
-      const clean = scrub(value[i], walk, depth + 1);
-      if (clean === value[i]) continue;
-      if (out === value && Object.isFrozen(value)) walk.seen.set(value, (out = [...value]));
-      try {
-        out[i] = clean;
-      } catch {
-        // A read-only entry of a list that is not frozen: kept, as a frozen error keeps its text.
-      }
-    }
+    const out = cleanList(value, (entry) => scrub(entry, walk, depth + 1));
+    // A copy (of a frozen list) takes its place on every other path to it too.
+    if (out !== value) walk.seen.set(value, out);
     return out;
   }
   if (!walkable(value)) return value;
@@ -191,14 +181,38 @@ function scrubHeaders(headers: Headers, walk: Walk): Headers {
  * may have hung on an error (an odd abort reason), not for what the client made.
  */
 function scrubOwnLists(error: ClarifaiError, walk: Walk, depth: number): void {
-  for (const list of [error.items, error.statusDetails, error.previousErrors]) {
+  for (const key of ["items", "statusDetails", "previousErrors"] as const) {
+    const list: unknown = error[key];
     if (!Array.isArray(list)) continue;
-    for (let i = 0; i < list.length; i++) {
-      const clean = scrub(list[i], { redact: walk.redact, seen: walk.seen, nodes: 0 }, depth + 2);
-      // Entries are objects, cleaned in place; the check is for a frozen or odd list.
-      if (clean !== list[i] && !Object.isFrozen(list)) (list as unknown[])[i] = clean;
+    const out = cleanList(list, (entry) => scrub(entry, { redact: walk.redact, seen: walk.seen, nodes: 0 }, depth + 2));
+    if (out === list) continue;
+    walk.seen.set(list, out);
+    try {
+      Object.defineProperty(error, key, { value: out });
+    } catch {
+      // A frozen error keeps its list, as it keeps its text.
     }
   }
+}
+
+/**
+ * `list` with each entry replaced by `clean(entry)` where that differs: in place, or, for a frozen
+ * list, in a copy (returned, for the caller to put in its place, as a masked copy of bytes is).
+ */
+function cleanList(list: unknown[], clean: (entry: unknown) => unknown): unknown[] {
+  let out = list;
+  for (let i = 0; i < list.length; i++) {
+    const entry = list[i];
+    const cleaned = clean(entry);
+    if (cleaned === entry) continue;
+    if (out === list && Object.isFrozen(list)) out = [...list];
+    try {
+      out[i] = cleaned;
+    } catch {
+      // A read-only entry of a list that is not frozen: kept, as a frozen error keeps its text.
+    }
+  }
+  return out;
 }
 
 /**

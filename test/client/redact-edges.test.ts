@@ -209,6 +209,8 @@ describe("a ClarifaiError's own lists", () => {
     expect(() => redactError(e, redact)).not.toThrow();
     expect(e.message).not.toContain(SECRET);
     expect(e.description).toBe(`d ${REDACTED}`);
+    // The list cannot change, so a clean copy takes its place.
+    expect(Buffer.from(e.statusDetails[0] as unknown as Uint8Array).toString()).toBe(`Key ${stars}`);
   });
 });
 
