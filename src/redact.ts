@@ -33,12 +33,18 @@ export type Redactor = ((text: string) => string) & {
 export function createRedactor(...secrets: string[]): Redactor {
   // A secret of a few characters cannot be told apart from ordinary text (scrubbing "p" would mangle
   // every message), and no real PAT is that short.
-  const live = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH || headerForm.test(s));
-  if (live.length === 0) return (text) => text;
+  const given = secrets.filter((s) => s.length >= MIN_REDACTED_LENGTH || headerForm.test(s));
+  if (given.length === 0) return (text) => text;
+  // Each key as it looks inside base64 too (a server may echo it encoded, in a header that is not
+  // `-bin`, in a message, in a detail's string), after the keys themselves: a bare key before the
+  // header value holding it, as given.
+  const live = [...given, ...given.filter((s) => !headerForm.test(s)).flatMap(base64Forms)];
   const patterns = live.map((s) => Buffer.from(s, "utf8"));
   // A key in its header form is scrubbed only where the key ends: with key "ab", `Key abc` names
-  // another key and `Key about to expire` is text. (A long key is scrubbed alone before, anyway.)
-  const whole = live.map((s) => (headerForm.test(s) ? new RegExp(`${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w.~+/=-])`, "g") : undefined));
+  // another key and `Key about to expire` is text. (A long key is scrubbed alone before, anyway.) A
+  // dot ends the key unless a token character follows it: `Key ab.` ends a sentence, `Key ab.c` is
+  // another key.
+  const whole = live.map((s) => (headerForm.test(s) ? new RegExp(`${s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\w~+/=-]|\\.+[\\w~+/=-])`, "g") : undefined));
   const text = (value: string) => {
     let out = value;
     for (let i = 0; i < live.length; i++) {
@@ -63,6 +69,24 @@ export function createRedactor(...secrets: string[]): Redactor {
     return out ?? data;
   };
   return Object.assign(text, { bytes });
+}
+
+/**
+ * What `secret` looks like inside any base64 text (standard or URL-safe) of bytes that contain it: its
+ * bytes fall at one of three offsets within the encoding's 3-byte groups, and at each offset the
+ * characters whose bits are all the secret's are the same whatever surrounds it. The characters
+ * shared with the neighbouring bytes are left out, so each form is found wherever the key was.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, "utf8");
+  const forms = new Set<string>();
+  for (let offset = 0; offset < 3; offset++) {
+    const text = Buffer.concat([Buffer.alloc(offset), bytes]).toString("base64");
+    const form = text.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    forms.add(form);
+    forms.add(form.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return [...forms];
 }
 
 // How far into an error's properties the walk goes: deep enough for a ConnectError's details and a
@@ -119,7 +143,7 @@ function scrub(value: unknown, walk: Walk, depth: number): unknown {
   if (Array.isArray(value)) {
     const out = cleanList(value, (entry) => scrub(entry, walk, depth + 1));
     // A copy (of a frozen list) takes its place on every other path to it too.
-    if (out !== value) walk.seen.set(value, out);
+    walk.seen.set(value, out);
     return out;
   }
   if (!walkable(value)) return value;
@@ -185,13 +209,10 @@ function scrubOwnLists(error: ClarifaiError, walk: Walk, depth: number): void {
     const list: unknown = error[key];
     if (!Array.isArray(list)) continue;
     const out = cleanList(list, (entry) => scrub(entry, { redact: walk.redact, seen: walk.seen, nodes: 0 }, depth + 2));
-    if (out === list) continue;
+    // The walk of the error's own properties that follows finds the list seen, clean, and puts a copy
+    // (of a frozen list) in its place, as for any property; a frozen error keeps its list, as it keeps
+    // its text.
     walk.seen.set(list, out);
-    try {
-      Object.defineProperty(error, key, { value: out });
-    } catch {
-      // A frozen error keeps its list, as it keeps its text.
-    }
   }
 }
 
@@ -220,9 +241,10 @@ function cleanList(list: unknown[], clean: (entry: unknown) => unknown): unknown
  * a key inside it is found only in the decoded bytes, which are masked and encoded again.
  */
 function scrubText(name: unknown, text: string, walk: Walk): string {
-  const clean = walk.redact(text);
-  if (typeof name !== "string" || !name.endsWith("-bin") || !walk.redact.bytes) return clean;
-  const parts = clean.split(",");
+  if (typeof name !== "string" || !name.endsWith("-bin") || !walk.redact.bytes) return walk.redact(text);
+  // Bytes first: the text redactor would put `[REDACTED]` over the key's base64 form, and the value
+  // would no longer decode.
+  const parts = text.split(",");
   let changed = false;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -234,7 +256,7 @@ function scrubText(name: unknown, text: string, walk: Walk): string {
     parts[i] = part.slice(0, part.length - part.trimStart().length) + (part.trimEnd().endsWith("=") ? encoded : encoded.replace(/=+$/, ""));
     changed = true;
   }
-  return changed ? parts.join(",") : clean;
+  return walk.redact(changed ? parts.join(",") : text);
 }
 
 // Not `instanceof Headers`: the first read of the global `Headers` loads Node's fetch implementation

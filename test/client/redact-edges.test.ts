@@ -39,6 +39,81 @@ describe("a secret's header form", () => {
   });
 });
 
+describe("a key echoed in base64", () => {
+  const url = (text: string) => text.replace(/\+/g, "-").replace(/\//g, "_");
+  // Bytes around the key that put it at each of the three offsets within base64's 3-byte groups, and
+  // that make the standard and URL-safe alphabets differ inside its encoding.
+  const around = ["", "a", "ab", "abc", "\xff\xfe"].flatMap((before) => ["", "z", "\xfb\xff"].map((after) => [before, after] as const));
+
+  it("is scrubbed at any offset, in either alphabet, with or without padding, wherever it is in the text", () => {
+    for (const [before, after] of around) {
+      const bytes = Buffer.concat([Buffer.from(before, "latin1"), Buffer.from(SECRET), Buffer.from(after, "latin1")]);
+      for (const encoded of [bytes.toString("base64"), url(bytes.toString("base64")).replace(/=+$/, "")]) {
+        const out = redact(`echo: ${encoded}.`);
+        expect(out, encoded).toContain(REDACTED);
+        // What is left decodes to no key in either alphabet.
+        for (const word of out.split(/[\s[\]:.]+/)) expect(Buffer.from(word, "base64").includes(SECRET), `${encoded} -> ${out}`).toBe(false);
+      }
+    }
+    // The characters shared with the bytes around the key are kept: the key fills 42 of the 44.
+    const alone = b64(SECRET);
+    expect(redact(alone)).toBe(`${REDACTED}${alone.slice(42)}`);
+  });
+
+  it("a key whose encoding holds `+` and `/` is scrubbed in the URL-safe alphabet too, at every offset", () => {
+    // "~~~" encodes to "fn5+" and "???" to "Pz8/": any visible-ASCII key is a valid PAT.
+    const key = "k~~~???~~~???~~~???-0123";
+    const r = createRedactor(key);
+    for (const before of ["", "a", "ab"]) {
+      const standard = Buffer.from(`${before}${key}`).toString("base64");
+      const safe = url(standard);
+      expect(/[+/]/.test(standard) && /[-_]/.test(safe), standard).toBe(true);
+      for (const encoded of [standard, safe]) {
+        const out = r(encoded);
+        expect(out, encoded).toContain(REDACTED);
+        expect(out.length, encoded).toBeLessThan(encoded.length);
+      }
+    }
+  });
+
+  it("leaves base64 of other text alone, and a key too short to scrub stays unscrubbed encoded too", () => {
+    const other = b64(`${SECRET.slice(1)}!`);
+    expect(redact(other)).toBe(other);
+    const short = "abcde";
+    expect(createRedactor(short)(b64(`x${short}y`))).toBe(b64(`x${short}y`));
+  });
+
+  it("is masked in bytes (a detail's string holding the encoded key), keeping their length", () => {
+    const bytes = Buffer.from(`\x0a\x2c${b64(SECRET)}`, "latin1");
+    const masked = Buffer.from(redact.bytes!(bytes));
+    expect(masked.length).toBe(bytes.length);
+    expect(masked.toString("latin1")).toBe(`\x0a\x2c${"*".repeat(42)}${b64(SECRET).slice(42)}`);
+  });
+
+  it("a text header holding it reads [REDACTED]; a `-bin` header holding it is masked in its bytes and still decodes", () => {
+    const echoed = b64(`Key ${SECRET}`);
+    const metadata = new Headers([
+      ["x-echo", echoed],
+      ["x-echo-bin", echoed],
+    ]);
+    const map = new Map<string, unknown>([
+      ["x-echo", echoed],
+      ["x-echo-bin", echoed],
+    ]);
+    const e = Object.assign(new Error(`m ${echoed}`), { metadata, map });
+    redactError(e, redact);
+    const text = redact(echoed);
+    expect(text).toContain(REDACTED);
+    for (const got of [metadata.get("x-echo"), map.get("x-echo"), e.message.slice(2)]) expect(got).toBe(text);
+    for (const got of [metadata.get("x-echo-bin"), map.get("x-echo-bin")]) expect(got).toBe(b64(`Key ${stars}`));
+  });
+
+  it("a short key's header form followed by a dot that ends a sentence is scrubbed; a dot inside a longer key is not", () => {
+    const r = createRedactor("ab", "Key ab");
+    expect(r("bad: Key ab. Next: Key ab.c, Key ab... and Key ab.")).toBe(`bad: ${REDACTED}. Next: Key ab.c, ${REDACTED}... and ${REDACTED}.`);
+  });
+});
+
 describe("set-cookie values", () => {
   it("a single set-cookie that echoes the key is scrubbed", () => {
     const metadata = new Headers([["set-cookie", `pat=${SECRET}; Path=/`]]);
