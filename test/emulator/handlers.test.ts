@@ -457,6 +457,13 @@ describe("collectors", () => {
     expect(texts(res.collectors[0])).toEqual(["11:kept", "10:tag-b"]);
     expect(texts(state.store.collectors(USER, "app")[0])).toEqual(["11:kept", "10:tag-b"]);
     expect(state.store.collectors(USER, "app")[0]!.description).toBe("round 3");
+    // A collector stored without any takes the patch's as they came.
+    await client.postCollectors({ userAppId: scope, collectors: [create(CollectorSchema, collector("c2"))] }, { headers });
+    const first = create(CollectorSchema, { id: "c2", description: "first" });
+    first.$unknown = [unknown(12, "new")];
+    const patched = await client.patchCollectors({ userAppId: scope, action: "overwrite", collectors: [first] }, { headers });
+    expect(texts(patched.collectors[0])).toEqual(["12:new"]);
+    expect(texts(state.store.collectors(USER, "app")[1])).toEqual(["12:new"]);
   });
 
   it("PatchCollectors refuses another action, an empty batch, an unknown id and a result that breaks the rules — changing nothing", async () => {
