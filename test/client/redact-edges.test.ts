@@ -202,6 +202,12 @@ describe("-bin values", () => {
     expect(e.raw["z-bin"]).toBe(other);
   });
 
+  it("a `-bin` value that is not base64 but holds the key as text is scrubbed as text after its bytes", () => {
+    const metadata = new Headers([["x-echo-bin", `Key ${SECRET}`]]);
+    redactError(Object.assign(new Error("x"), { metadata }), redact);
+    expect(metadata.get("x-echo-bin")).toBe(`Key ${REDACTED}`);
+  });
+
   it("a redactor without bytes (text only) scrubs `-bin` values as text and does not throw", () => {
     const textOnly: Redactor = (t) => t.split(SECRET).join(REDACTED);
     const metadata = new Headers([
