@@ -28,7 +28,8 @@ export type Redactor = ((text: string) => string) & {
 /**
  * A redactor for the given secrets, scrubbed in the order given (a bare key before the header value
  * holding it, so that the text keeps `Key [REDACTED]`). Ones shorter than {@link MIN_REDACTED_LENGTH}
- * are ignored, except a whole `authorization` value (`Key <pat>`, `Bearer <token>`). @internal
+ * are ignored, except a whole `authorization` value (`Key <pat>`, `Bearer <token>`). Each bare secret is
+ * also scrubbed where it appears base64-encoded (see base64Forms). @internal
  */
 export function createRedactor(...secrets: string[]): Redactor {
   // A secret of a few characters cannot be told apart from ordinary text (scrubbing "p" would mangle
@@ -238,7 +239,8 @@ function cleanList(list: unknown[], clean: (entry: unknown) => unknown): unknown
 
 /**
  * A header value, scrubbed. The value of a `-bin` header is base64 (comma-separated when repeated):
- * a key inside it is found only in the decoded bytes, which are masked and encoded again.
+ * a key inside it is masked in the decoded bytes, which are encoded again, so that the value still
+ * decodes; then the text pass, for a key the server put there as plain text.
  */
 function scrubText(name: unknown, text: string, walk: Walk): string {
   if (typeof name !== "string" || !name.endsWith("-bin") || !walk.redact.bytes) return walk.redact(text);
