@@ -29,7 +29,7 @@ export const groups = [
     // Which calls are repeated, how long the client waits, and how the deadline and aborts cut it short.
     name: "retry",
     mutate: ["src/retry.ts", "src/deadline.ts", "src/abort.ts"],
-    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts", "test/client/deadline.test.ts", "test/client/propagation.test.ts", "test/client/retry-more.test.ts",
+    tests: ["test/client/retry-rules.test.ts", "test/client/failures.test.ts", "test/client/abort.test.ts", "test/client/signals.test.ts", "test/client/deadline.test.ts", "test/client/propagation.test.ts", "test/client/retry-more.test.ts", "test/client/retry-run.test.ts",
       // The retry options' bounds, the policy end to end, and writes never repeated across faults.
       "test/client/options.test.ts", "test/client/retry.test.ts", "test/fault/retry-safety.test.ts"],
   },

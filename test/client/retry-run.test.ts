@@ -1,0 +1,64 @@
+// runWithRetries called directly: the first attempt, which it starts outside its retry loop (so that a
+// call answered SUCCESS at once costs no async frame), must be told the same time, fail the same way
+// and be judged by the same rules as every later attempt.
+import { describe, expect, it } from "vitest";
+import { StatusCode } from "clarifai-grpc-es";
+import { resolveRetryPolicy, runWithRetries, type RetryRecord, type RetryRun } from "../../src/retry.js";
+
+type Answer = { readonly message: { status: { code: StatusCode } } };
+const answer = (code: StatusCode): Answer => ({ message: { status: { code } } });
+
+function runOf(overrides: Partial<RetryRun> = {}): RetryRun & { record: RetryRecord } {
+  return {
+    method: "GetTask",
+    policy: undefined,
+    signal: new AbortController().signal,
+    deadlineAt: undefined,
+    clock: () => 1000,
+    redact: (t) => t,
+    record: { attempts: 1, previousErrors: [], nothingApplied: true },
+    ...overrides,
+  } as RetryRun & { record: RetryRecord };
+}
+
+describe("runWithRetries' first attempt", () => {
+  it("is told the time left by the clock when the run gives a deadline but no timeout, and the run's timeout when it gives one", async () => {
+    const told: (number | undefined)[] = [];
+    const attempt = async (ms: number | undefined) => (told.push(ms), answer(StatusCode.SUCCESS));
+    await runWithRetries(runOf({ deadlineAt: 1500 }), attempt);
+    await runWithRetries(runOf({ deadlineAt: 1500, timeoutMs: 700 }), attempt);
+    await runWithRetries(runOf(), attempt);
+    expect(told).toEqual([500, 700, undefined]);
+  });
+
+  it("that throws instead of returning a promise is a failure of the call: a rejection, never a synchronous throw", async () => {
+    const boom = new Error("cannot send");
+    const run = runOf();
+    let result: Promise<unknown> | undefined;
+    expect(() => {
+      result = runWithRetries(run, () => {
+        throw boom;
+      });
+    }).not.toThrow();
+    await expect(result).rejects.toBe(boom);
+    expect(run.record.attempts).toBe(1);
+    // Thrown before anything was sent, but not proven so: the outcome stays unknown.
+    expect(run.record.nothingApplied).toBe(false);
+  });
+
+  it("answered with a status the rules retry goes on to the next attempt; SUCCESS then ends it even where the rules list SUCCESS", async () => {
+    const policy = resolveRetryPolicy({
+      sleep: async () => {},
+      random: () => 0,
+      rules: { read: { grpcCodes: [], statusCodes: [StatusCode.TRY_AGAIN, StatusCode.SUCCESS], notSent: false } } as never,
+    });
+    const answers = [StatusCode.TRY_AGAIN, StatusCode.SUCCESS, StatusCode.FAILURE];
+    let sent = 0;
+    const run = runOf({ policy });
+    const response = await runWithRetries(run, async () => answer(answers[sent++]!));
+    expect(response.message.status.code).toBe(StatusCode.SUCCESS);
+    expect(sent).toBe(2);
+    expect(run.record.attempts).toBe(2);
+    expect(run.record.previousErrors.map((e) => e.code)).toEqual([StatusCode.TRY_AGAIN]);
+  });
+});
