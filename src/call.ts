@@ -131,17 +131,18 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const redact = metadata.redactFor(options?.headers);
       // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
       const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
-      const span = tracing?.start(method, headers, redact);
       // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
       const early = options?.signal?.aborted
         ? toClarifaiError(undefined, failureContext(method.name, record, options, redact), options.signal)
         : closing.aborted
           ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options, redact))
           : undefined;
-      // Step 1, then step 2 (an option that is not a time throws before anything is linked).
+      // Step 1, then step 2. An option that is not a time throws (the caller's bug) before anything is
+      // linked and before the span starts: none is left open.
       const left = early ? 0 : timeLeftMs(options ?? NO_OPTIONS, parts.timeoutMs);
       const link = early ? undefined : follow(options?.signal);
       const signal = link?.signal ?? closing;
+      const span = tracing?.start(method, headers, redact);
       try {
         if (early) throw early;
         if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));

@@ -8,7 +8,7 @@ import { context, metrics, propagation, trace, type Attributes } from "@opentele
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type Histogram } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { BasicTracerProvider, InMemorySpanExporter, NoopSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type Span } from "@opentelemetry/sdk-trace-base";
 
 /** A reader that exports nothing by itself: the test asks with `collect()`. Delta: each collection holds only what was recorded since the last. */
 class CollectOnDemand extends MetricReader {
@@ -27,10 +27,18 @@ export interface HistogramPoint {
   readonly unit: string;
 }
 
-/** Tells of every span that ends, by name, so a test can wait for one instead of polling. */
+/**
+ * Tells of every span that ends, by name, so a test can wait for one instead of polling, and keeps the
+ * names of those started and not yet ended.
+ */
 class EndedSpans extends NoopSpanProcessor {
   readonly events = new EventEmitter();
+  readonly open = new Set<ReadableSpan>();
+  override onStart(span: Span): void {
+    this.open.add(span);
+  }
   override onEnd(span: ReadableSpan): void {
+    this.open.delete(span);
     this.events.emit(span.name, span);
   }
 }
@@ -38,11 +46,13 @@ class EndedSpans extends NoopSpanProcessor {
 export interface TestOtel {
   /** Ended spans, oldest first. */
   spans(): ReadableSpan[];
+  /** The names of the spans started and not ended, oldest first. */
+  openSpans(): string[];
   /** Resolves when the next span named `name` ends (ask before starting what ends it). */
   nextEnded(name: string): Promise<ReadableSpan>;
   /** Points of the histogram `name` recorded since the last call (or since registration). */
   histogram(name: string): Promise<HistogramPoint[]>;
-  /** Forgets the ended spans and drains the metrics. */
+  /** Forgets the spans, ended and open, and drains the metrics. */
   reset(): Promise<void>;
   /** Registers the meter provider again, with a fresh reader (after `metrics.disable()` in a test). */
   registerMeterProvider(): void;
@@ -76,10 +86,12 @@ export function registerTestOtel(): TestOtel {
   };
   return {
     spans: () => exporter.getFinishedSpans(),
+    openSpans: () => [...ended.open].map((s) => s.name),
     nextEnded: async (name) => ((await once(ended.events, name)) as [ReadableSpan])[0],
     histogram,
     reset: async () => {
       exporter.reset();
+      ended.open.clear();
       await reader.collect();
     },
     registerMeterProvider: () => {

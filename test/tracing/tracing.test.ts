@@ -229,6 +229,21 @@ describe.each(TRANSPORTS)("tracing on the $name transport", ({ name: transport, 
     expect((await otel.histogram("rpc.client.duration")).map((p) => p.count)).toEqual([1]);
   });
 
+  it("leaves no span open when a call's time options are not times: the TypeError comes before the span", async () => {
+    const client = newClient();
+    for (const options of [{ timeoutMs: "soon" }, { timeoutMs: NaN }, { deadline: "tomorrow" }]) {
+      await expect(client.tasks.get("water", options as never)).rejects.toThrow(TypeError);
+    }
+    // connect's call options have no deadline.
+    for (const options of [{ timeoutMs: "soon" }, { timeoutMs: NaN }]) {
+      await expect(client.v2.getTask({ taskId: "water" }, options as never)).rejects.toThrow(TypeError);
+    }
+    // Nothing was sent, and no span was started (an open span would never be exported).
+    expect(emulator.received).toEqual([]);
+    expect(otel.openSpans()).toEqual([]);
+    expect(otel.spans()).toEqual([]);
+  });
+
   it("traces the raw v2 client's calls too, ending the span with the response's Clarifai status, unchecked", async () => {
     const client = newClient();
     const res = await client.v2.getTask({ userAppId: { userId: "emulator-user", appId: `tracing-${transport}` }, taskId: "no-such-task" });
