@@ -121,42 +121,63 @@ export function createCallPath(parts: CallPathParts): CallPath {
     };
   }
 
+  /**
+   * Every step of a facade call. Not `async`: an answered call takes one `then` where an async
+   * function took its frame and an `await`. It throws synchronously what its first steps throw (the
+   * caller's `call` turns that into a rejection); a failure after them is converted, ends the span and
+   * disposes the signal link, whether it is thrown here or rejects the attempts.
+   */
+  function facadeCall<I extends DescMessage, O extends DescMessage>(method: DescMethodUnary<I, O>, request: MessageInitShape<I>, options: CallOptions | undefined): Promise<MessageShape<O>> {
+    // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors (a header that
+    // cannot be sent too).
+    checkCallOptions(options);
+    const headers = metadata.headers(options?.headers);
+    // The client's redactor, or, for a call that sends its own key, one that scrubs that key too.
+    const redact = metadata.redactFor(options?.headers);
+    // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
+    const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
+    // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
+    const early = options?.signal?.aborted
+      ? toClarifaiError(undefined, failureContext(method.name, record, options, redact), options.signal)
+      : closing.aborted
+        ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options, redact))
+        : undefined;
+    // Step 1, then step 2. An option that is not a time throws (the caller's bug) before anything is
+    // linked and before the span starts: none is left open.
+    const left = early ? 0 : timeLeftMs(options ?? NO_OPTIONS, parts.timeoutMs);
+    const link = early ? undefined : follow(options?.signal);
+    const signal = link?.signal ?? closing;
+    const span = tracing?.start(method, headers, redact);
+    const fail = (e: unknown): never => {
+      const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options, redact), signal);
+      span?.end(error);
+      link?.dispose();
+      throw error;
+    };
+    let answered: Promise<UnaryResult<O>>;
+    try {
+      if (early) throw early;
+      if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));
+      answered = attempts(method, request, headers, left, signal, record, span, redact);
+    } catch (e) {
+      return fail(e);
+    }
+    return answered.then((response) => {
+      const status = responseStatus(response.message);
+      if (status?.code !== StatusCode.SUCCESS) return fail(statusFailure(response.message, failureContext(method.name, record, options, redact)));
+      span?.end(undefined, status);
+      link?.dispose();
+      return response.message;
+    }, fail);
+  }
+
   return {
-    async call(method, request, options) {
-      // Option mistakes are the caller's bugs, not API failures: they stay TypeErrors (a header that
-      // cannot be sent too).
-      checkCallOptions(options);
-      const headers = metadata.headers(options?.headers);
-      // The client's redactor, or, for a call that sends its own key, one that scrubs that key too.
-      const redact = metadata.redactFor(options?.headers);
-      // Nothing applied until an attempt is in flight (the retry step keeps this up to date).
-      const record: RetryRecord = { attempts: 1, previousErrors: [], nothingApplied: true };
-      // Nothing is sent in these three cases, so even for a write the outcome is known: nothing happened.
-      const early = options?.signal?.aborted
-        ? toClarifaiError(undefined, failureContext(method.name, record, options, redact), options.signal)
-        : closing.aborted
-          ? toClarifaiError(notSentError("the ClarifaiClient is closed", Code.FailedPrecondition), failureContext(method.name, record, options, redact))
-          : undefined;
-      // Step 1, then step 2. An option that is not a time throws (the caller's bug) before anything is
-      // linked and before the span starts: none is left open.
-      const left = early ? 0 : timeLeftMs(options ?? NO_OPTIONS, parts.timeoutMs);
-      const link = early ? undefined : follow(options?.signal);
-      const signal = link?.signal ?? closing;
-      const span = tracing?.start(method, headers, redact);
+    call(method, request, options) {
+      // Not `async`: see facadeCall. Whatever its steps throw still reaches the caller as a rejection.
       try {
-        if (early) throw early;
-        if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));
-        const response = await attempts(method, request, headers, left, signal, record, span, redact);
-        const status = responseStatus(response.message);
-        if (status?.code !== StatusCode.SUCCESS) throw statusFailure(response.message, failureContext(method.name, record, options, redact));
-        span?.end(undefined, status);
-        return response.message;
+        return facadeCall(method, request, options);
       } catch (e) {
-        const error: ClarifaiError = toClarifaiError(e, failureContext(method.name, record, options, redact), signal);
-        span?.end(error);
-        throw error;
-      } finally {
-        link?.dispose();
+        return Promise.reject(e);
       }
     },
 
