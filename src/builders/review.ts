@@ -24,7 +24,12 @@ export interface ManualReviewSpec {
   readonly strategy: Strategy<"MANUAL">;
   /** The fraction of labeled inputs that are reviewed, within [0, 1] (0.5 = half). */
   readonly samplePercentage: number;
-  /** How many reviewers must approve an input. Default: 0 (the server's default). */
+  /**
+   * How many reviewers must approve an input. Default: 0 (not sent; the server's default).
+   * @deprecated Upstream deprecates the manual strategy's `approval_threshold` in favour of a CONSENSUS
+   * review's `approvalThresholdReviewers`. It is still sent as given, for servers that read it; the
+   * docs' manual review leaves it out.
+   */
   readonly approvalThreshold?: number;
   /** The reviewers' user ids. */
   readonly reviewers: readonly string[];
