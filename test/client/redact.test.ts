@@ -83,6 +83,21 @@ describe("createRedactor", () => {
     expect(metadata.redactFor({ Authorization: "Key other-0123456789" })(text)).toBe(`echo: Key ${REDACTED}`);
   });
 
+  it("gives a call with a key of its own a redactor that scrubs that key, the client's PAT and both as bytes, whichever it is asked first", () => {
+    const metadata = createRequestMetadata("pat-0123456789", "option", {});
+    const call = { authorization: "Key other-0123456789" };
+    const masked = (data: Uint8Array | undefined) => (data === undefined ? undefined : Buffer.from(data).toString());
+    // Bytes first: the redactor is built by whichever use comes first, and both then see the same keys.
+    const bytesFirst = metadata.redactFor(call);
+    expect(masked(bytesFirst.bytes?.(Buffer.from("a other-0123456789 b")))).toBe(`a ${"*".repeat(16)} b`);
+    expect(bytesFirst("pat-0123456789, Key other-0123456789")).toBe(`${REDACTED}, Key ${REDACTED}`);
+    const textFirst = metadata.redactFor(call);
+    expect(textFirst("other-0123456789")).toBe(REDACTED);
+    expect(masked(textFirst.bytes?.(Buffer.from("pat-0123456789")))).toBe("*".repeat(14));
+    // A call without one has the client's own.
+    expect(metadata.redactFor({ "x-other": "1" })).toBe(metadata.redact);
+  });
+
   it("finds no secret in a value that is not a string (such a header is refused before anything is sent)", () => {
     for (const value of [undefined, null, 5, ["Key k-0123"]]) expect(authorizationSecrets(value as unknown as string), String(value)).toEqual([]);
   });
