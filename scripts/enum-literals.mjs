@@ -13,10 +13,13 @@
 // expected shape exactly, or the build fails rather than ship one built the old way beside the others;
 // test/packaging/enums.test.ts compares every enum the package exports with the sources'.
 
-/** `var Name = /* @__PURE__ *\/ ((Name2) => {`, esbuild's opening of a compiled TypeScript enum. */
-const OPENING = /^var (\w+) = \/\* @__PURE__ \*\/ \(\((\w+)\) => \{$/gm;
+/**
+ * `var Name = /* @__PURE__ *\/ ((Name2) => {`, esbuild's opening of a compiled TypeScript enum; in a
+ * module esbuild sets up lazily (a file with no chunks, see build.mjs), indented and without `var`.
+ */
+const OPENING = /^( *)(var )?(\w+) = \/\* @__PURE__ \*\/ \(\((\w+)\) => \{$/gm;
 /** One numeric member with its reverse mapping; esbuild writes numbers as short as it can (`1e4`). */
-const MEMBER = /^ {2}(\w+)\[\1\[("(?:[^"\\]|\\.)*")\] = (-?[0-9.e+]+)\] = ("(?:[^"\\]|\\.)*");$/;
+const MEMBER = /^(\w+)\[\1\[("(?:[^"\\]|\\.)*")\] = (-?[0-9.e+]+)\] = ("(?:[^"\\]|\\.)*");$/;
 
 /**
  * `text` with each compiled enum built by `JSON.parse`. Throws if an enum's function has anything but
@@ -28,14 +31,14 @@ export function enumLiterals(text) {
   let out = "";
   let from = 0;
   for (const opening of text.matchAll(OPENING)) {
-    const [line, name, param] = opening;
-    const closing = `\n  return ${param};\n})(${name} || {});`;
+    const [line, indent, declaration = "", name, param] = opening;
+    const closing = `\n${indent}  return ${param};\n${indent}})(${name} || {});`;
     const bodyStart = opening.index + line.length;
     const end = text.indexOf(closing, bodyStart);
     if (end < 0) throw new Error(`enum-literals: the enum ${name} does not end as expected`);
     const enumObject = {};
     for (const member of text.slice(bodyStart + 1, end).split("\n")) {
-      const m = MEMBER.exec(member);
+      const m = member.startsWith(`${indent}  `) ? MEMBER.exec(member.slice(indent.length + 2)) : null;
       const key = m && JSON.parse(m[2]);
       if (!m || m[1] !== param || key !== JSON.parse(m[4])) throw new Error(`enum-literals: unexpected line in the enum ${name}: ${member}`);
       const value = Number(m[3]);
@@ -45,7 +48,7 @@ export function enumLiterals(text) {
     const json = JSON.stringify(enumObject);
     // In single quotes, as esbuild prints the descriptors' JSON: no escaped double quotes to read.
     const literal = /['\\\n\r\u2028\u2029]/.test(json) ? JSON.stringify(json) : `'${json}'`;
-    out += text.slice(from, opening.index) + `var ${name} = /* @__PURE__ */ JSON.parse(${literal});`;
+    out += text.slice(from, opening.index) + `${indent}${declaration}${name} = /* @__PURE__ */ JSON.parse(${literal});`;
     from = end + closing.length;
   }
   return out + text.slice(from);

@@ -57,7 +57,8 @@ describe("the built package's enums", () => {
     const left: string[] = [];
     for (const file of files) {
       const text = await readFile(join(dir, file), "utf8");
-      for (const m of text.matchAll(/^var (\w+) = \/\* @__PURE__ \*\/ \(\((\w+)\) => \{\n {2}\2\[\2\["/gm)) left.push(`${file}: ${m[1]}`);
+      // At the top of a file, or in a module esbuild sets up lazily (indented, without `var`).
+      for (const m of text.matchAll(/^ *(?:var )?(\w+) = \/\* @__PURE__ \*\/ \(\((\w+)\) => \{\n *\2\[\2\["/gm)) left.push(`${file}: ${m[1]}`);
     }
     expect(left).toEqual([]);
   });
@@ -76,6 +77,18 @@ describe("enumLiterals", () => {
     const run = (code: string) => new Function(`${code}; return E;`)() as Record<string, unknown>;
     expect(Object.entries(run(out))).toEqual(Object.entries(run(text)));
     expect(Object.keys(run(out))).toEqual(["0", "2", "10000", "Z", "NEG", "-1", "BIG", "A"]);
+  });
+
+  it("does the same inside a module esbuild sets up lazily: indented, assigned without `var`", () => {
+    const lazy = (indent: string) =>
+      `var E;\nvar init_e = __esm({\n  "e.ts"() {\n${indent}E = /* @__PURE__ */ ((E2) => {\n${indent}  E2[E2["Z"] = 0] = "Z";\n${indent}  E2[E2["A"] = 7] = "A";\n${indent}  return E2;\n${indent}})(E || {});\n  }\n});\n`;
+    const text = lazy("    ");
+    const out = enumLiterals(text);
+    expect(out).toContain(`\n    E = /* @__PURE__ */ JSON.parse('{"0":"Z","7":"A","Z":0,"A":7}');\n  }\n});\n`);
+    const run = (code: string) => new Function(`const __esm = (m) => () => Object.values(m)[0](); ${code}; init_e(); return E;`)() as Record<string, unknown>;
+    expect(Object.entries(run(out))).toEqual(Object.entries(run(text)));
+    // A member indented differently from its opening is not one of its members.
+    expect(() => enumLiterals(text.replace('    E2[E2["A"]', '  E2[E2["A"]'))).toThrow(/unexpected line in the enum E/);
   });
 
   it("fails on an enum it does not recognize instead of leaving it as it was", () => {
