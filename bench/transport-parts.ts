@@ -2,14 +2,13 @@
 // from the compiled sources (.build/bench, when the facade under test is loaded from them as well) or
 // bundled as the package bundles the client (bench/transport-bundle.ts, when the facade is the
 // package): either way the transport alone runs the same code as the transport inside the facade.
-import { registerGrpcJsTransport } from "../src/transports/grpc-js-loader.js";
-import { createGrpcJsTransport } from "../src/transports/grpc-js.js";
+import * as grpcJs from "@grpc/grpc-js";
+import { provideGrpcJs } from "../src/transports/grpc-js-module.js";
 
-// The grpc-js transport registered here, as the `clarifai-grpc-es/grpc-js` entry registers it for a
-// bundled service: in a bundle, the loader's own way (`../grpc-js.js` beside its chunk) leads nowhere,
-// and esbuild drops a bare `import "../src/grpc-js.js"` (package.json lists only dist/'s copy as having
-// side effects).
-registerGrpcJsTransport(createGrpcJsTransport);
+// grpc-js provided here, as the `clarifai-grpc-es/grpc-js` entry provides it for a bundled service: in
+// a bundle, the loader's own way (`grpc-js.js` beside the package's entry) leads nowhere, and esbuild
+// drops a bare `import "../src/grpc-js.js"` (package.json lists only dist/'s copy as having side effects).
+provideGrpcJs(grpcJs);
 
 export { create } from "@bufbuild/protobuf";
 export { keepListening } from "../src/abort.js";

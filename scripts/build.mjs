@@ -1,5 +1,5 @@
 // `npm run build`: the package as it ships. Each public entry is an esbuild bundle, so that importing
-// the package reads a few files instead of the ~180 modules of our sources, protobuf-es and connect
+// the package reads one file instead of the ~180 modules of our sources, protobuf-es and connect
 // (import + first call 2x faster from the package as installed, see the README's "Bundling and
 // CommonJS"); the type declarations come from tsc.
 //
@@ -8,7 +8,10 @@
 //                                       build: `npm run typecheck` checks types on its own)
 //
 // Layout (what package.json's exports, bin and files point at):
-//   dist/src/index.js, dist/src/grpc-js.js, dist/gen/**/*_pb.js   the client: one bundle, shared chunks
+//   dist/src/index.js                                             the client, one file
+//   dist/src/grpc-js.js                                           provides @grpc/grpc-js to the client
+//   dist/gen/**/*_pb.js                                           re-exports of the client's schemas, but
+//                                                                 google.api's, a bundle of their own
 //   dist/src/testing/index.js, dist/src/cli/main.js,
 //   dist/src/walkthrough/main.js                                  the emulator and the programs
 //   dist/src/chunks/*.js                                          code shared by the entries of a bundle
@@ -20,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { bundleSettings } from "./bundle-settings.mjs";
 import { leanDecoder } from "./lean-decoder.mjs";
+import { lazyBuiltins } from "./lazy-builtins.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 import { enumLiterals } from "./enum-literals.mjs";
 import { asciiOnly } from "./ascii-only.mjs";
@@ -38,23 +42,39 @@ function genFiles(dir = "gen") {
   });
 }
 
-/** The generated files that are entries of the client bundle (the others re-export the main entry's names). */
+/** The generated files that are entries of a bundle (the others re-export the main entry's names). */
 const ownGenEntries = genFiles().filter((f) => f.startsWith("gen/google/"));
 
-// Two bundles, so that a service importing the client loads no server code: connect's router and
-// handlers, reached through the same barrel modules, would otherwise share a chunk with the client.
-// The emulator and the programs get their own copy of protobuf-es and connect; only tests load both.
+// Separate bundles, so that a service importing the client loads no server code (connect's router and
+// handlers, reached through the same barrel modules, would otherwise share a chunk with the client)
+// and the client is one file. The emulator and the programs get their own copy of protobuf-es and
+// connect; only tests load both.
 const bundles = [
   {
+    // Not split: a module more is about 1.3 ms of a fresh process's import (Node 20), and the chunks
+    // shared with the other entries and with the transports made the import 7 modules and the first
+    // call 2 more. The transports are built into the file instead, each set up on its first use
+    // (esbuild's lazy module wrappers): the default one, which the first call needs anyway, and REST's
+    // and grpc-js', which cost the import only their parsing (README, "One file" under "Bundling and
+    // CommonJS").
     name: "client",
-    entryPoints: {
-      "src/index": "src/index.ts",
-      // Must be the file `src/transports/grpc-js-loader.ts` finds at `../grpc-js.js` from its chunk.
-      "src/grpc-js": "src/grpc-js.ts",
-      // `./gen/*` for the google.api files, which the main entry does not export: loading them builds
-      // descriptor.proto, which only the REST transport needs (see descriptor-literals.mjs).
-      ...Object.fromEntries(ownGenEntries.map((f) => [f.replace(/\.ts$/, ""), f])),
-    },
+    entryPoints: { "src/index": "src/index.ts" },
+    splitting: false,
+  },
+  {
+    // Must be the file `src/transports/grpc-js-loader.ts` finds at `./grpc-js.js` from the client's
+    // file. Only this imports @grpc/grpc-js, which it hands to the client (grpc-js-module.ts).
+    name: "grpc-js",
+    entryPoints: { "src/grpc-js": "src/grpc-js.ts" },
+    splitting: false,
+  },
+  {
+    // `./gen/*` for the google.api files, which the main entry does not export: loading them builds
+    // descriptor.proto, which only the REST transport needs (see descriptor-literals.mjs). Their
+    // schemas are plain descriptors, which work across copies.
+    name: "google",
+    entryPoints: Object.fromEntries(ownGenEntries.map((f) => [f.replace(/\.ts$/, ""), f])),
+    splitting: true,
   },
   {
     name: "tools",
@@ -63,6 +83,7 @@ const bundles = [
       "src/cli/main": "src/cli/main.ts",
       "src/walkthrough/main": "src/walkthrough/main.ts",
     },
+    splitting: true,
   },
 ];
 
@@ -94,10 +115,11 @@ for (const bundle of bundles) {
     // What is bundled in and left out, the target, no minification: shared with the bench's copy of
     // the transport (see bundle-settings.mjs).
     ...bundleSettings(manifest),
-    splitting: true,
+    splitting: bundle.splitting,
     // leanDecoder: protobuf-es' decoder reads tags and short strings without an array each (see
-    // lean-decoder.mjs).
-    plugins: [literals, leanDecoder],
+    // lean-decoder.mjs). lazyBuiltins: the client's file takes node:http2 on first use (see
+    // lazy-builtins.mjs).
+    plugins: [literals, leanDecoder, ...(bundle.name === "client" ? [lazyBuiltins] : [])],
     metafile: true,
     write: false,
   });
@@ -129,13 +151,16 @@ for (const [path, output] of Object.entries(gen.metafile.outputs)) {
   writeFileSync(file, `export {\n${output.exports.map((name) => `  ${name},\n`).join("")}} from "${main}";\n`);
 }
 
-// The grpc-js loader finds the grpc-js entry relative to its own chunk, whose name it checks
+// The client's file must not import node:http2 when it loads (see lazy-builtins.mjs).
+if (/^import\b[^;]*"node:http2";$/m.test(readFileSync(join(outdir, "src/index.js"), "utf8"))) throw new Error("build: dist/src/index.js imports node:http2");
+
+// The grpc-js loader finds the grpc-js entry beside the client's file, whose path it checks
 // (src/transports/grpc-js-loader.ts): fail the build, not a user's first call, if that changed.
 // (The tools bundle has a copy too, which cannot load it: the CLI and the walkthrough use connect.)
-const clientFiles = readdirSync(join(outdir, "src"), { recursive: true }).filter((f) => /^(?:index|grpc-js|chunks\/client-.*)\.js$/.test(f));
+const clientFiles = readdirSync(join(outdir, "src"), { recursive: true }).filter((f) => /^(?:index|grpc-js|chunks\/(?:client|grpc-js|google)-.*)\.js$/.test(f));
 const loaderFiles = clientFiles.filter((f) => readFileSync(join(outdir, "src", f), "utf8").includes("the grpc-js transport could not be loaded"));
-if (loaderFiles.length !== 1 || !/^chunks\/client-\w+\.js$/.test(loaderFiles[0])) {
-  throw new Error(`build: the grpc-js loader must be in one dist/src/chunks/client-*.js chunk, found in: ${loaderFiles.join(", ") || "none"}`);
+if (loaderFiles.length !== 1 || loaderFiles[0] !== "index.js") {
+  throw new Error(`build: the grpc-js loader must be in dist/src/index.js alone, found in: ${loaderFiles.join(", ") || "none"}`);
 }
 
 execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", ...(check ? [] : ["--noCheck"])], { cwd: root, stdio: "inherit" });

@@ -1,27 +1,21 @@
 // Loads the grpc-js transport on a client's first call, out of sight of bundlers: a service bundled
-// for the default connect transport must not carry @grpc/grpc-js (about a third of a bundle), and a
-// bundler follows every `import("./literal")`. A service that wants grpc-js in its bundle says so
-// with `import "clarifai-grpc-es/grpc-js"`, which registers the transport here before any call.
+// for the default connect transport must not carry @grpc/grpc-js (917 KB of the README recipe's
+// 1,471), and a bundler follows every `import("./literal")`. A service that wants grpc-js in its
+// bundle says so with `import "clarifai-grpc-es/grpc-js"`, which provides grpc-js before any call
+// (grpc-js-module.ts).
 import { Code, type ConnectError } from "@connectrpc/connect";
 import { notSentError } from "../status.js";
-import type { createGrpcJsTransport } from "./grpc-js.js";
+import type { GrpcJsTransportOptions } from "./grpc-js.js";
+import { providedGrpcJs } from "./grpc-js-module.js";
+import type { ClientTransport } from "./transport.js";
 
-/** What `clarifai-grpc-es/grpc-js` registers: the grpc-js transport's factory. @internal */
-export type GrpcJsTransportFactory = typeof createGrpcJsTransport;
-
-let registered: GrpcJsTransportFactory | undefined;
-
-/** Makes `transport: "grpc-js"` use `factory` (called by the `clarifai-grpc-es/grpc-js` entry). @internal */
-export function registerGrpcJsTransport(factory: GrpcJsTransportFactory): void {
-  registered = factory;
-}
-
-// The `clarifai-grpc-es/grpc-js` entry is at `../grpc-js.js` from this module in every layout the code
-// runs from: `src/transports/grpc-js-loader.ts` (tests), `.build/src/transports/grpc-js-loader.js`
-// (bench) and `dist/src/chunks/client-<hash>.js` (the shipped build, see scripts/build.mjs). Anywhere
-// else this code was bundled into someone's service, where `../grpc-js.js` is not ours to load.
-const entry = ["..", "grpc-js.js"].join("/"); // joined at run time, so that no bundler follows it
-const home = /\/src\/(?:transports\/grpc-js-loader\.[jt]s|chunks\/client-\w+\.js)$/;
+// The `clarifai-grpc-es/grpc-js` entry is `grpc-js.js` in the source directory of this code, in every
+// layout it runs from: `../grpc-js.js` from `src/transports/grpc-js-loader.ts` (tests) and
+// `.build/src/transports/grpc-js-loader.js` (bench), `./grpc-js.js` from `dist/src/index.js`, the main
+// entry's bundle (the shipped build, see scripts/build.mjs). Anywhere else this code was bundled into
+// someone's service, where a `grpc-js.js` beside it is not ours to load.
+const layouts = /\/src\/(transports\/)grpc-js-loader\.[jt]s$|\/dist\/src\/index\.js$/;
+const entryName = ["grpc-js", "js"].join("."); // joined at run time, so that no bundler follows it
 
 function notLoaded(why: string, cause?: unknown): ConnectError {
   return notSentError(
@@ -35,24 +29,35 @@ function notLoaded(why: string, cause?: unknown): ConnectError {
   );
 }
 
+/** Imports the `clarifai-grpc-es/grpc-js` entry from the package as installed, which provides grpc-js. */
+async function importEntry(): Promise<void> {
+  // Undefined in a CommonJS bundle.
+  const self = import.meta.url as string | undefined;
+  const layout = self === undefined ? null : layouts.exec(self);
+  if (!layout) throw notLoaded("this copy of clarifai-grpc-es was bundled without it");
+  const entry = new URL(layout[1] ? `../${entryName}` : entryName, self);
+  try {
+    await import(/* webpackIgnore: true */ /* @vite-ignore */ entry.href);
+  } catch (cause) {
+    throw notLoaded(cause instanceof Error ? cause.message : String(cause), cause);
+  }
+}
+
 /**
- * Creates the grpc-js transport: with the registered factory when `clarifai-grpc-es/grpc-js` was
- * imported, else by importing that entry from beside this module (the package as installed). Rejects
- * with a `ConnectError` (FAILED_PRECONDITION) that says nothing was sent and what to do when it cannot
- * be loaded: grpc-js not installed, or a bundle that left it out.
+ * Creates the grpc-js transport on the module the `clarifai-grpc-es/grpc-js` entry provides: once that
+ * entry was imported, else after importing it from beside this module (the package as installed).
+ * Rejects with a `ConnectError` (FAILED_PRECONDITION) that says nothing was sent and what to do when it
+ * cannot be loaded: grpc-js not installed, or a bundle that left it out.
  * @internal
  */
-export async function loadGrpcJsTransport(...args: Parameters<GrpcJsTransportFactory>): Promise<ReturnType<GrpcJsTransportFactory>> {
-  if (!registered) {
-    // Undefined in a CommonJS bundle.
-    const self = import.meta.url as string | undefined;
-    if (self === undefined || !home.test(self)) throw notLoaded("this copy of clarifai-grpc-es was bundled without it");
-    try {
-      await import(/* webpackIgnore: true */ /* @vite-ignore */ new URL(entry, self).href);
-    } catch (cause) {
-      throw notLoaded(cause instanceof Error ? cause.message : String(cause), cause);
-    }
-    if (!registered) throw notLoaded(`${entry} did not register it`);
+export async function loadGrpcJsTransport(options: GrpcJsTransportOptions): Promise<ClientTransport> {
+  let grpcJs = providedGrpcJs();
+  if (grpcJs === undefined) {
+    await importEntry();
+    grpcJs = providedGrpcJs();
+    if (grpcJs === undefined) throw notLoaded(`${entryName} did not provide it`);
   }
-  return registered(...args);
+  // The transport's own code: in the main entry's bundle, built in when first used.
+  const { createGrpcJsTransport } = await import("./grpc-js.js");
+  return createGrpcJsTransport(grpcJs, options);
 }

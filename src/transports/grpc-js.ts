@@ -3,7 +3,7 @@
 // ConnectError here so that `src/status.ts` converts every transport's failures the same way.
 import { fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import * as grpc from "@grpc/grpc-js";
+import type * as grpc from "@grpc/grpc-js";
 import { onAbort } from "../abort.js";
 import { GRPC_TIMEOUT_HEADER, MAX_TIMEOUT_MS } from "../deadline.js";
 import { lazyConnectError } from "../lazy-connect-error.js";
@@ -13,6 +13,13 @@ import { foreignContentTypeError } from "./answer-content-type.js";
 import { LazyHeadersResult } from "./lazy-headers-result.js";
 import { statusDetails } from "./trailer-status.js";
 import type { ClientTransport, UnaryAttempt, UnaryResult } from "./transport.js";
+
+/**
+ * The @grpc/grpc-js module the transport runs on: the one the `clarifai-grpc-es/grpc-js` entry imports
+ * (see grpc-js-module.ts). Passed in, not imported here: this module is part of the main entry's
+ * bundle, which must not import grpc-js when it loads.
+ */
+export type GrpcJsModule = typeof grpc;
 
 /** Options of {@link createGrpcJsTransport}. */
 export interface GrpcJsTransportOptions {
@@ -49,8 +56,8 @@ const GRPC_JS_MAX_TIMEOUT_MS = Math.floor(MAX_TIMEOUT_MS / 1000) * 1000;
 const reservedHeaders = new Set([GRPC_TIMEOUT_HEADER, "content-type", "te", "user-agent", "grpc-encoding", "grpc-accept-encoding", "content-length"]);
 
 /** `headers` as grpc-js metadata; a header grpc-js refuses is a not-sent INVALID_ARGUMENT naming it. */
-function recordToMetadata(headers: Readonly<Record<string, string>>): grpc.Metadata {
-  const metadata = new grpc.Metadata();
+function recordToMetadata(grpcJs: GrpcJsModule, headers: Readonly<Record<string, string>>): grpc.Metadata {
+  const metadata = new grpcJs.Metadata();
   for (const [key, value] of Object.entries(headers)) {
     if (reservedHeaders.has(key)) continue;
     try {
@@ -119,8 +126,8 @@ const receiveLimitText = /^Received message (?:larger than max \(\d+ vs (\d+)\)|
  * Whether grpc-js failed the call on the channel's own receive limit (`limit`, or `undefined` for a
  * client passed in, whose limit the transport does not know), not on the server's word.
  */
-function isOwnReceiveLimit(error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): boolean {
-  if (error.code !== grpc.status.RESOURCE_EXHAUSTED || head === undefined) return false;
+function isOwnReceiveLimit(grpcJs: GrpcJsModule, error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): boolean {
+  if (error.code !== grpcJs.status.RESOURCE_EXHAUSTED || head === undefined) return false;
   const words = receiveLimitText.exec(error.details);
   if (words === null || (limit !== undefined && Number(words[1] ?? words[2]) !== limit)) return false;
   return Object.keys(error.metadata?.getMap() ?? {}).length === 0;
@@ -130,19 +137,19 @@ function isOwnReceiveLimit(error: grpc.ServiceError, head: grpc.Metadata | undef
  * A failed call as a ConnectError; when grpc-js refused an answer past the channel's receive limit, the
  * answer-too-large failure (RESOURCE_EXHAUSTED, never retried), as on the default transport.
  */
-function callFailure(error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): ConnectError {
-  if (isOwnReceiveLimit(error, head, limit)) {
+function callFailure(grpcJs: GrpcJsModule, error: grpc.ServiceError, head: grpc.Metadata | undefined, limit: number | undefined): ConnectError {
+  if (isOwnReceiveLimit(grpcJs, error, head, limit)) {
     return answerTooLargeError(`the answer's message is larger than the client accepts (grpc.max_receive_message_length; grpc-js: ${error.details})`, error);
   }
   return connectErrorFromGrpcJs(error, head && metadataToHeaders(head));
 }
 
-function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
+function credentialsFor(grpcJs: GrpcJsModule, endpoint: Endpoint, tls: TlsOptions | undefined, own?: grpc.ChannelCredentials): grpc.ChannelCredentials {
   if (own) return own;
-  if (!endpoint.tls) return grpc.credentials.createInsecure();
+  if (!endpoint.tls) return grpcJs.credentials.createInsecure();
   const ca = tls?.ca;
   const pem = ca === undefined ? null : Buffer.concat((Array.isArray(ca) ? ca : [ca]).map((c: string | Buffer) => Buffer.from(c)));
-  return grpc.credentials.createSsl(pem);
+  return grpcJs.credentials.createSsl(pem);
 }
 
 /**
@@ -150,7 +157,7 @@ function credentialsFor(endpoint: Endpoint, tls: TlsOptions | undefined, own?: g
  * `toBinary`/`fromBinary` as (de)serializers. The deadline travels as the grpc-js `deadline`; an abort
  * cancels the grpc-js call. `close()` closes the client it created (not one you passed in).
  */
-export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTransport {
+export function createGrpcJsTransport(grpcJs: GrpcJsModule, options: GrpcJsTransportOptions): ClientTransport {
   const own = options.grpcJs?.client;
   const channelOptions = options.grpcJs?.channelOptions ?? {};
   // The channel's receive limit: the caller's channel option when it has a value (an explicit `undefined`
@@ -158,7 +165,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
   const receiveLimit = own ? undefined : ((channelOptions["grpc.max_receive_message_length"] as number | undefined) ?? options.maxReceiveBytes);
   const client: grpc.Client =
     own ??
-    new grpc.Client(options.endpoint.address, credentialsFor(options.endpoint, options.tls, options.grpcJs?.credentials), {
+    new grpcJs.Client(options.endpoint.address, credentialsFor(grpcJs, options.endpoint, options.tls, options.grpcJs?.credentials), {
       ...defaultChannelOptions,
       ...channelOptions,
       "grpc.max_receive_message_length": receiveLimit,
@@ -179,7 +186,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
       const callOptions: grpc.CallOptions = attempt.timeoutMs !== undefined ? { deadline: new Date(Date.now() + Math.min(attempt.timeoutMs, GRPC_JS_MAX_TIMEOUT_MS)) } : {};
       let metadata: grpc.Metadata;
       try {
-        metadata = recordToMetadata(attempt.headers);
+        metadata = recordToMetadata(grpcJs, attempt.headers);
       } catch (e) {
         return reject(e);
       }
@@ -204,7 +211,7 @@ export function createGrpcJsTransport(options: GrpcJsTransportOptions): ClientTr
             // Thrown from here, anything would escape into grpc-js' own tick and end the process.
             try {
               if (error || message === undefined) {
-                reject(error ? callFailure(error, head, receiveLimit) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
+                reject(error ? callFailure(grpcJs, error, head, receiveLimit) : new ConnectError("protocol error: missing output message for unary method", Code.Unknown));
                 return;
               }
               // A message in an answer that did not say it was gRPC is not taken as one (see answer-content-type.ts).

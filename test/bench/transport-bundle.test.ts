@@ -45,6 +45,13 @@ describe("the facade section's transport alone, bundled as the package is", () =
     expect(code).not.toContain("const [fieldNo, wireType] = reader.tag();");
   });
 
+  it("is one file, which takes node:http2 on first use, as the client's is", () => {
+    expect(readdirSync(outdir).filter((f) => f.endsWith(".js"))).toEqual(["transport-parts.js"]);
+    const code = readFileSync(path.join(outdir, "transport-parts.js"), "utf8");
+    expect(code).toContain('process.getBuiltinModule("node:http2")');
+    expect(code).not.toMatch(/^import\b[^;]*"node:http2";$/m);
+  });
+
   it.each(TRANSPORTS_ALONE)("makes real GetTask, PostTasks and ListTasks calls on the %s", async (which) => {
     const client = await connectTransportAlone(which, target, parts);
     try {

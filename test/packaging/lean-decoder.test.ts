@@ -254,9 +254,12 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
   it("the package as built decodes with tagBits and reused string arrays, in the client's bundle and the emulator's", async () => {
     await buildOnce();
     const chunks = join(root, "dist/src/chunks");
-    const texts = await Promise.all((await readdir(chunks)).map((f) => readFile(join(chunks, f), "utf8")));
+    const files = [join(root, "dist/src/index.js"), ...(await readdir(chunks)).map((f) => join(chunks, f))];
+    const texts = await Promise.all(files.map((f) => readFile(f, "utf8")));
     const decoders = texts.filter((t) => t.includes("cannot decode") && t.includes("maximum recursion depth"));
+    // The client's file and one of the emulator's chunks.
     expect(decoders.length).toBeGreaterThanOrEqual(2);
+    expect(decoders).toContain(texts[0]);
     for (const text of decoders) {
       expect(text).toContain("reader.tagBits()");
       expect(text).toContain("const codes = ASCII_CODES[len];");

@@ -1,6 +1,7 @@
 // `node --import ./deny-http2.mjs script`: makes node:http2, @connectrpc/connect-node and @grpc/grpc-js
-// throw on import, from ESM (a resolve hook) and from CommonJS (require), as in a runtime that has
-// no HTTP/2 client.
+// throw on import, from ESM (a resolve hook), from CommonJS (require) and through
+// `process.getBuiltinModule` (how the client's bundle takes node:http2), as in a runtime that has no
+// HTTP/2 client.
 import Module, { register } from "node:module";
 
 const denied = (specifier) =>
@@ -18,4 +19,10 @@ const load = Module._load;
 Module._load = function (request, ...rest) {
   if (denied(request)) throw new Error(`denied in this runtime: ${request}`);
   return load.call(this, request, ...rest);
+};
+
+const getBuiltinModule = process.getBuiltinModule;
+process.getBuiltinModule = function (id) {
+  if (denied(id)) throw new Error(`denied in this runtime: ${id}`);
+  return getBuiltinModule.call(this, id);
 };
