@@ -7,8 +7,8 @@
 //
 // The module it gives in place of node:http2 has the built-in's own export names (read from this Node at
 // build time) and is used only by esbuild's lazily set-up modules: the build checks that the client's
-// file has no import of node:http2 left, and test/client/lazy-builtins.test.ts that importing the
-// package does not load it.
+// file has no import of node:http2 left, and test/rest/no-http2.test.ts that a REST client, import
+// included, never loads it.
 
 /** The built-ins taken on first use. */
 const lazy = ["node:http2"];
@@ -29,7 +29,7 @@ export const { ${names.join(", ")} } = m;
 export const lazyBuiltins = {
   name: "lazy-builtins",
   setup(build) {
-    build.onResolve({ filter: /^node:http2$/ }, (args) => (lazy.includes(args.path) ? { path: args.path, namespace } : undefined));
+    build.onResolve({ filter: new RegExp(`^(?:${lazy.join("|")})$`) }, (args) => ({ path: args.path, namespace }));
     build.onLoad({ filter: /.*/, namespace }, async (args) => ({ contents: await standIn(args.path), loader: "js" }));
   },
 };
