@@ -157,7 +157,7 @@ if (/^import\b[^;]*"node:http2";$/m.test(readFileSync(join(outdir, "src/index.js
 // The grpc-js loader finds the grpc-js entry beside the client's file, whose path it checks
 // (src/transports/grpc-js-loader.ts): fail the build, not a user's first call, if that changed.
 // (The tools bundle has a copy too, which cannot load it: the CLI and the walkthrough use connect.)
-const clientFiles = readdirSync(join(outdir, "src"), { recursive: true }).filter((f) => /^(?:index|grpc-js|chunks\/(?:client|grpc-js|google)-.*)\.js$/.test(f));
+const clientFiles = readdirSync(join(outdir, "src"), { recursive: true }).filter((f) => /^(?:index|grpc-js|chunks\/google-.*)\.js$/.test(f));
 const loaderFiles = clientFiles.filter((f) => readFileSync(join(outdir, "src", f), "utf8").includes("the grpc-js transport could not be loaded"));
 if (loaderFiles.length !== 1 || loaderFiles[0] !== "index.js") {
   throw new Error(`build: the grpc-js loader must be in dist/src/index.js alone, found in: ${loaderFiles.join(", ") || "none"}`);

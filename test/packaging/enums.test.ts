@@ -80,9 +80,8 @@ describe("enumLiterals", () => {
   });
 
   it("does the same inside a module esbuild sets up lazily: indented, assigned without `var`", () => {
-    const lazy = (indent: string) =>
-      `var E;\nvar init_e = __esm({\n  "e.ts"() {\n${indent}E = /* @__PURE__ */ ((E2) => {\n${indent}  E2[E2["Z"] = 0] = "Z";\n${indent}  E2[E2["A"] = 7] = "A";\n${indent}  return E2;\n${indent}})(E || {});\n  }\n});\n`;
-    const text = lazy("    ");
+    const text =
+      'var E;\nvar init_e = __esm({\n  "e.ts"() {\n    E = /* @__PURE__ */ ((E2) => {\n      E2[E2["Z"] = 0] = "Z";\n      E2[E2["A"] = 7] = "A";\n      return E2;\n    })(E || {});\n  }\n});\n';
     const out = enumLiterals(text);
     expect(out).toContain(`\n    E = /* @__PURE__ */ JSON.parse('{"0":"Z","7":"A","Z":0,"A":7}');\n  }\n});\n`);
     const run = (code: string) => new Function(`const __esm = (m) => () => Object.values(m)[0](); ${code}; init_e(); return E;`)() as Record<string, unknown>;
