@@ -23,6 +23,7 @@ import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { bundleSettings } from "./bundle-settings.mjs";
 import { leanDecoder } from "./lean-decoder.mjs";
+import { compiledZero } from "./compiled-zero.mjs";
 import { lazyBuiltins } from "./lazy-builtins.mjs";
 import { descriptorLiterals } from "./descriptor-literals.mjs";
 import { enumLiterals } from "./enum-literals.mjs";
@@ -117,9 +118,10 @@ for (const bundle of bundles) {
     ...bundleSettings(manifest),
     splitting: bundle.splitting,
     // leanDecoder: protobuf-es' decoder reads tags and short strings without an array each (see
-    // lean-decoder.mjs). lazyBuiltins: the client's file takes node:http2 on first use (see
-    // lazy-builtins.mjs).
-    plugins: [literals, leanDecoder, ...(bundle.name === "client" ? [lazyBuiltins] : [])],
+    // lean-decoder.mjs). compiledZero: the empty messages of a type made often come from an object
+    // literal (see compiled-zero.mjs). lazyBuiltins: the client's file takes node:http2 on first use
+    // (see lazy-builtins.mjs).
+    plugins: [literals, leanDecoder, compiledZero, ...(bundle.name === "client" ? [lazyBuiltins] : [])],
     metafile: true,
     write: false,
   });

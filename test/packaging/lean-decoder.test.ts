@@ -6,21 +6,20 @@
 // every length around the fast path's limit, ASCII or not, valid UTF-8 or not, then thousands of
 // corrupted inputs (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle
 // must carry every edit.
-import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { create, createFileRegistry, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { BinaryWriter, type BinaryReader } from "@bufbuild/protobuf/wire";
 import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema, StructSchema } from "@bufbuild/protobuf/wkt";
-import * as esbuild from "esbuild";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
 import { TaskSchema } from "../../gen/clarifai/api/resources_pb.js";
 import { leanDecoder, patchDecoder } from "../../scripts/lean-decoder.mjs";
 import { consensusTask, listPage } from "../../bench/workloads.js";
-import { buildOnce, root } from "../support/build.js";
+import { root } from "../support/build.js";
+import { bundleProtobuf, shippedCopies } from "../support/bundled-protobuf.js";
 
 /** A bundled copy of protobuf-es, with its binary reader's class to see what the plugin did to it. */
 type Protobuf = typeof import("@bufbuild/protobuf") & { BinaryReader: typeof BinaryReader };
@@ -61,19 +60,9 @@ const OUTER = (() => {
 })();
 
 /** protobuf-es bundled on its own, as scripts/build.mjs bundles it, with or without the plugin. */
-async function bundleProtobuf(dir: string, patched: boolean): Promise<Protobuf> {
-  const outfile = join(dir, `protobuf-${patched ? "patched" : "original"}.mjs`);
-  await esbuild.build({
-    absWorkingDir: root,
-    stdin: { contents: 'export * from "@bufbuild/protobuf"; export { BinaryReader } from "@bufbuild/protobuf/wire";', resolveDir: root },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    outfile,
-    plugins: patched ? [leanDecoder] : [],
-    logLevel: "warning",
-  });
-  return (await import(pathToFileURL(outfile).href)) as Protobuf;
+async function bundleLeanOrNot(dir: string, patched: boolean): Promise<Protobuf> {
+  const contents = 'export * from "@bufbuild/protobuf"; export { BinaryReader } from "@bufbuild/protobuf/wire";';
+  return (await bundleProtobuf<Protobuf>(dir, patched ? "patched" : "original", patched ? [leanDecoder] : [], contents)).module;
 }
 
 /** What decoding `bytes` gives: the message's bytes and value re-encoded by `encoder`, or the error's text. */
@@ -93,7 +82,7 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
   let original: Protobuf;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "lean-decoder-"));
-    [patched, original] = await Promise.all([bundleProtobuf(dir, true), bundleProtobuf(dir, false)]);
+    [patched, original] = await Promise.all([bundleLeanOrNot(dir, true), bundleLeanOrNot(dir, false)]);
     // Else every comparison below would hold between two unedited copies.
     expect(typeof (patched.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBe("function");
     expect((original.BinaryReader.prototype as { tagBits?: unknown }).tagBits).toBeUndefined();
@@ -252,14 +241,10 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
   });
 
   it("the package as built decodes with tagBits and reused string arrays, in the client's bundle and the emulator's", async () => {
-    await buildOnce();
-    const chunks = join(root, "dist/src/chunks");
-    const files = [join(root, "dist/src/index.js"), ...(await readdir(chunks)).map((f) => join(chunks, f))];
-    const texts = await Promise.all(files.map((f) => readFile(f, "utf8")));
-    const decoders = texts.filter((t) => t.includes("cannot decode") && t.includes("maximum recursion depth"));
+    const { texts: decoders, client } = await shippedCopies("from binary: maximum recursion depth");
     // The client's file and one of the emulator's chunks.
     expect(decoders.length).toBeGreaterThanOrEqual(2);
-    expect(decoders).toContain(texts[0]);
+    expect(decoders).toContain(client);
     for (const text of decoders) {
       expect(text).toContain("reader.tagBits()");
       expect(text).toContain("const codes = ASCII_CODES[len];");

@@ -19,7 +19,7 @@ const lock = join(root, "dist", ".test-build.lock");
 const stamp = join(root, "dist", ".test-build.stamp");
 // Everything the build reads: the sources, the generated code, the build itself and the manifest (its
 // dependencies decide what is bundled).
-const inputs = ["src", "gen", "tsconfig.json", "tsconfig.build.json", "scripts/build.mjs", "scripts/bundle-settings.mjs", "scripts/descriptor-literals.mjs", "scripts/enum-literals.mjs", "scripts/lean-decoder.mjs", "scripts/lazy-builtins.mjs", "scripts/ascii-only.mjs", "package.json"].map((p) => join(root, p));
+const inputs = ["src", "gen", "tsconfig.json", "tsconfig.build.json", "scripts/build.mjs", "scripts/bundle-settings.mjs", "scripts/descriptor-literals.mjs", "scripts/enum-literals.mjs", "scripts/lean-decoder.mjs", "scripts/compiled-zero.mjs", "scripts/lazy-builtins.mjs", "scripts/ascii-only.mjs", "package.json"].map((p) => join(root, p));
 
 async function newestInput(path: string): Promise<number> {
   const s = await stat(path);
