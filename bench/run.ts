@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCodecBench } from "./codec.js";
+import { runCodecBench, type ProtobufCodec } from "./codec.js";
 import { PACKAGE_ENTRY } from "./clients/index.js";
 import { CLIENT_NAMES, isFacade, isOfficial, type ClientName, type LoadOptions } from "./clients/types.js";
 import { runCompression } from "./compression.js";
@@ -17,6 +17,7 @@ import { computeGoals, type BenchResults } from "./results.js";
 import type { RoundsOptions, SectionSetup } from "./rounds.js";
 import { seed, startServerProcess, type BenchServer } from "./server.js";
 import { runTracing } from "./tracing.js";
+import { bundleTransportParts } from "./transport-bundle.js";
 import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS, type Cell, type Target, type Workload } from "./workloads.js";
 
 /** The sections a run can include, in the order they run. */
@@ -305,7 +306,9 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     }
     if (has("codec")) {
       log("codec");
-      results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2 });
+      // The package's own copy of protobuf-es, bundled with the build's edits as the client is.
+      const shipped = (await import(await bundleTransportParts(options.projectDir, path.join(options.buildRoot, "bench-bundle")))) as ProtobufCodec;
+      results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2, shipped });
     }
     if (has("profile")) results.profiles = await profileWhereWeLose(options, results, target, first);
   } finally {

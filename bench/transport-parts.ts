@@ -10,7 +10,9 @@ import { provideGrpcJs } from "../src/transports/grpc-js-module.js";
 // drops a bare `import "../src/grpc-js.js"` (package.json lists only dist/'s copy as having side effects).
 provideGrpcJs(grpcJs);
 
-export { create } from "@bufbuild/protobuf";
+// fromBinary and toBinary too: the codec section times the copy of protobuf-es the package ships (with
+// the build's edits) from the bundle of these parts.
+export { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 export { keepListening } from "../src/abort.js";
 export { resolveClientOptions } from "../src/options.js";
 export { selectTransport } from "../src/transports/select.js";
