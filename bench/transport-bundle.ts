@@ -1,9 +1,10 @@
 // Bundles bench/transport-parts.ts with the package's own esbuild settings, layout and decoder edits
 // (scripts/bundle-settings.mjs, scripts/build.mjs, scripts/lean-decoder.mjs, scripts/compiled-zero.mjs),
 // for the facade section: when the facades come from the package, the transport they are compared with
-// must be the package's code too. The compiled sources decode with the stock protobuf-es, whose decoder allocates an array
-// per field tag and per short string: against that copy, facade-connect's ListTasks page read 26–32%
-// under the transport alone in earlier runs, the edited decoder's gain, not the facade's.
+// must be the package's code too. The compiled sources decode with the stock protobuf-es, whose decoder
+// allocates an array per field tag and per short string: against that copy, facade-connect's ListTasks
+// page read 26–32% under the transport alone in earlier runs, the edited decoder's gain, not the
+// facade's. The codec section loads the same bundle for the protobuf-es the package ships.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

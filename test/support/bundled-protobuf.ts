@@ -33,8 +33,9 @@ export async function bundleProtobuf<M>(dir: string, name: string, plugins: esbu
 }
 
 /**
- * The texts of the built package's files that contain `marker` (a piece of protobuf-es only the file
- * that bundles it has), after {@link buildOnce}: the client's file first when it is among them.
+ * After {@link buildOnce}: the texts of the built package's files (the client's file and the chunks)
+ * that contain `marker`, a piece of protobuf-es only a file that bundles it has, and the client's file's
+ * text, to check that it is among them.
  */
 export async function shippedCopies(marker: string): Promise<{ texts: string[]; client: string }> {
   await buildOnce();
