@@ -10,6 +10,8 @@
 // the time (medians of 30 alternating blocks of 40 decodes, copies bundled as the package bundles them:
 // 0.70–0.76 in 6 of 7 processes on Node 20, 0.96 in one; 0.72 and 0.73 on Node 22, 0.75 and 0.76 on 24;
 // one copy per process, as a service has it: medians of 2,075–2,901 µs a page against 2,937–3,172).
+// Not always: alternating with a lean-only copy in blocks of 100, about half the processes read 1.01–1.13,
+// a mode that V8's allocation-site pretenuring switched off removed (README, "Empty messages").
 // A spread of a prebuilt zero object (`{ ...zero }`, then new lists) was tried first: no faster.
 //
 // The literal is compiled with `new Function`, as src/validation/fits.ts compiles the shape check and as
