@@ -8,7 +8,7 @@
 // An object literal with the same keys in the same order (`{ $typeName, id: "", tags: [], … }`) is one
 // allocation from a boilerplate V8 keeps for it: decoding the page in a loop took about three quarters of
 // the time (medians of 30 alternating blocks of 40 decodes, copies bundled as the package bundles them:
-// 0.70–0.76 in 6 of 7 processes on Node 20, 0.96 in one; 0.72 and 0.73 on Node 22, 0.75 and 0.76 on 24;
+// 0.70–0.76 in 7 of 9 processes on Node 20, 0.96 and 0.97 in two; 0.72 and 0.73 on Node 22, 0.75 and 0.76 on 24;
 // one copy per process, as a service has it: medians of 2,075–2,901 µs a page against 2,937–3,172).
 // Not always: alternating with a lean-only copy in blocks of 100, about half the processes read 1.01–1.13,
 // a mode that V8's allocation-site pretenuring switched off removed (README, "Empty messages").
