@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { create, createFileRegistry, type DescFile, type DescMessage, type Message } from "@bufbuild/protobuf";
-import { AnySchema, BytesValueSchema, FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import type { DescFile, DescMessage, Message } from "@bufbuild/protobuf";
+import { AnySchema, BytesValueSchema, FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { file_clarifai_api_service, MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
 import { compiledZero, patchCreate } from "../../scripts/compiled-zero.mjs";
@@ -19,6 +19,7 @@ import { leanDecoder } from "../../scripts/lean-decoder.mjs";
 import { listPage } from "../../bench/workloads.js";
 import { buildOnce, root } from "../support/build.js";
 import { bundleProtobuf, shippedCopies, type BundledProtobuf } from "../support/bundled-protobuf.js";
+import { proto2Message, stringToInt32Entry } from "../support/proto2.js";
 
 type Protobuf = typeof import("@bufbuild/protobuf");
 
@@ -26,35 +27,19 @@ type Protobuf = typeof import("@bufbuild/protobuf");
 const ZERO_AFTER = 16;
 
 /** A proto2 message (zero values on a prototype, which the plugin leaves to protobuf-es) with a list and a map. */
-const PROTO2 = (() => {
-  const optional = Label.OPTIONAL;
-  const file = create(FileDescriptorProtoSchema, {
-    name: "compiled_zero_test.proto",
-    package: "t",
-    syntax: "proto2",
-    messageType: [
-      {
-        name: "Old",
-        field: [
-          { name: "name", number: 1, label: optional, type: Type.STRING, defaultValue: "unnamed" },
-          { name: "tags", number: 2, label: Label.REPEATED, type: Type.STRING },
-          { name: "counts", number: 3, label: Label.REPEATED, type: Type.MESSAGE, typeName: ".t.Old.CountsEntry" },
-        ],
-        nestedType: [
-          {
-            name: "CountsEntry",
-            options: { mapEntry: true },
-            field: [
-              { name: "key", number: 1, label: optional, type: Type.STRING },
-              { name: "value", number: 2, label: optional, type: Type.INT32 },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  return createFileRegistry(file, () => undefined).getMessage("t.Old")!;
-})();
+const PROTO2 = proto2Message("compiled_zero_test.proto", "Old", {
+  messageType: [
+    {
+      name: "Old",
+      field: [
+        { name: "name", number: 1, label: Label.OPTIONAL, type: Type.STRING, defaultValue: "unnamed" },
+        { name: "tags", number: 2, label: Label.REPEATED, type: Type.STRING },
+        { name: "counts", number: 3, label: Label.REPEATED, type: Type.MESSAGE, typeName: ".t.Old.CountsEntry" },
+      ],
+      nestedType: [stringToInt32Entry("CountsEntry")],
+    },
+  ],
+});
 
 /** Every message type of `file` and of the files it imports, nested types included. */
 function messageTypes(file: DescFile, seen = new Set<DescFile>()): DescMessage[] {

@@ -1,17 +1,19 @@
 // The bundles' copy of protobuf-es reads each field's tag, and each short ASCII string, without a new
-// array, and makes a message's unknown-fields list only when it has one (scripts/lean-decoder.mjs).
+// array, makes a message's unknown-fields list only when it has one, and finds a field's reader in an
+// array by number (scripts/lean-decoder.mjs).
 // Here two copies of protobuf-es are bundled the same way, one with the plugin and one without, and
 // every input must decode to the same message, or fail with the same error: the bench's ListTasks
-// page, unknown fields (merged too), a map, a proto2 group and closed enum, strings of
+// page, unknown fields (merged too), a map, a proto2 group and closed enum, field numbers up to the
+// largest legal one with indexed properties put on Array.prototype, strings of
 // every length around the fast path's limit, ASCII or not, valid UTF-8 or not, then thousands of
 // corrupted inputs (fast-check, fixed seed), many of which stop at an illegal tag. The shipped bundle
 // must carry every edit.
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, createFileRegistry, type DescMessage, type Message } from "@bufbuild/protobuf";
+import { create, type DescMessage, type Message } from "@bufbuild/protobuf";
 import { BinaryWriter, type BinaryReader } from "@bufbuild/protobuf/wire";
-import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, FileDescriptorProtoSchema, StructSchema } from "@bufbuild/protobuf/wkt";
+import { FieldDescriptorProto_Label as Label, FieldDescriptorProto_Type as Type, StructSchema } from "@bufbuild/protobuf/wkt";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MultiTaskResponseSchema } from "../../gen/clarifai/api/service_pb.js";
@@ -20,44 +22,46 @@ import { leanDecoder, patchDecoder } from "../../scripts/lean-decoder.mjs";
 import { consensusTask, listPage } from "../../bench/workloads.js";
 import { root } from "../support/build.js";
 import { bundleProtobuf, shippedCopies } from "../support/bundled-protobuf.js";
+import { proto2Message, stringToInt32Entry } from "../support/proto2.js";
 
 /** A bundled copy of protobuf-es, with its binary reader's class to see what the plugin did to it. */
 type Protobuf = typeof import("@bufbuild/protobuf") & { BinaryReader: typeof BinaryReader };
 
+/** The largest field number protobuf allows (2^29 − 1). */
+const MAX_FIELD_NUMBER = 536_870_911;
+
 /** A proto2 message with a group, a closed enum, a map and a nested message: what the ListTasks page lacks. */
-const OUTER = (() => {
-  const optional = Label.OPTIONAL;
-  const file = create(FileDescriptorProtoSchema, {
-    name: "lean_decoder_test.proto",
-    package: "t",
-    syntax: "proto2",
-    enumType: [{ name: "Color", value: [{ name: "RED", number: 0 }, { name: "BLUE", number: 1 }] }],
-    messageType: [
-      {
-        name: "Outer",
-        field: [
-          { name: "g", number: 1, label: optional, type: Type.GROUP, typeName: ".t.Outer.G" },
-          { name: "colors", number: 3, label: Label.REPEATED, type: Type.ENUM, typeName: ".t.Color" },
-          { name: "counts", number: 4, label: Label.REPEATED, type: Type.MESSAGE, typeName: ".t.Outer.CountsEntry" },
-          { name: "next", number: 5, label: optional, type: Type.MESSAGE, typeName: ".t.Outer" },
-          { name: "name", number: 6, label: optional, type: Type.STRING },
-        ],
-        nestedType: [
-          { name: "G", field: [{ name: "a", number: 2, label: optional, type: Type.INT32 }] },
-          {
-            name: "CountsEntry",
-            options: { mapEntry: true },
-            field: [
-              { name: "key", number: 1, label: optional, type: Type.STRING },
-              { name: "value", number: 2, label: optional, type: Type.INT32 },
-            ],
-          },
-        ],
-      },
-    ],
-  });
-  return createFileRegistry(file, () => undefined).getMessage("t.Outer")!;
-})();
+const OUTER = proto2Message("lean_decoder_test.proto", "Outer", {
+  enumType: [{ name: "Color", value: [{ name: "RED", number: 0 }, { name: "BLUE", number: 1 }] }],
+  messageType: [
+    {
+      name: "Outer",
+      field: [
+        { name: "g", number: 1, label: Label.OPTIONAL, type: Type.GROUP, typeName: ".t.Outer.G" },
+        { name: "colors", number: 3, label: Label.REPEATED, type: Type.ENUM, typeName: ".t.Color" },
+        { name: "counts", number: 4, label: Label.REPEATED, type: Type.MESSAGE, typeName: ".t.Outer.CountsEntry" },
+        { name: "next", number: 5, label: Label.OPTIONAL, type: Type.MESSAGE, typeName: ".t.Outer" },
+        { name: "name", number: 6, label: Label.OPTIONAL, type: Type.STRING },
+      ],
+      nestedType: [{ name: "G", field: [{ name: "a", number: 2, label: Label.OPTIONAL, type: Type.INT32 }] }, stringToInt32Entry("CountsEntry")],
+    },
+  ],
+});
+
+/** A proto2 message whose field numbers reach the largest legal one, in a group too: the readers' array at its sparsest. */
+const FAR = proto2Message("lean_decoder_far.proto", "Far", {
+  messageType: [
+    {
+      name: "Far",
+      field: [
+        { name: "a", number: 1, label: Label.OPTIONAL, type: Type.INT32 },
+        { name: "g", number: 2, label: Label.OPTIONAL, type: Type.GROUP, typeName: ".t.Far.G" },
+        { name: "z", number: MAX_FIELD_NUMBER, label: Label.OPTIONAL, type: Type.STRING },
+      ],
+      nestedType: [{ name: "G", field: [{ name: "b", number: MAX_FIELD_NUMBER - 1, label: Label.OPTIONAL, type: Type.INT32 }] }],
+    },
+  ],
+});
 
 /** protobuf-es bundled on its own, as scripts/build.mjs bundles it, with or without the plugin. */
 async function bundleLeanOrNot(dir: string, patched: boolean): Promise<Protobuf> {
@@ -141,6 +145,36 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
     const end = badEnd.indexOf((1 << 3) | 4);
     badEnd[end] = (2 << 3) | 4;
     expect(expectSameDecode(OUTER, badEnd)).toEqual({ error: expect.stringMatching(/end group|illegal|premature/) });
+  });
+
+  it("field numbers up to the largest legal one find their readers, and numbers a type lacks stay unknown, whatever Array.prototype holds", () => {
+    // a = 5, the group g { b = 7 } (whose field is the second largest number), z = "far" (the largest),
+    // then numbers the message lacks: 3, 100, the largest but two, and inside the group 1 and 3.
+    const writer = new BinaryWriter();
+    writer.tag(1, 0).int32(5);
+    writer.tag(2, 3).tag(1, 0).int32(8).tag(MAX_FIELD_NUMBER - 1, 0).int32(7).tag(3, 0).int32(9).tag(2, 4);
+    writer.tag(MAX_FIELD_NUMBER, 2).string("far").tag(3, 0).int32(1).tag(100, 2).string("x").tag(MAX_FIELD_NUMBER - 2, 0).int32(2);
+    const bytes = writer.finish();
+    const read = (outcome: ReturnType<typeof decodeOutcome>) => {
+      if (!("value" in outcome)) throw new Error(outcome.error);
+      const far = outcome.value as unknown as { a: number; z: string; g: { b: number; $unknown?: { no: number }[] }; $unknown?: { no: number }[] };
+      return { a: far.a, z: far.z, b: far.g.b, unknown: far.$unknown?.map((u) => u.no), groupUnknown: far.g.$unknown?.map((u) => u.no) };
+    };
+    const want = { a: 5, z: "far", b: 7, unknown: [3, 100, MAX_FIELD_NUMBER - 2], groupUnknown: [1, 3] };
+    expect(read(expectSameDecode(FAR, bytes))).toEqual(want);
+    // The readers are looked up by index: an index the array lacks must not reach Array.prototype
+    // (with a prototype, these would be called as readers of fields 1, 3 and 100).
+    const inherited = [1, 3, 100].map(String);
+    const trap = () => {
+      throw new Error("an inherited property was read as a field reader");
+    };
+    try {
+      for (const index of inherited) Object.defineProperty(Array.prototype, index, { value: trap, configurable: true, writable: true });
+      expect(read(decodeOutcome(patched, original, FAR, bytes))).toEqual(want);
+    } finally {
+      for (const index of inherited) delete (Array.prototype as unknown as Record<string, unknown>)[index];
+    }
+    expect(Object.hasOwn(Array.prototype, "3")).toBe(false);
   });
 
   it("strings of every length up to and past the fast path's 32 bytes, ASCII or not, decode the same", () => {
@@ -230,6 +264,11 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
     expect(patchedDecoder.split("const unknownFields = (_a = message.$unknown) !== null && _a !== void 0 ? _a : [];").length - 1).toBe(1);
     const unknownChanged = decoder.replace("if (unknownFields.length > 0) {", "if (unknownFields.length !== 0) {");
     expect(() => patchDecoder("from-binary.js", unknownChanged)).toThrow(/lean-decoder: expected 2 × "if \(unknownFields\.length > 0\) \{" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
+    // Field readers by index, in an array without a prototype: no Map left in either decoder.
+    expect(patchedDecoder).toContain("const fieldReaders = Object.setPrototypeOf([], null);");
+    expect(patchedDecoder).not.toContain("fieldReaders.get(");
+    expect(patchedDecoder).not.toContain("fieldReaders.set(");
+    expect(() => patchDecoder("from-binary.js", decoder.replace("const fieldReaders = new Map();", "const fieldReaders = new Map([]);"))).toThrow(/lean-decoder: expected 1 × "const fieldReaders = new Map\(\);" .* found 0/);
     const changed = decoder.replace("const [fieldNo, wireType] = reader.tag();", "const [fieldNo, wireType] = reader.readTag();");
     expect(() => patchDecoder("from-binary.js", changed)).toThrow(/lean-decoder: expected 2 × "const \[fieldNo, wireType\] = reader\.tag\(\);" in @bufbuild\/protobuf\/dist\/esm\/from-binary\.js, found 1/);
     const reader = await readFile(join(root, "node_modules/@bufbuild/protobuf/dist/esm/wire/binary-encoding.js"), "utf8");
@@ -251,6 +290,8 @@ describe("lean-decoder: the bundled protobuf-es reads tags and short strings wit
       expect(text).not.toContain("new Array(len)");
       expect(text).not.toContain("const [fieldNo, wireType] = reader.tag();");
       expect(text).toContain("(unknownFields ??= []).push(");
+      expect(text).toContain("const fieldReader = fieldReaders[fieldNo];");
+      expect(text).toContain("const fieldReader = fieldReaders[recordFieldNo];");
     }
   });
 });
