@@ -21,30 +21,15 @@ import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync 
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { bundleSettings } from "./bundle-settings.mjs";
-import { leanDecoder } from "./lean-decoder.mjs";
-import { compiledZero } from "./compiled-zero.mjs";
-import { lazyBuiltins } from "./lazy-builtins.mjs";
-import { descriptorLiterals } from "./descriptor-literals.mjs";
-import { enumLiterals } from "./enum-literals.mjs";
-import { asciiOnly } from "./ascii-only.mjs";
+import { bundleSettings, clientBuildSteps, generatedFiles } from "./bundle-settings.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const outdir = join(root, "dist");
 const check = !process.argv.includes("--no-check");
 const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 
-/** `gen/**\/*_pb.ts`: the generated files, which the package also exports one by one (`./gen/*`). */
-function genFiles(dir = "gen") {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
-    const path = `${dir}/${e.name}`;
-    if (e.isDirectory()) return genFiles(path);
-    return e.name.endsWith("_pb.ts") ? [path] : [];
-  });
-}
-
 /** The generated files that are entries of a bundle (the others re-export the main entry's names). */
-const ownGenEntries = genFiles().filter((f) => f.startsWith("gen/google/"));
+const ownGenEntries = generatedFiles(root).filter((f) => f.startsWith("gen/google/"));
 
 // Separate bundles, so that a service importing the client loads no server code (connect's router and
 // handlers, reached through the same barrel modules, would otherwise share a chunk with the client)
@@ -101,8 +86,8 @@ function bundledPackages(inputs) {
   });
 }
 
-// Descriptors read from JSON, not decoded from base64 at import (see descriptor-literals.mjs).
-const literals = await descriptorLiterals(root, genFiles());
+// The client's plugins and finishing step, shared with the bench's build of it (see bundle-settings.mjs).
+const steps = await clientBuildSteps(root);
 
 // Only what this build writes: dist/ also holds the tests' build lock (test/support/build.ts).
 for (const dir of ["src", "gen"]) rmSync(join(outdir, dir), { recursive: true, force: true });
@@ -117,25 +102,16 @@ for (const bundle of bundles) {
     // the transport (see bundle-settings.mjs).
     ...bundleSettings(manifest),
     splitting: bundle.splitting,
-    // leanDecoder: protobuf-es' decoder reads tags and short strings without an array each (see
-    // lean-decoder.mjs). compiledZero: the empty messages of a type made often come from an object
-    // literal (see compiled-zero.mjs). lazyBuiltins: the client's file takes node:http2 on first use
-    // (see lazy-builtins.mjs).
-    plugins: [literals, leanDecoder, compiledZero, ...(bundle.name === "client" ? [lazyBuiltins] : [])],
+    // Only the client's file takes node:http2 on first use (see lazy-builtins.mjs).
+    plugins: steps.plugins(bundle.name === "client"),
     metafile: true,
     write: false,
   });
   for (const file of result.outputFiles) {
     const packages = bundledPackages(result.metafile.outputs[relative(root, file.path)]?.inputs ?? {});
-    // The generated enums' objects read from JSON rather than set member by member (see enum-literals.mjs).
-    let text = enumLiterals(file.text);
-    if (packages.length > 0) {
-      // Their copyright and license notices, which bundling strips with the comments.
-      const notice = `/*! Contains ${packages.join(", ")}: see each package's own license. */\n`;
-      text = text.startsWith("#!") ? text.replace(/^.*\n/, (hashbang) => hashbang + notice) : notice + text;
-    }
-    // One-byte source strings for V8: the comments esbuild keeps escaped to ASCII (see ascii-only.mjs).
-    text = await asciiOnly(text, relative(root, file.path));
+    // The bundled packages' copyright and license notices, which bundling strips with the comments.
+    const notice = packages.length > 0 ? `/*! Contains ${packages.join(", ")}: see each package's own license. */\n` : "";
+    const text = await steps.finish(file.text, relative(root, file.path), notice);
     mkdirSync(dirname(file.path), { recursive: true });
     writeFileSync(file.path, text);
   }
@@ -145,7 +121,7 @@ chmodSync(join(outdir, "src/cli/main.js"), 0o755);
 // `./gen/*`: each generated file but the client bundle's own entries re-exports its names from the main
 // entry (which exports them all), so that importing both loads one copy of every schema, and importing
 // the main entry loads two files.
-const gen = await esbuild.build({ absWorkingDir: root, entryPoints: genFiles().filter((f) => !ownGenEntries.includes(f)), outdir, outbase: ".", write: false, metafile: true, format: "esm", logLevel: "warning" });
+const gen = await esbuild.build({ absWorkingDir: root, entryPoints: generatedFiles(root).filter((f) => !ownGenEntries.includes(f)), outdir, outbase: ".", write: false, metafile: true, format: "esm", logLevel: "warning" });
 for (const [path, output] of Object.entries(gen.metafile.outputs)) {
   const file = join(root, path);
   const main = relative(dirname(file), join(outdir, "src/index.js")).replaceAll("\\", "/");
