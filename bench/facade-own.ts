@@ -43,7 +43,11 @@ export type Pair = readonly [facade: ClientName, under: ClientName | TransportAl
 /** What the child is asked to measure. */
 export interface FacadeOwnTask {
   target: Target;
-  /** The module `ClarifaiClient` comes from (the package entry, or transpiled sources in the smoke test). */
+  /**
+   * The module `ClarifaiClient` comes from: the bench's build of the package's code, built with the
+   * transport alone's parts (`transportParts`) so that both run one copy of the transport (see
+   * bench/transport-bundle.ts), or the compiled sources in the smoke test.
+   */
   entry: string;
   /** The compiled tree holding src/abort.js and src/deadline.js (the default transport's helpers). */
   buildRoot: string;
@@ -94,6 +98,10 @@ async function measurePaired(task: FacadeOwnTask): Promise<PairedRounds[][]> {
   const { pairs, rounds, calls, warmup } = task.paired;
   const twins: Pair[] = pairs.some(([, under]) => under === "raw-http2") ? [["raw-http2", "raw-http2"]] : [];
   const connected = new Map<string, BenchClient>();
+  // First: the parts provide @grpc/grpc-js to every grpc-js transport in the process, as the package's
+  // `clarifai-grpc-es/grpc-js` entry does for a bundled service. The facade's build has no such entry
+  // beside it, and its grpc-js facade may make its first call before the transport alone is connected.
+  await import(task.transportParts);
   const client = async (label: string, name: ClientName | TransportAlone) => {
     if (!connected.has(label)) {
       const connecting = isTransportAlone(name) ? connectTransportAlone(name, task.target, task.transportParts) : (await loadClient(name, { facadeEntry: task.entry })).connect(task.target);

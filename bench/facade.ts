@@ -5,7 +5,8 @@
 // moved −9% to +15% on its medians. The paired rounds run in several such children one after another
 // and are pooled: one process's own luck (code placement, what V8 inlined) leans all its rounds one way.
 //   - paired real calls: each facade and the transport under it called alone as the facade calls it
-//     (the goal's measure), and each facade and the hand-written raw client of the same libraries,
+//     (the goal's measure; both from one build of the package's code, the transport's copy shared:
+//     bench/transport-bundle.ts), and each facade and the hand-written raw client of the same libraries,
 //     calling the emulator in blocks, ABBA or BAAB within a round, the per-round ratio's median and a
 //     95% bootstrap interval of it; beside them raw-http2 against a second raw-http2 client, whose
 //     ratio would be 1 without noise;
@@ -17,7 +18,7 @@ import { PACKAGE_ENTRY } from "./clients/index.js";
 import type { ClientName } from "./clients/types.js";
 import { PAIRED_TWIN, type FacadeOwnResult, type Pair } from "./facade-own.js";
 import { isTransportAlone, type TransportAlone } from "./transport-alone.js";
-import { bundleTransportParts, compiledTransportParts } from "./transport-bundle.js";
+import { bundleFacadeAndParts, compiledTransportParts } from "./transport-bundle.js";
 import type { NodeBinary } from "./nodes.js";
 import { runChild } from "./processes.js";
 import type { SectionSetup } from "./rounds.js";
@@ -66,10 +67,14 @@ export interface FacadeRun {
   /** Rounds and calls per round of the call path and bookkeeping loops (in the first process). */
   inProcess: { rounds: number; calls: number };
   /**
-   * How the transport alone was built: bundled as the package is (when the facades are the package), or
-   * compiled from the sources, which decode with the stock protobuf-es (absent in runs before it: compiled).
+   * Where the facades and the transport alone came from: `"one build"`, the bench's build of the facade
+   * and the transport alone together, as the package is built, sharing one copy of the transport's code
+   * (bench/transport-bundle.ts; when the package is under test); `"bundled"` (runs before it), the
+   * package's facades and a bundle of the transport alone of its own, without the package's descriptor,
+   * enum and string steps; `"compiled"`, both from the compiled sources, which decode with the stock
+   * protobuf-es (absent in runs before it: compiled).
    */
-  transportAlone?: "bundled" | "compiled";
+  transportAlone?: "one build" | "bundled" | "compiled";
   cells: FacadeCell[];
 }
 
@@ -85,15 +90,16 @@ export async function runFacade(
   const pairs = PAIRS.filter(([f, u]) => clients.includes(f) && (isTransportAlone(u) || clients.includes(u)));
   const calls = cells.map(paired.calls);
   setup.log(`  facade on Node ${setup.node.version}: ${pairs.map((p) => p.join(" ÷ ")).join(", ") || "no pair"}, paired in ${paired.processes} process(es); call path and bookkeeping in the first`);
-  // The transport alone is built as the facades under test are: the package's bundles, or the compiled sources.
+  // The facades and the transport alone from one build of the package's code, sharing the transport's
+  // copy (bench/transport-bundle.ts), when the package is under test; else both compiled from the sources.
   const bundled = inProcess.entry === PACKAGE_ENTRY;
-  const transportParts = bundled
-    ? await bundleTransportParts(path.resolve(setup.buildRoot, ".."), path.join(setup.buildRoot, "bench-bundle"))
-    : compiledTransportParts(setup.buildRoot);
+  const { facade: entry, transportParts } = bundled
+    ? await bundleFacadeAndParts(path.resolve(setup.buildRoot, ".."), path.join(setup.buildRoot, "bench-bundle"))
+    : { facade: inProcess.entry, transportParts: compiledTransportParts(setup.buildRoot) };
   const task: ChildTask & { mode: "facade-own" } = {
     mode: "facade-own",
     target,
-    entry: inProcess.entry,
+    entry,
     buildRoot: setup.buildRoot,
     transportParts,
     cells: [...cells],
@@ -112,7 +118,7 @@ export async function runFacade(
     node: setup.node,
     paired: { rounds: paired.rounds, processes: paired.processes, calls, warmup: task.paired.warmup },
     inProcess: { rounds: inProcess.rounds, calls: inProcess.calls },
-    transportAlone: bundled ? "bundled" : "compiled",
+    transportAlone: bundled ? "one build" : "compiled",
     cells: cells.map((cell, c): FacadeCell => {
       const measured = own.paired[c] ?? [];
       const twin = measured.find((p) => p.facade === PAIRED_TWIN);

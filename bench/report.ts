@@ -132,9 +132,11 @@ function facadeTable(run: FacadeRun): string[] {
     `##### Node ${run.node.version} (${pairedRounds(run.paired)}, blocks of ${cells.map((c, i) => `${c.cell} ${run.paired.calls[i]}`).join(", ")} calls` +
       (run.paired.warmup ? ` after ${run.paired.warmup.map((w) => w.toLocaleString("en-US")).join(", ")} warm-up calls of each client` : "") +
       `; call path and bookkeeping: ${run.inProcess.rounds} rounds of ${run.inProcess.calls.toLocaleString("en-US")} calls; ` +
-      (run.transportAlone === "bundled"
-        ? "the transport alone bundled as the package is, edited decoder included)"
-        : "the transport alone from the compiled sources, decoding with the stock protobuf-es)"),
+      (run.transportAlone === "one build"
+        ? "the facades and the transport alone from one build of the package's code, sharing the transport's copy)"
+        : run.transportAlone === "bundled"
+          ? "the transport alone bundled as the package is, edited decoder included)"
+          : "the transport alone from the compiled sources, decoding with the stock protobuf-es)"),
     table(["", ...cells.map((c) => c.cell)], rows),
   ];
 }

@@ -17,7 +17,7 @@ import { computeGoals, type BenchResults } from "./results.js";
 import type { RoundsOptions, SectionSetup } from "./rounds.js";
 import { seed, startServerProcess, type BenchServer } from "./server.js";
 import { runTracing } from "./tracing.js";
-import { bundleTransportParts } from "./transport-bundle.js";
+import { bundleFacadeAndParts } from "./transport-bundle.js";
 import { COMPRESSION_CELLS, CPU_CELLS, TRACING_CELLS, type Cell, type Target, type Workload } from "./workloads.js";
 
 /** The sections a run can include, in the order they run. */
@@ -307,7 +307,7 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     if (has("codec")) {
       log("codec");
       // The package's own copy of protobuf-es, bundled with the build's edits as the client is.
-      const shipped = (await import(await bundleTransportParts(options.projectDir, path.join(options.buildRoot, "bench-bundle")))) as ProtobufCodec;
+      const shipped = (await import((await bundleFacadeAndParts(options.projectDir, path.join(options.buildRoot, "bench-bundle"))).transportParts)) as ProtobufCodec;
       results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2, shipped });
     }
     if (has("profile")) results.profiles = await profileWhereWeLose(options, results, target, first);

@@ -4,11 +4,12 @@
 // transport itself does beyond the minimum (its headers, deadline, abort and result object), which is
 // the transport's cost, not the facade's.
 //
-// Built from our sources, compiled or bundled as the package is (the package exports no transport):
-// the client's options resolved as `new ClarifaiClient` resolves them, the transport chosen as the
-// client chooses it (lazily loaded, as the client's is), and every attempt given what the call path
-// gives it — the PAT's `authorization` header, the client's deadline, the client's close() signal (kept
-// listening, as the client's is) — with the request message built per call.
+// Built from our sources, compiled, or built with the facade as the package is (bench/transport-bundle.ts;
+// the package exports no transport): the client's options resolved as `new ClarifaiClient` resolves
+// them, the transport chosen as the client chooses it (lazily loaded, as the client's is), and every
+// attempt given what the call path gives it — the PAT's `authorization` header, the client's deadline,
+// the client's close() signal (kept listening, as the client's is) — with the request message built
+// per call.
 import type { DescMethodUnary } from "@bufbuild/protobuf";
 import type { BenchClient } from "./clients/types.js";
 import { checkStatus, unaryWorkloads } from "./clients/unary.js";

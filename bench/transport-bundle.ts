@@ -1,13 +1,25 @@
-// Bundles bench/transport-parts.ts with the package's own esbuild settings, layout and decoder edits
-// (scripts/bundle-settings.mjs, scripts/build.mjs, scripts/lean-decoder.mjs, scripts/compiled-zero.mjs),
-// for the facade section: when the facades come from the package, the transport they are compared with
-// must be the package's code too. The compiled sources decode with the stock protobuf-es, whose decoder
-// allocates an array per field tag and per short string: against that copy, facade-connect's ListTasks
-// page read 26–32% under the transport alone in earlier runs, the edited decoder's gain, not the
-// facade's. The codec section loads the same bundle for the protobuf-es the package ships.
-import { readFile } from "node:fs/promises";
+// Builds the facade and bench/transport-parts.ts together, with the package's own esbuild settings,
+// plugins and finishing steps (scripts/bundle-settings.mjs), for the facade section, which compares
+// each facade with the transport under it called alone. One build with both as entries, split: the
+// facade's transport, protobuf-es and connect are one copy in one chunk, which the transport alone
+// runs too. Two copies of the same code in one process do not cost the same: V8 compiles, inlines and
+// keeps feedback for each apart, and a transport against a second copy of itself read −9.1% over 30
+// rounds in an earlier stop. A copy built without the package's plugins (as this bench's transport
+// alone once was: descriptors, enums and source strings as protobuf-es and esbuild leave them) is
+// another build altogether. The split moves code between files, nothing else: each entry runs the
+// package's code, and the package's client is the same sources in one file. The codec section loads
+// the same parts for the protobuf-es the package ships.
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+
+/** The modules of one build: the facade (the package's main entry) and the transport alone's parts. */
+export interface FacadeBuild {
+  /** The URL of the facade's module: what `clarifai-grpc-es` exports. */
+  facade: string;
+  /** The URL of bench/transport-parts.ts' module. */
+  transportParts: string;
+}
 
 /** The module to load the transport alone's parts from: the compiled sources' copy. */
 export function compiledTransportParts(buildRoot: string): string {
@@ -15,25 +27,27 @@ export function compiledTransportParts(buildRoot: string): string {
 }
 
 /**
- * Bundles the parts as the package bundles the client into `outdir` (under the project, so that the
- * external @grpc/grpc-js resolves from its node_modules) and returns the module's URL.
+ * Builds the facade and the parts into `outdir` (emptied first; under the project, so that the
+ * external @grpc/grpc-js resolves from its node_modules) as the package builds the client.
  */
-export async function bundleTransportParts(projectDir: string, outdir: string): Promise<string> {
-  const script = async <M>(file: string) => (await import(pathToFileURL(path.join(projectDir, "scripts", file)).href)) as M;
-  const { bundleSettings } = await script<typeof import("../scripts/bundle-settings.mjs")>("bundle-settings.mjs");
-  const { leanDecoder } = await script<typeof import("../scripts/lean-decoder.mjs")>("lean-decoder.mjs");
-  const { compiledZero } = await script<typeof import("../scripts/compiled-zero.mjs")>("compiled-zero.mjs");
-  const { lazyBuiltins } = await script<typeof import("../scripts/lazy-builtins.mjs")>("lazy-builtins.mjs");
+export async function bundleFacadeAndParts(projectDir: string, outdir: string): Promise<FacadeBuild> {
+  const { bundleSettings, clientBuildSteps } = (await import(pathToFileURL(path.join(projectDir, "scripts", "bundle-settings.mjs")).href)) as typeof import("../scripts/bundle-settings.mjs");
   const esbuild = await import("esbuild");
   const manifest = JSON.parse(await readFile(path.join(projectDir, "package.json"), "utf8")) as { peerDependencies?: Record<string, string> };
-  await esbuild.build({
+  const steps = await clientBuildSteps(projectDir);
+  await rm(outdir, { recursive: true, force: true });
+  const result = await esbuild.build({
     ...bundleSettings(manifest),
     absWorkingDir: projectDir,
-    entryPoints: { "transport-parts": path.join(projectDir, "bench", "transport-parts.ts") },
+    entryPoints: { facade: path.join(projectDir, "src", "index.ts"), "transport-parts": path.join(projectDir, "bench", "transport-parts.ts") },
     outdir,
-    // One file with the transports set up on first use and node:http2 taken then, as the client's.
-    splitting: false,
-    plugins: [leanDecoder, compiledZero, lazyBuiltins],
+    splitting: true,
+    // node:http2 taken on first use, as the client's file takes it.
+    plugins: steps.plugins(true),
+    write: false,
   });
-  return pathToFileURL(path.join(outdir, "transport-parts.js")).href;
+  await mkdir(outdir, { recursive: true });
+  for (const file of result.outputFiles) await writeFile(file.path, await steps.finish(file.text, path.relative(projectDir, file.path)));
+  if (!(await readdir(outdir)).includes("facade.js")) throw new Error(`bench: the facade's build wrote no facade.js to ${outdir}`);
+  return { facade: pathToFileURL(path.join(outdir, "facade.js")).href, transportParts: pathToFileURL(path.join(outdir, "transport-parts.js")).href };
 }

@@ -1,7 +1,8 @@
 // What bench/transport-alone.ts builds the transport under a facade from, in one module, loaded either
 // from the compiled sources (.build/bench, when the facade under test is loaded from them as well) or
-// bundled as the package bundles the client (bench/transport-bundle.ts, when the facade is the
-// package): either way the transport alone runs the same code as the transport inside the facade.
+// from the facade section's build of the package's code, where it is an entry beside the facade's and
+// shares the facade's copy of the transport (bench/transport-bundle.ts): either way the transport alone
+// runs the code of the transport inside the facade.
 import * as grpcJs from "@grpc/grpc-js";
 import { provideGrpcJs } from "../src/transports/grpc-js-module.js";
 
