@@ -20,7 +20,7 @@ import { defaultNow, timeLeftMs } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { redactError, type Redactor } from "./redact.js";
-import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord } from "./retry.js";
+import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord, type RetrySettle } from "./retry.js";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import { deadlinePassed, notSentError, responseStatus, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
 import type { CallSpan, Tracing } from "./tracing.js";
@@ -77,7 +77,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
    * `async`: it only hands on runWithRetries' promise (one promise less per call), and a message that
    * cannot be built throws synchronously into the caller's `try`.
    */
-  function attempts<I extends DescMessage, O extends DescMessage>(
+  function attempts<I extends DescMessage, O extends DescMessage, T>(
     method: DescMethodUnary<I, O>,
     request: MessageInitShape<I>,
     headers: Record<string, string>,
@@ -86,7 +86,8 @@ export function createCallPath(parts: CallPathParts): CallPath {
     record: RetryRecord,
     span: CallSpan | undefined,
     redact: Redactor,
-  ): Promise<UnaryResult<O>> {
+    settle: RetrySettle<UnaryResult<O>, T>,
+  ): Promise<T> {
     // Built once: every attempt sends the same message and metadata.
     const message = create(method.input, request);
     span?.inject(headers);
@@ -94,6 +95,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
     return runWithRetries(
       { method: method.name, policy: retry, signal, deadlineAt, timeoutMs: deadlineAt === undefined ? undefined : left, clock, redact, record, onRetry: span?.retry },
       (timeoutMs) => send({ method, message, headers, timeoutMs, signal }),
+      settle,
     );
   }
 
@@ -154,21 +156,21 @@ export function createCallPath(parts: CallPathParts): CallPath {
       link?.dispose();
       throw error;
     };
-    let answered: Promise<UnaryResult<O>>;
-    try {
-      if (early) throw early;
-      if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));
-      answered = attempts(method, request, headers, left, signal, record, span, redact);
-    } catch (e) {
-      return fail(e);
-    }
-    return answered.then((response) => {
+    // Run in the reaction to the answer itself (see runWithRetries): no second `then` per call.
+    const done = (response: UnaryResult<O>): MessageShape<O> => {
       const status = responseStatus(response.message);
       if (status?.code !== StatusCode.SUCCESS) return fail(statusFailure(response.message, failureContext(method.name, record, options, redact)));
       span?.end(undefined, status);
       link?.dispose();
       return response.message;
-    }, fail);
+    };
+    try {
+      if (early) throw early;
+      if (left <= 0) throw deadlinePassed(failureContext(method.name, record, options, redact));
+      return attempts(method, request, headers, left, signal, record, span, redact, { done, failed: fail });
+    } catch (e) {
+      return fail(e);
+    }
   }
 
   return {
@@ -201,7 +203,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
       try {
-        const response = await attempts(method, request, headers, left, signal, record, span, redact);
+        const response = await attempts(method, request, headers, left, signal, record, span, redact, RAW_SETTLE);
         span?.end(undefined, responseStatus(response.message));
         return response;
       } catch (e) {
@@ -215,6 +217,14 @@ export function createCallPath(parts: CallPathParts): CallPath {
     },
   };
 }
+
+// A raw call takes the attempts' outcome as it is: its handlers live in its own `try`.
+const RAW_SETTLE: RetrySettle<UnaryResult<DescMessage>, UnaryResult<DescMessage>> = {
+  done: (response) => response,
+  failed: (error) => {
+    throw error;
+  },
+};
 
 // The options of a call given none.
 const NO_OPTIONS: CallOptions = Object.freeze({});

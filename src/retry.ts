@@ -231,7 +231,15 @@ export interface RetryRun {
  * thrown as the transport raised it; the caller converts it. An abort is never retried and a wait is
  * cut short by it. @internal
  */
-export function runWithRetries<R extends { readonly message: object }>(run: RetryRun, attempt: (timeoutMs: number | undefined) => Promise<R>): Promise<R> {
+export function runWithRetries<R extends { readonly message: object }>(run: RetryRun, attempt: (timeoutMs: number | undefined) => Promise<R>): Promise<R>;
+/**
+ * {@link runWithRetries}, its outcome handed to `settle`: `settle.done` with the response that ends
+ * the attempts, `settle.failed` with the failure that does. The same as `.then(done, failed)` on its
+ * promise, one reaction and one promise fewer on a plain success (nearly every call): the caller's
+ * handlers run in the reaction to the first attempt itself. @internal
+ */
+export function runWithRetries<R extends { readonly message: object }, T>(run: RetryRun, attempt: (timeoutMs: number | undefined) => Promise<R>, settle: RetrySettle<R, T>): Promise<T>;
+export function runWithRetries<R extends { readonly message: object }, T>(run: RetryRun, attempt: (timeoutMs: number | undefined) => Promise<R>, settle?: RetrySettle<R, T>): Promise<R | T> {
   // The first attempt is told the caller's time as given. Started here, outside the loop's async
   // function: a call answered SUCCESS at once (nearly every call) then takes no async frame, and the
   // retry step allocates 305 bytes a call instead of 712 (sampled, in a loop over an attempt that
@@ -247,10 +255,27 @@ export function runWithRetries<R extends { readonly message: object }>(run: Retr
   }
   // On SUCCESS the record stays as the call made it: it is read only for a failure. (A response
   // without a message throws here as in the loop, and the call reports that as its failure.)
+  if (settle === undefined) {
+    return first.then(
+      (response) => (responseStatusCode(response.message) === StatusCode.SUCCESS ? response : retrying(run, attempt, Promise.resolve(response))),
+      (error: unknown) => retrying(run, attempt, Promise.reject(error)),
+    );
+  }
+  // `done` runs in this reaction on a plain success; a failure `done` throws rejects as it would
+  // from `.then(done, failed)`, without passing through `failed`.
   return first.then(
-    (response) => (responseStatusCode(response.message) === StatusCode.SUCCESS ? response : retrying(run, attempt, Promise.resolve(response))),
-    (error: unknown) => retrying(run, attempt, Promise.reject(error)),
+    (response) =>
+      responseStatusCode(response.message) === StatusCode.SUCCESS ? settle.done(response) : retrying(run, attempt, Promise.resolve(response)).then(settle.done, settle.failed),
+    (error: unknown) => retrying(run, attempt, Promise.reject(error)).then(settle.done, settle.failed),
   );
+}
+
+/** What ends a call's attempts: see {@link runWithRetries}. @internal */
+export interface RetrySettle<R, T> {
+  /** Given the response that ends the attempts (its status may be a failure the policy does not retry, or the last retried one). */
+  readonly done: (response: R) => T;
+  /** Given the failure that ends the attempts, as the transport raised it; throws. */
+  readonly failed: (error: unknown) => never;
 }
 
 /** The attempts after the first's outcome, `first`, that was not a plain success: see {@link runWithRetries}. */

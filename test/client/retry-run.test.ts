@@ -62,3 +62,58 @@ describe("runWithRetries' first attempt", () => {
     expect(run.record.previousErrors.map((e) => e.code)).toEqual([StatusCode.TRY_AGAIN]);
   });
 });
+
+describe("runWithRetries' settle (the facade's handlers of the attempts' outcome)", () => {
+  const failed = (error: unknown): never => {
+    throw new Error("failed", { cause: error });
+  };
+
+  it("runs `done` in the reaction to a first attempt answered SUCCESS: its promise settles one turn after the attempt's, not two", async () => {
+    const order: (number | string)[] = [];
+    const attempt = () => Promise.resolve(answer(StatusCode.SUCCESS));
+    const call = runWithRetries(runOf(), attempt, { done: (r) => r.message.status.code, failed });
+    // A reference chain started after the call: each link is one turn of the microtask queue.
+    void Promise.resolve()
+      .then(() => order.push(1))
+      .then(() => order.push(2))
+      .then(() => order.push(3));
+    void call.then((code) => order.push(`settled ${code}`));
+    await call;
+    await Promise.resolve().then().then().then();
+    // The attempt's promise reacts in turn 1 (`done` included), the call's own reaction in turn 2.
+    expect(order).toEqual([1, `settled ${StatusCode.SUCCESS}`, 2, 3]);
+  });
+
+  it("gives `done` the response that ends the attempts after a retry, and `failed` a failure that is not retried", async () => {
+    const policy = resolveRetryPolicy({
+      sleep: async () => {},
+      random: () => 0,
+      rules: { read: { grpcCodes: [], statusCodes: [StatusCode.TRY_AGAIN], notSent: false } } as never,
+    });
+    const answers = [StatusCode.TRY_AGAIN, StatusCode.FAILURE];
+    let sent = 0;
+    const code = await runWithRetries(runOf({ policy }), async () => answer(answers[sent++]!), { done: (r) => r.message.status.code, failed });
+    // FAILURE is not retried: it ends the attempts, and `done` (the caller's status check) sees it.
+    expect([code, sent]).toEqual([StatusCode.FAILURE, 2]);
+
+    const boom = new Error("reset");
+    const error = await runWithRetries(runOf(), () => Promise.reject(boom), { done: () => "answered", failed }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ message: "failed", cause: boom });
+  });
+
+  it("rejects with what `done` throws, without passing it to `failed`", async () => {
+    const mine = new Error("status check failed");
+    const seen: unknown[] = [];
+    const call = runWithRetries(runOf(), async () => answer(StatusCode.SUCCESS), {
+      done: () => {
+        throw mine;
+      },
+      failed: (e): never => {
+        seen.push(e);
+        throw e;
+      },
+    });
+    await expect(call).rejects.toBe(mine);
+    expect(seen).toEqual([]);
+  });
+});
