@@ -5,6 +5,7 @@
 // Usage: node [--expose-gc] child.js '<ChildTask as JSON>'; prints one JSON line (the result).
 import { performance } from "node:perf_hooks";
 import type { ClientName, LoadOptions } from "./clients/types.js";
+import type { CodecName, ProtobufCodec } from "./codec.js";
 import type { FacadeOwnTask } from "./facade-own.js";
 import type { Target } from "./workloads.js";
 
@@ -12,7 +13,8 @@ import type { Target } from "./workloads.js";
 export type ChildTask =
   | { mode: "coldstart"; client: ClientName; firstCall: boolean; target: Target; load: LoadOptions }
   | { mode: "memory"; client: ClientName; calls: number; concurrency: number; target: Target; load: LoadOptions }
-  | ({ mode: "facade-own" } & FacadeOwnTask);
+  | ({ mode: "facade-own" } & FacadeOwnTask)
+  | { mode: "codec"; codec: CodecName; durationMs: number; warmupMs: number; pageSize?: number; shippedParts: string };
 
 /** Cold start, in milliseconds since the process started (`performance.timeOrigin`). */
 export interface ColdStartResult {
@@ -61,6 +63,11 @@ async function main(task: ChildTask): Promise<unknown> {
     return { bootMs: t0, importMs: t1 - t0, firstCallMs: t2 - t1 } satisfies ColdStartResult;
   }
   if (task.mode === "facade-own") return (await import("./facade-own.js")).measureFacadeOwn(task);
+  if (task.mode === "codec") {
+    // The package's copy of protobuf-es only for the codec that is that copy: no other codec runs here.
+    const shipped = task.codec === "protobuf-es (as shipped)" ? ((await import(task.shippedParts)) as ProtobufCodec) : undefined;
+    return (await import("./codec.js")).timeCodec(task.codec, { ...task, shipped });
+  }
   if (!globalThis.gc) throw new Error(`the ${task.mode} child needs --expose-gc`);
   const { callOf, runFixed } = await import("./load.js");
   collect();

@@ -307,7 +307,7 @@ export function renderMarkdown(r: BenchResults): string {
       String(c.encodedBytes),
     ]);
     out.push(
-      "#### Codec: one ListTasks page (MultiTaskResponse, 128 rich tasks), in-process",
+      "#### Codec: one ListTasks page (MultiTaskResponse, 128 rich tasks), each codec in a fresh process of its own",
       table(["codec", "used by", "encode ops/s", "decode ops/s", "ms/decode", "decode vs stock protobuf-es", "bytes"], rows),
     );
   }

@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runCodecBench, type ProtobufCodec } from "./codec.js";
+import { runCodecBench, type CodecRound } from "./codec.js";
 import { PACKAGE_ENTRY } from "./clients/index.js";
 import { CLIENT_NAMES, isFacade, isOfficial, type ClientName, type LoadOptions } from "./clients/types.js";
 import { runCompression } from "./compression.js";
@@ -12,7 +12,7 @@ import { runCpu } from "./cpu.js";
 import { runFacade } from "./facade.js";
 import { footprints, ownPackageBytes } from "./footprint.js";
 import type { NodeBinary } from "./nodes.js";
-import { runColdStart, runColdStartProfile, runMemory, runProfile, type ProfileSummary } from "./processes.js";
+import { runChild, runColdStart, runColdStartProfile, runMemory, runProfile, type ProfileSummary } from "./processes.js";
 import { computeGoals, type BenchResults } from "./results.js";
 import type { RoundsOptions, SectionSetup } from "./rounds.js";
 import { seed, startServerProcess, type BenchServer } from "./server.js";
@@ -307,8 +307,9 @@ export async function runBench(options: RunOptions): Promise<BenchResults> {
     if (has("codec")) {
       log("codec");
       // The package's own copy of protobuf-es, bundled with the build's edits as the client is.
-      const shipped = (await import((await bundleFacadeAndParts(options.projectDir, path.join(options.buildRoot, "bench-bundle"))).transportParts)) as ProtobufCodec;
-      results.codec = runCodecBench({ rounds: preset.codecRounds, durationMs: preset.codecMs, warmupMs: preset.codecMs / 2, shipped });
+      const { transportParts: shippedParts } = await bundleFacadeAndParts(options.projectDir, path.join(options.buildRoot, "bench-bundle"));
+      const timing = { durationMs: preset.codecMs, warmupMs: preset.codecMs / 2 };
+      results.codec = await runCodecBench(preset.codecRounds, async (codec) => (await runChild<CodecRound>(options.buildRoot, { mode: "codec", codec, ...timing, shippedParts })).result);
     }
     if (has("profile")) results.profiles = await profileWhereWeLose(options, results, target, first);
   } finally {
