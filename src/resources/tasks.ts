@@ -39,6 +39,10 @@ export interface TaskCountFilters {
 
 const m = V2.method;
 
+// The client reads deprecated fields as their replacements, then rewrites them (see #validate). One
+// object for every call: each write validates.
+const ACCEPT_DEPRECATED = Object.freeze({ deprecated: "accept" } as const);
+
 /** The call options of `tasks.get`'s options (which the call path checks for keys it does not know). */
 function withoutAdditionalFields({ additionalFields: _, ...call }: GetTaskOptions): CallOptions {
   return call;
@@ -63,7 +67,7 @@ export class Tasks {
       // issue's path names a field the caller wrote. Deprecated fields alone, or repeating their
       // replacement as a task read from the API does, are accepted: they are rewritten below. The
       // rules read the messages made above, which are the ones sent: an init object is not made twice.
-      const issues = validateTaskMessages(tasks, messages, "tasks", { deprecated: "accept" });
+      const issues = validateTaskMessages(tasks, messages, "tasks", ACCEPT_DEPRECATED);
       if (issues.length > 0) this.#caller.fail(new ValidationError(issues, method), method);
     }
     // Deprecated fields (the docs' update example sends worker.users) are rewritten to the current ones,

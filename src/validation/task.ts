@@ -328,17 +328,23 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
   }
 
   // Duplicates: the same user (or model version, or workflow) listed twice. These rules run on every
-  // task sent: one worker needs no map, and the map is by id alone (a key joining kind, id and version
-  // was a new string to hash per worker); an id seen before is rare, and only then are the workers
-  // from its first place on compared.
-  const firstWithId = workers.length > 1 ? new Map<string, number>() : undefined;
-  for (let i = 0; firstWithId !== undefined && i < workers.length; i++) {
+  // task sent, and a task names a few workers: each is compared with the ones before it, which
+  // allocates nothing (a Map per task was 200 bytes of garbage per PostTasks, and garbage is what a
+  // busy client's CPU goes to: see bench/HISTORY.md). A long list gets a map by id alone (a key joining
+  // kind, id and version was a new string to hash per worker); an id seen before is rare, and only
+  // then are the workers from its first place on compared.
+  const firstWithId = workers.length > SCAN_LIMIT ? new Map<string, number>() : undefined;
+  for (let i = 0; i < workers.length; i++) {
     const w = workers[i]!;
     if (w.kind === undefined || w.id === "") continue;
-    const from = firstWithId.get(w.id);
-    if (from === undefined) {
-      firstWithId.set(w.id, i);
-      continue;
+    let from = 0;
+    if (firstWithId !== undefined) {
+      const first = firstWithId.get(w.id);
+      if (first === undefined) {
+        firstWithId.set(w.id, i);
+        continue;
+      }
+      from = first;
     }
     for (let j = from; j < i; j++) {
       const first = workers[j]!;
@@ -350,62 +356,63 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
   }
 
   const info = worker?.strategyInfo.case === "partitionedStrategyInfo" ? worker.strategyInfo.value : undefined;
-  const ip = `${wp}.partitionedStrategyInfo`;
+  // The paths below are built only for an issue: a valid task (nearly every one sent) builds none.
   if (strategy === TaskWorker_TaskWorkerStrategy.PARTITIONED && info === undefined) {
-    add(ip, "a PARTITIONED worker strategy needs partitionedStrategyInfo (type EVENLY or WEIGHTED, and workersPerInput)");
+    add(`${wp}.partitionedStrategyInfo`, "a PARTITIONED worker strategy needs partitionedStrategyInfo (type EVENLY or WEIGHTED, and workersPerInput)");
   }
   if (info === undefined) return;
   if (strategy !== TaskWorker_TaskWorkerStrategy.PARTITIONED && isKnownEnumValue(TaskWorker_TaskWorkerStrategySchema, strategy)) {
-    add(ip, `partitionedStrategyInfo belongs to the PARTITIONED strategy, not ${enumLabel(TaskWorker_TaskWorkerStrategySchema, strategy)}`);
+    add(`${wp}.partitionedStrategyInfo`, `partitionedStrategyInfo belongs to the PARTITIONED strategy, not ${enumLabel(TaskWorker_TaskWorkerStrategySchema, strategy)}`);
   }
   const ptSchema = TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategySchema;
   const PT = TaskWorkerPartitionedStrategyInfo_TaskWorkerPartitionedStrategy;
   if (!isKnownEnumValue(ptSchema, info.type)) {
-    add(`${ip}.type`, unknownEnumMessage("type", info.type, ptSchema));
+    add(`${wp}.partitionedStrategyInfo.type`, unknownEnumMessage("type", info.type, ptSchema));
   } else if (info.type === PT.PARTITIONED_WORKER_STRATEGY_NOT_SET) {
-    add(`${ip}.type`, "partitioned strategy type must be EVENLY or WEIGHTED");
+    add(`${wp}.partitionedStrategyInfo.type`, "partitioned strategy type must be EVENLY or WEIGHTED");
   }
 
-  const distinctUsers = new Set<string>();
-  for (const w of workers) if (w.kind === "user" && w.id !== "") distinctUsers.add(w.id);
   const perInputValid = isWorkersPerInputWithin(info.workersPerInput, workers.length);
   if (info.workersPerInput < 1) {
-    add(`${ip}.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
+    add(`${wp}.partitionedStrategyInfo.workersPerInput`, `workersPerInput must be at least 1; it is ${info.workersPerInput}`);
   } else if (info.workersPerInput > workers.length) {
     add(
-      `${ip}.workersPerInput`,
+      `${wp}.partitionedStrategyInfo.workersPerInput`,
       `workersPerInput ${info.workersPerInput} is more than the ${workers.length} worker(s) of the task`,
     );
   }
 
   const weights = info.weights;
-  const wtp = `${ip}.weights`;
   if (info.type === PT.WEIGHTED) {
     if (weights === undefined || isEmpty(weights)) {
-      add(wtp, "WEIGHTED partitioning needs weights: a map from each worker's user id to a number > 0");
+      add(weightPath(wp), "WEIGHTED partitioning needs weights: a map from each worker's user id to a number > 0");
       return;
     }
     let sum = 0;
     let allValid = true;
+    // The user workers by id: a scan of the few a task has, a Set for a long list (see the duplicates above).
+    const userIds = workers.length > SCAN_LIMIT ? new Set(workers.filter((w) => w.kind === "user" && w.id !== "").map((w) => w.id)) : undefined;
     for (const id in weights) {
       if (!Object.hasOwn(weights, id)) continue;
       const value = weights[id];
-      if (!distinctUsers.has(id)) {
-        add(keyPath(wtp, id), `a weight is given for "${id}", who is not a worker of the task`);
+      // A user without an id is an issue of its own and takes no weight.
+      if (id === "" || !(userIds?.has(id) ?? hasUserWorker(workers, id, workers.length))) {
+        add(weightPath(wp, id), `a weight is given for "${id}", who is not a worker of the task`);
         allValid = false;
       }
       if (!isPositiveNumber(value)) {
-        add(keyPath(wtp, id), `a weight must be a number > 0; it is ${shownWeight(value)}`);
+        add(weightPath(wp, id), `a weight must be a number > 0; it is ${shownWeight(value)}`);
         allValid = false;
       } else {
         sum += value;
       }
     }
-    for (const id of distinctUsers) {
-      if (!Object.hasOwn(weights, id)) {
-        add(keyPath(wtp, id), `worker "${id}" has no weight; WEIGHTED partitioning needs one for every worker`);
-        allValid = false;
-      }
+    // Each user once, where it is first listed.
+    for (let i = 0; i < workers.length; i++) {
+      const { kind, id } = workers[i]!;
+      if (kind !== "user" || id === "" || Object.hasOwn(weights, id) || hasUserWorker(workers, id, i)) continue;
+      add(weightPath(wp, id), `worker "${id}" has no weight; WEIGHTED partitioning needs one for every worker`);
+      allValid = false;
     }
     // A worker can label an input at most once, so with k workers per input nobody may carry more than
     // 1/k of the load; upstream refuses such weights. (With k itself invalid the shares say nothing new.)
@@ -416,37 +423,30 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
         const share = (weights[id] as number) / sum;
         if (share > limit + EPSILON) {
           add(
-            keyPath(wtp, id),
+            weightPath(wp, id),
             `worker "${id}" would get ${formatShare(share)} of the inputs, more than 1/workersPerInput = ${formatShare(limit)}`,
           );
         }
       }
     }
   } else if (weights !== undefined && !isEmpty(weights) && info.type === PT.EVENLY) {
-    add(wtp, "weights only apply to WEIGHTED partitioning; EVENLY shares the inputs equally");
+    add(weightPath(wp), "weights only apply to WEIGHTED partitioning; EVENLY shares the inputs equally");
   }
 }
 
 function checkConcepts(task: Task, path: string, add: Add): void {
   const { concepts, conceptIds } = task;
   // Concepts and the deprecated conceptIds by their place in the two lists read as one: a path is
-  // built only for a message.
-  const pathOf = (i: number) => (i < concepts.length ? `${path}.concepts[${i}].concept.id` : `${path}.conceptIds[${i - concepts.length}]`);
+  // built only for a message (conceptPath), and no closure for a valid task.
   const seen = concepts.length + conceptIds.length > 1 ? new Map<string, number>() : undefined;
-  const note = (id: string, i: number) => {
-    if (id === "" || seen === undefined) return;
-    const first = seen.get(id);
-    if (first === undefined) seen.set(id, i);
-    else add(pathOf(i), `duplicate concept "${id}": already listed at ${pathOf(first)}`);
-  };
   for (let i = 0; i < concepts.length; i++) {
     const c = concepts[i]!;
     if (c.concept === undefined) {
       add(`${path}.concepts[${i}].concept`, "a task concept needs a concept with an id");
     } else if (c.concept.id === "") {
-      add(pathOf(i), "a concept id must not be empty");
+      add(conceptPath(task, path, i), "a concept id must not be empty");
     } else {
-      note(c.concept.id, i);
+      noteConcept(task, path, seen, c.concept.id, i, add);
     }
     const cfg = c.autoAnnotationConfig;
     if (cfg === undefined) continue;
@@ -482,9 +482,23 @@ function checkConcepts(task: Task, path: string, add: Add): void {
   for (let i = 0; i < conceptIds.length; i++) {
     const id = conceptIds[i]!;
     const at = concepts.length + i;
-    if (id === "") add(pathOf(at), "a concept id must not be empty");
-    else note(id, at);
+    if (id === "") add(conceptPath(task, path, at), "a concept id must not be empty");
+    else noteConcept(task, path, seen, id, at, add);
   }
+}
+
+// The path of the concept id at place `i` of concepts and conceptIds read as one list.
+function conceptPath(task: Task, path: string, i: number): string {
+  const n = task.concepts.length;
+  return i < n ? `${path}.concepts[${i}].concept.id` : `${path}.conceptIds[${i - n}]`;
+}
+
+// Records concept id `id` at place `i` in `seen` (absent for a single concept), or its duplicate.
+function noteConcept(task: Task, path: string, seen: Map<string, number> | undefined, id: string, i: number, add: Add): void {
+  if (id === "" || seen === undefined) return;
+  const first = seen.get(id);
+  if (first === undefined) seen.set(id, i);
+  else add(conceptPath(task, path, i), `duplicate concept "${id}": already listed at ${conceptPath(task, path, first)}`);
 }
 
 // The deprecated aiAssistant.workflowId may stand alone; next to a different workflow.id one of them
@@ -515,13 +529,12 @@ function checkAiAssistParams(task: Task, path: string, add: Add): void {
 function checkInputSource(task: Task, path: string, add: Add): void {
   const src = task.inputSource;
   if (src === undefined) return;
-  const sp = `${path}.inputSource`;
   const T = TaskInputSource_TaskInputSourceType;
   if (!isKnownEnumValue(TaskInputSource_TaskInputSourceTypeSchema, src.type)) {
-    add(`${sp}.type`, unknownEnumMessage("type", src.type, TaskInputSource_TaskInputSourceTypeSchema));
+    add(`${path}.inputSource.type`, unknownEnumMessage("type", src.type, TaskInputSource_TaskInputSourceTypeSchema));
   } else if ((src.type === T.DATASET || src.type === T.SAVED_SEARCH) && src.id === "") {
     const what = src.type === T.DATASET ? "dataset" : "saved search";
-    add(`${sp}.id`, `a ${enumLabel(TaskInputSource_TaskInputSourceTypeSchema, src.type)} input source needs the ${what} id`);
+    add(`${path}.inputSource.id`, `a ${enumLabel(TaskInputSource_TaskInputSourceTypeSchema, src.type)} input source needs the ${what} id`);
   }
 }
 
@@ -570,7 +583,6 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perIn
   }
 
   if (review.strategy === S.CONSENSUS) {
-    const cp = `${rp}.consensusStrategyInfo`;
     const c = info.case === "consensusStrategyInfo" ? info.value : undefined;
     // The deprecated approvalThreshold means the same as approvalThresholdLabelers (the docs' own
     // examples send it), so either one satisfies the rule.
@@ -581,31 +593,30 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perIn
     const reviewers = c?.approvalThresholdReviewers ?? 0;
     if (reviewers !== 0 && reviewers !== 1 && reviewers !== -1) {
       add(
-        `${cp}.approvalThresholdReviewers`,
+        `${rp}.consensusStrategyInfo.approvalThresholdReviewers`,
         `approvalThresholdReviewers must be 1 (one reviewer approves), -1 (every reviewer) or 0 (not set, read as 1); it is ${reviewers}`,
       );
     }
     if (threshold === 0) {
       add(
-        `${cp}.approvalThresholdLabelers`,
+        `${rp}.consensusStrategyInfo.approvalThresholdLabelers`,
         "a CONSENSUS review needs approvalThresholdLabelers > 0: how many labelers must agree before a label is accepted",
       );
     } else {
       if (labelers > 0 && legacy > 0 && labelers !== legacy) {
         add(
-          `${cp}.approvalThreshold`,
+          `${rp}.consensusStrategyInfo.approvalThreshold`,
           `the deprecated approvalThreshold (${legacy}) contradicts approvalThresholdLabelers (${labelers}); set approvalThresholdLabelers only`,
         );
       }
       let humans = 0;
       for (const w of workers) if (w.kind === "user") humans++;
-      const tp = `${cp}.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`;
       if (humans > 0 && threshold > humans) {
-        add(tp, `an approval threshold of ${threshold} labelers can never be reached with ${humans} worker(s)`);
+        add(thresholdPath(rp, labelers), `an approval threshold of ${threshold} labelers can never be reached with ${humans} worker(s)`);
       } else if (perInput !== undefined && threshold > perInput) {
         // The docs: the threshold is "the number of labelers that need to agree" on an input, and a
         // PARTITIONED task gives each input to workersPerInput of its workers only.
-        add(tp, `an approval threshold of ${threshold} labelers can never be reached when each input goes to ${perInput} worker(s) (worker.partitionedStrategyInfo.workersPerInput)`);
+        add(thresholdPath(rp, labelers), `an approval threshold of ${threshold} labelers can never be reached when each input goes to ${perInput} worker(s) (worker.partitionedStrategyInfo.workersPerInput)`);
       }
     }
   }
@@ -613,7 +624,6 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perIn
   // Reviewers: ids present, none listed twice (current and deprecated lists together, by their place
   // in the two read as one: a path is built only for a message).
   const { users, userIds } = review;
-  const pathOf = (i: number) => (i < users.length ? `${rp}.users[${i}].id` : `${rp}.userIds[${i - users.length}]`);
   const needsId = "a reviewer needs a user id";
   // Next to `users` the deprecated `userIds` may only repeat its ids (see checkRepeats).
   const repeats = users.length > 0 && userIds.length > 0;
@@ -622,18 +632,45 @@ function checkReview(review: TaskReview | undefined, workers: WorkerRef[], perIn
   for (let i = 0; i < count; i++) {
     const id = i < users.length ? users[i]!.id : userIds[i - users.length]!;
     if (id === "") {
-      add(pathOf(i), needsId);
+      add(reviewerPath(review, rp, i), needsId);
       continue;
     }
     if (seen === undefined) continue;
     const first = seen.get(id);
     if (first === undefined) seen.set(id, i);
-    else add(pathOf(i), `duplicate reviewer "${id}": already listed at ${pathOf(first)}`);
+    else add(reviewerPath(review, rp, i), `duplicate reviewer "${id}": already listed at ${reviewerPath(review, rp, first)}`);
   }
   if (repeats) {
     const listed = seen ?? new Set(users.map((u) => u.id));
     checkRepeats(listed, userIds, "review.userIds", "review.users", "reviewer", `${rp}.userIds`, (i) => `${rp}.userIds[${i}]`, needsId, add);
   }
+}
+
+// The path of the reviewer id at place `i` of review.users and review.userIds read as one list.
+function reviewerPath(review: TaskReview, rp: string, i: number): string {
+  const n = review.users.length;
+  return i < n ? `${rp}.users[${i}].id` : `${rp}.userIds[${i - n}]`;
+}
+
+// The path of the worker's weights, or of the weight of `id`.
+function weightPath(wp: string, id?: string): string {
+  const weights = `${wp}.partitionedStrategyInfo.weights`;
+  return id === undefined ? weights : keyPath(weights, id);
+}
+
+// The consensus threshold the caller set: approvalThresholdLabelers, else the deprecated approvalThreshold.
+function thresholdPath(rp: string, labelers: number): string {
+  return `${rp}.consensusStrategyInfo.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`;
+}
+
+// Up to this many workers, the worker rules compare each with the ones before it rather
+// than building a Map or Set per task; past it, the map keeps a long list linear.
+const SCAN_LIMIT = 16;
+
+// Whether one of the first `before` workers is a user with this id.
+function hasUserWorker(workers: readonly WorkerRef[], id: string, before: number): boolean {
+  for (let j = 0; j < before; j++) if (workers[j]!.kind === "user" && workers[j]!.id === id) return true;
+  return false;
 }
 
 // A map field without entries, found without listing its keys.

@@ -208,6 +208,30 @@ describe("partitioning", () => {
     ]);
   });
 
+  it("a long list of workers (past the rules' scan of a few) gets the issues a short one gets, in the same order", () => {
+    const at = (i: number) => `t.worker.workers[${i}].user`;
+    for (const n of [4, 40]) {
+      const ids = Array.from({ length: n }, (_, i) => `u${i}`);
+      // u0 has no weight (and is listed twice: one issue); "stranger" and "" name no worker; u1 is listed
+      // twice, u2 three times.
+      const weights: Record<string, unknown> = Object.fromEntries(ids.slice(1).map((id) => [id, 1]));
+      weights.stranger = 1;
+      weights[""] = 1;
+      // A user without an id is an issue, and takes no weight (not even the one keyed "").
+      const workers = [...ids.map(user), user("u1"), user("u2"), user("u2"), user("u0"), user("")];
+      expect(issues(task({ worker: partitioned(workers, { workersPerInput: 1, weights }) })), `${n} workers`).toEqual([
+        `${at(n + 4)}.id: a user worker needs an id`,
+        `${at(n)}: duplicate worker: user "u1" is already listed at ${at(1)}`,
+        `${at(n + 1)}: duplicate worker: user "u2" is already listed at ${at(2)}`,
+        `${at(n + 2)}: duplicate worker: user "u2" is already listed at ${at(2)}`,
+        `${at(n + 3)}: duplicate worker: user "u0" is already listed at ${at(0)}`,
+        't.worker.partitionedStrategyInfo.weights.stranger: a weight is given for "stranger", who is not a worker of the task',
+        't.worker.partitionedStrategyInfo.weights[""]: a weight is given for "", who is not a worker of the task',
+        't.worker.partitionedStrategyInfo.weights.u0: worker "u0" has no weight; WEIGHTED partitioning needs one for every worker',
+      ]);
+    }
+  });
+
   it("weights are keyed by user ids only: an empty user id and a model are not weighted workers", () => {
     expect(issues(task({ worker: partitioned([user("u1"), user("u2"), user("")], { workersPerInput: 2, weights: { u1: 1, u2: 1 } }) }))).toEqual([
       "t.worker.workers[2].user.id: a user worker needs an id",
