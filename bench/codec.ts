@@ -143,7 +143,8 @@ export interface CodecRound {
 /**
  * Times codec `name` in this process: checks that it decodes the whole page, warms it up for `warmupMs`
  * per operation, then times encode and decode for `durationMs` each. Run by bench/child.ts (mode
- * "codec"), in a process that loads nothing else; `shipped` only for "protobuf-es (as shipped)".
+ * "codec"), in a process where no other codec runs: the stock protobuf-es is loaded there too, to make
+ * the page's bytes once before the timing; `shipped` only for "protobuf-es (as shipped)".
  */
 export function timeCodec(name: CodecName, options: { durationMs: number; warmupMs: number; pageSize?: number; shipped?: ProtobufCodec }): CodecRound {
   const pageSize = options.pageSize ?? LIST_PAGE_SIZE;

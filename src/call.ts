@@ -20,7 +20,7 @@ import { defaultNow, timeLeftMs } from "./deadline.js";
 import type { ClarifaiError } from "./errors.js";
 import { checkCallOptions, type CallOptions } from "./options.js";
 import { redactError, type Redactor } from "./redact.js";
-import { methodKind, runWithRetries, type RetryPolicy, type RetryRecord, type RetrySettle } from "./retry.js";
+import { methodKind, passThrough, runWithRetries, type RetryPolicy, type RetryRecord, type RetrySettle } from "./retry.js";
 import { StatusCode } from "../gen/clarifai/api/status/status_code_pb.js";
 import { deadlinePassed, notSentError, responseStatus, statusFailure, toClarifaiError, type FailureContext } from "./status.js";
 import type { CallSpan, Tracing } from "./tracing.js";
@@ -203,7 +203,7 @@ export function createCallPath(parts: CallPathParts): CallPath {
       const link = follow(options.signal);
       const signal = link?.signal ?? closing;
       try {
-        const response = await attempts(method, request, headers, left, signal, record, span, redact, RAW_SETTLE);
+        const response = await attempts(method, request, headers, left, signal, record, span, redact, passThrough());
         span?.end(undefined, responseStatus(response.message));
         return response;
       } catch (e) {
@@ -217,14 +217,6 @@ export function createCallPath(parts: CallPathParts): CallPath {
     },
   };
 }
-
-// A raw call takes the attempts' outcome as it is: its handlers live in its own `try`.
-const RAW_SETTLE: RetrySettle<UnaryResult<DescMessage>, UnaryResult<DescMessage>> = {
-  done: (response) => response,
-  failed: (error) => {
-    throw error;
-  },
-};
 
 // The options of a call given none.
 const NO_OPTIONS: CallOptions = Object.freeze({});

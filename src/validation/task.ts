@@ -407,10 +407,14 @@ function checkWorkers(task: Task, workers: WorkerRef[], wp: string, add: Add): v
         sum += value;
       }
     }
-    // Each user once, where it is first listed.
+    // Each user once, where it is first listed: a repeat is found by a scan of the workers before it,
+    // or, in a long list, in a Set of the users named so far (made only once a weight is missing).
+    let named: Set<string> | undefined;
     for (let i = 0; i < workers.length; i++) {
       const { kind, id } = workers[i]!;
-      if (kind !== "user" || id === "" || Object.hasOwn(weights, id) || hasUserWorker(workers, id, i)) continue;
+      if (kind !== "user" || id === "" || Object.hasOwn(weights, id)) continue;
+      if (userIds === undefined ? hasUserWorker(workers, id, i) : (named ??= new Set()).has(id)) continue;
+      named?.add(id);
       add(weightPath(wp, id), `worker "${id}" has no weight; WEIGHTED partitioning needs one for every worker`);
       allValid = false;
     }

@@ -101,6 +101,21 @@ describe("runWithRetries' settle (the facade's handlers of the attempts' outcome
     expect(error).toMatchObject({ message: "failed", cause: boom });
   });
 
+  it("hands a first answer it cannot read (no message) to `failed`, as it hands one after a retry", async () => {
+    const seen: unknown[] = [];
+    const unreadable = () => Promise.resolve(undefined as unknown as Answer);
+    const call = runWithRetries(runOf(), unreadable, {
+      done: () => "answered",
+      failed: (e): never => {
+        seen.push(e);
+        throw new Error("failed", { cause: e });
+      },
+    });
+    await expect(call).rejects.toMatchObject({ message: "failed" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(TypeError);
+  });
+
   it("rejects with what `done` throws, without passing it to `failed`", async () => {
     const mine = new Error("status check failed");
     const seen: unknown[] = [];
