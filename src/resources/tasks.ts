@@ -3,7 +3,7 @@
 import { PATCH_ACTION_OVERWRITE } from "../api-constants.js";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { TaskSchema, type Task, type TaskStatusCountPerUser } from "../../gen/clarifai/api/resources_pb.js";
-import { ListTasksRequestSchema, V2 } from "../../gen/clarifai/api/service_pb.js";
+import { ListTasksRequestSchema, V2, type MultiTaskResponse, type SingleTaskResponse } from "../../gen/clarifai/api/service_pb.js";
 import type { Caller } from "../caller.js";
 import { ValidationError } from "../errors.js";
 import type { CallOptions, WriteOptions } from "../options.js";
@@ -42,6 +42,15 @@ const m = V2.method;
 // The client reads deprecated fields as their replacements, then rewrites them (see #validate). One
 // object for every call: each write validates.
 const ACCEPT_DEPRECATED = Object.freeze({ deprecated: "accept" } as const);
+
+// What the methods below return from an answer, as functions of the module: the methods are not
+// `async` (an async method's frame and its await were about 380 bytes of garbage per PostTasks, and
+// a busy client's CPU goes largely to collecting garbage: bench/HISTORY.md), and a closure per call
+// would give part of that back. Whatever a method throws before its call still rejects its promise.
+const tasksOf = (res: MultiTaskResponse): Task[] => res.tasks;
+const createdTask = (res: MultiTaskResponse): Task => required(res.tasks[0], "PostTasks", "task");
+const updatedTask = (res: MultiTaskResponse): Task => required(res.tasks[0], "PatchTasks", "task");
+const gotTask = (res: SingleTaskResponse): Task => required(res.task, "GetTask", "task");
 
 /** The call options of `tasks.get`'s options (which the call path checks for keys it does not know). */
 function withoutAdditionalFields({ additionalFields: _, ...call }: GetTaskOptions): CallOptions {
@@ -86,36 +95,43 @@ export class Tasks {
    */
   create(task: TaskInput, options?: WriteOptions): Promise<Task>;
   create(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
-  async create(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
+  create(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
     const many = Array.isArray(input);
-    const tasks = this.#validate(many ? input : [input as TaskInput], "PostTasks", options);
-    const res = await this.#caller.call(
-      m.postTasks,
-      { userAppId: this.#caller.userAppId(options, "PostTasks"), tasks },
-      options,
-    );
-    return many ? res.tasks : required(res.tasks[0], "PostTasks", "task");
+    let answer: Promise<MultiTaskResponse>;
+    try {
+      const tasks = this.#validate(many ? input : [input as TaskInput], "PostTasks", options);
+      answer = this.#caller.call(m.postTasks, { userAppId: this.#caller.userAppId(options, "PostTasks"), tasks }, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return answer.then<Task | Task[]>(many ? tasksOf : createdTask);
   }
 
   /** Gets one task by id (GetTask). A missing task throws `NotFoundError`. */
-  async get(id: string, options?: GetTaskOptions): Promise<Task> {
-    // Most calls give no additional fields: their options pass on as they are, without a copy.
-    const call = options !== undefined && "additionalFields" in options ? withoutAdditionalFields(options) : options;
-    const fields = options?.additionalFields;
-    const res = await this.#caller.call(
-      m.getTask,
-      { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: fields && [...fields] },
-      call,
-    );
-    return required(res.task, "GetTask", "task");
+  get(id: string, options?: GetTaskOptions): Promise<Task> {
+    let answer: Promise<SingleTaskResponse>;
+    try {
+      // Most calls give no additional fields: their options pass on as they are, without a copy.
+      const call = options !== undefined && "additionalFields" in options ? withoutAdditionalFields(options) : options;
+      const fields = options?.additionalFields;
+      answer = this.#caller.call(m.getTask, { userAppId: this.#caller.userAppId(call, "GetTask"), taskId: id, additionalFields: fields && [...fields] }, call);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return answer.then(gotTask);
   }
 
   /** One page of tasks (ListTasks). `page` starts at 1; the API's default `perPage` is 128. */
-  async list(params: ListTasksParams = {}, options?: CallOptions): Promise<Task[]> {
-    const issues = validateListParams(ListTasksRequestSchema, params);
-    if (issues.length > 0) this.#caller.fail(new ValidationError(issues, "ListTasks"), "ListTasks");
-    const res = await this.#caller.call(m.listTasks, { ...params, userAppId: this.#caller.userAppId(options, "ListTasks") }, options);
-    return res.tasks;
+  list(params: ListTasksParams = {}, options?: CallOptions): Promise<Task[]> {
+    let answer: Promise<MultiTaskResponse>;
+    try {
+      const issues = validateListParams(ListTasksRequestSchema, params);
+      if (issues.length > 0) this.#caller.fail(new ValidationError(issues, "ListTasks"), "ListTasks");
+      answer = this.#caller.call(m.listTasks, { ...params, userAppId: this.#caller.userAppId(options, "ListTasks") }, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return answer.then(tasksOf);
   }
 
   /**
@@ -143,15 +159,16 @@ export class Tasks {
    */
   update(task: TaskInput, options?: WriteOptions): Promise<Task>;
   update(tasks: readonly TaskInput[], options?: WriteOptions): Promise<Task[]>;
-  async update(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
+  update(input: TaskInput | readonly TaskInput[], options?: WriteOptions): Promise<Task | Task[]> {
     const many = Array.isArray(input);
-    const tasks = this.#validate(many ? input : [input as TaskInput], "PatchTasks", options);
-    const res = await this.#caller.call(
-      m.patchTasks,
-      { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: PATCH_ACTION_OVERWRITE },
-      options,
-    );
-    return many ? res.tasks : required(res.tasks[0], "PatchTasks", "task");
+    let answer: Promise<MultiTaskResponse>;
+    try {
+      const tasks = this.#validate(many ? input : [input as TaskInput], "PatchTasks", options);
+      answer = this.#caller.call(m.patchTasks, { userAppId: this.#caller.userAppId(options, "PatchTasks"), tasks, action: PATCH_ACTION_OVERWRITE }, options);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return answer.then<Task | Task[]>(many ? tasksOf : updatedTask);
   }
 
   /** Deletes tasks by id (DeleteTasks). */

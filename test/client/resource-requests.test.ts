@@ -1,7 +1,8 @@
 // What the resource namespaces send and how they name their failures: each method's RPC name on the
 // errors it raises before sending (no app scope, bad list params, invalid input) and on a SUCCESS answer
 // that lacks the message it must carry; the ids, filters and validate switch it sends; and paginate's
-// refusal of page sizes and bounds that are not positive integers.
+// refusal of page sizes and bounds that are not positive integers. Every failure before sending is a
+// rejection, never a synchronous throw (the tests would fail on one: `failure` takes a promise).
 import { createRouterTransport } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import { ClarifaiClient, ClarifaiError, paginate, StatusCode, V2, ValidationError } from "clarifai-grpc-es";
@@ -94,6 +95,7 @@ describe("input refused before sending", () => {
     const runs: [string, () => Promise<unknown>][] = [
       ["PostCollectors", () => client.collectors.create(bad)],
       ["PatchCollectors", () => client.collectors.update(bad)],
+      ["PostTasks", () => client.tasks.create({ id: "t", sampleMs: -1 })],
       ["PatchTasks", () => client.tasks.update({ id: "t", sampleMs: -1 })],
     ];
     for (const [method, run] of runs) {
