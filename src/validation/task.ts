@@ -61,6 +61,10 @@ export const KNOWN_ANNOTATION_DATA_TYPE_BITS: number = AnnotationDataTypeSchema.
 // Slack for comparing weight shares, which are quotients of doubles (1/3 + 1/3 + 1/3 is not exactly 1).
 const EPSILON = 1e-6;
 
+// Up to this many workers, the worker rules compare each with the ones before it rather
+// than building a Map or Set per task; past it, the map keeps a long list linear.
+const SCAN_LIMIT = 16;
+
 // A worker the task names. Every task a client sends goes through these rules and nearly all are
 // valid, so its paths are built only when a message names them.
 class WorkerRef {
@@ -666,10 +670,6 @@ function weightPath(wp: string, id?: string): string {
 function thresholdPath(rp: string, labelers: number): string {
   return `${rp}.consensusStrategyInfo.${labelers > 0 ? "approvalThresholdLabelers" : "approvalThreshold"}`;
 }
-
-// Up to this many workers, the worker rules compare each with the ones before it rather
-// than building a Map or Set per task; past it, the map keeps a long list linear.
-const SCAN_LIMIT = 16;
 
 // Whether one of the first `before` workers is a user with this id.
 function hasUserWorker(workers: readonly WorkerRef[], id: string, before: number): boolean {
